@@ -1,0 +1,18 @@
+"""The `chihoi` command: one sub-command group per area, each in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from bot.cli import db, demo, invite, jobs, members, org, privacy, report, run
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="chihoi: Women's Union bot")
+app.add_typer(db.app, name="db")
+app.add_typer(org.app, name="org")
+app.add_typer(invite.app, name="invite")
+app.add_typer(demo.app, name="demo")
+app.add_typer(jobs.app, name="jobs")
+app.add_typer(members.app, name="members")
+app.add_typer(privacy.app, name="privacy")
+app.add_typer(report.app, name="report")
+app.command("run")(run.run)

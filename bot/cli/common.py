@@ -1,0 +1,54 @@
+"""Shared plumbing for CLI commands: settings, one-line failures, one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import NoReturn, TypeVar
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import ConfigError, Settings, load_settings
+from storage.db import make_engine, make_sessionmaker
+
+T = TypeVar("T")
+
+
+class CliError(Exception):
+    """Bad input: printed as one line, exit status 1, nothing written."""
+
+
+def fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def run_async(fn: Callable[[], Awaitable[T]]) -> T:
+    try:
+        return asyncio.run(_call(fn))
+    except CliError as exc:
+        fail(str(exc))
+
+
+async def _call(fn: Callable[[], Awaitable[T]]) -> T:
+    return await fn()
+
+
+@asynccontextmanager
+async def session(url: str | None = None) -> AsyncIterator[AsyncSession]:
+    """One transaction for the whole command: any error leaves the database unchanged."""
+    engine = make_engine(url or settings().database_url)
+    try:
+        async with make_sessionmaker(engine)() as s, s.begin():
+            yield s
+    finally:
+        await engine.dispose()

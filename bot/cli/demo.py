@@ -1,0 +1,54 @@
+"""`chihoi demo seed`: the demo organisation, demo people and fresh invite codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from pathlib import Path
+
+import typer
+
+from bot.cli.common import run_async, session
+from bot.cli.scale import seed_scale_cli
+from bot.config import VAR_DIR
+from storage import seed_demo
+
+app = typer.Typer(no_args_is_help=True, help="Demo data.")
+KEY_FILE = VAR_DIR / "data.key"
+
+
+def ensure_demo_key(path: Path = KEY_FILE) -> bool:
+    """Write a random data key for the demo if none is configured; True when one was made."""
+    if os.environ.get("CHIHOI_DATA_KEY") or path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(secrets.token_urlsafe(32) + "\n")
+    path.chmod(0o600)
+    return True
+
+
+@app.command()
+def seed(
+    scale: str = typer.Option(
+        "small", help="small (the demo), or generated data: commune, province, national"
+    ),
+) -> None:
+    """Create the demo organisation once; print new invite codes each time."""
+    if scale != "small":
+        seed_scale_cli(scale)
+        return
+    if ensure_demo_key():
+        typer.echo(
+            f"generated a demo encryption key in {KEY_FILE} (set CHIHOI_DATA_KEY in production)"
+        )
+
+    async def go() -> None:
+        async with session() as s:
+            info = await seed_demo.seed(s, dt.datetime.now(dt.UTC))
+        typer.echo("demo organisation created" if info.created else "demo organisation present")
+        typer.echo("demo invite codes (valid 7 days):")
+        for code, role, unit in info.invites:
+            typer.echo(f"  {code}  {role}  {unit}")
+
+    run_async(go)

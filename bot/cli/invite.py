@@ -1,0 +1,51 @@
+"""`chihoi invite create`: a one-time code that links a chat to a role in a unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import typer
+
+from bot.cli.common import CliError, run_async, session
+from storage.models import RoleKind
+from storage.repositories import invites, org
+
+app = typer.Typer(no_args_is_help=True, help="Invite codes.")
+
+
+def parse_ttl(text: str) -> dt.timedelta:
+    m = re.fullmatch(r"(\d+)\s*([dhm])", text.strip().lower())
+    if not m or int(m.group(1)) == 0:
+        raise CliError(f"--expires '{text}': expected a duration like 7d, 12h or 30m")
+    n, unit = int(m.group(1)), m.group(2)
+    return {"d": dt.timedelta(days=n), "h": dt.timedelta(hours=n), "m": dt.timedelta(minutes=n)}[
+        unit
+    ]
+
+
+@app.command()
+def create(
+    unit: str = typer.Option(..., help="unit code"),
+    role: str = typer.Option(..., help=", ".join(r.value for r in RoleKind)),
+    expires: str = typer.Option("7d", help="lifetime: 7d, 12h, 30m"),
+    name: str = typer.Option(None, help="the person's display name"),
+) -> None:
+    """Create an invite and print its code (shown once; only a hash is stored)."""
+
+    async def go() -> None:
+        try:
+            kind = RoleKind(role)
+        except ValueError:
+            allowed = ", ".join(r.value for r in RoleKind)
+            raise CliError(f"--role '{role}': expected one of {allowed}") from None
+        ttl = parse_ttl(expires)
+        async with session() as s:
+            target = await org.by_code(s, unit)
+            if target is None:
+                raise CliError(f"--unit: no unit with code {unit}")
+            now = dt.datetime.now(dt.UTC)
+            code = await invites.create_invite(s, target.id, kind, now, ttl, display_name=name)
+        typer.echo(code)
+
+    run_async(go)

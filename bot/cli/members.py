@@ -1,0 +1,100 @@
+"""`chihoi members template|import|export`: member lists as Excel workbooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.cli.common import CliError, run_async, session, settings
+from bot.core.i18n import language
+from handlers import members_files
+from storage import member_excel
+from storage.models import Level
+from storage.repositories import audit, org
+
+app = typer.Typer(no_args_is_help=True, help="Member lists (Excel).")
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Option(help="file to write")] = Path("mau-hoi-vien.xlsx"),
+) -> None:
+    """Write a sample workbook with the import columns and a sheet explaining them."""
+    member_excel.write_template(out)
+    typer.echo(f"template written to {out}")
+
+
+@app.command("import")
+def import_(
+    file: Path,
+    branch: str = typer.Option(..., help="code of the branch the members belong to"),
+    skip_bad: bool = typer.Option(
+        False, "--skip-bad", help="import the good rows; write the bad ones to an error workbook"
+    ),
+    errors: Annotated[
+        Path | None, typer.Option(help="error workbook (default: FILE-loi.xlsx)")
+    ] = None,
+) -> None:
+    """Import members into a branch: every row is checked; nothing is written if one is bad."""
+    conf = settings()
+    today = dt.datetime.now(conf.zone).date()
+
+    async def go() -> members_files.ImportReport:
+        try:
+            rows = member_excel.read_rows(file)
+        except member_excel.SheetError as exc:
+            raise CliError(str(exc)) from None
+        async with session() as s:
+            unit = await org.by_code(s, branch)
+            if unit is None or unit.level != Level.BRANCH:
+                raise CliError(f"--branch: no branch with code {branch}")
+            with language(conf.locale):
+                return await members_files.import_rows(
+                    s, unit, rows, today, dt.datetime.now(dt.UTC), skip_bad=skip_bad
+                )
+
+    report = run_async(go)
+    for line, _row, reason in report.bad:
+        typer.echo(f"row {line}: {reason}", err=True)
+    if report.bad and not skip_bad:
+        typer.echo(f"error: {len(report.bad)} bad row(s); nothing was imported", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"imported {report.added} member(s)")
+    if report.bad:
+        target = errors or file.with_name(f"{file.stem}-loi.xlsx")
+        members_files.write_errors(target, report)
+        typer.echo(f"skipped {len(report.bad)} bad row(s); written to {target}")
+
+
+@app.command()
+def export(
+    unit: str = typer.Option(..., help="unit code: a branch, a commune or a province"),
+    with_cccd: bool = typer.Option(False, "--with-cccd", help="full ID numbers (audited)"),
+    out: Annotated[
+        Path | None, typer.Option(help="file to write (default: hoi-vien-CODE.xlsx)")
+    ] = None,
+) -> None:
+    """Write the members under UNIT to a workbook (ID numbers masked unless --with-cccd)."""
+    conf = settings()
+    today = dt.datetime.now(conf.zone).date()
+    target = out or Path(f"hoi-vien-{unit}.xlsx")
+
+    async def go() -> int:
+        async with session() as s:
+            root = await org.by_code(s, unit)
+            if root is None:
+                raise CliError(f"--unit: no unit with code {unit}")
+            with language(conf.locale):
+                rows = await members_files.export_rows(s, root, today, with_cccd=with_cccd)
+            detail = {"rows": len(rows), "with_cccd": with_cccd, "via": "cli"}
+            await audit.record(
+                s, dt.datetime.now(dt.UTC), None, "members_exported", "org_unit", root.id, detail
+            )
+            member_excel.write_export(target, root.name, rows)
+        return len(rows)
+
+    count = run_async(go)
+    typer.echo(f"{count} member(s) written to {target}")

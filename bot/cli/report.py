@@ -1,0 +1,109 @@
+"""`chihoi report show|export|tally`: reports for operators, the same figures as in chat."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from bot.cli.common import CliError, run_async, session
+from bot.core.i18n import language
+from bot.reports import charts, excel
+from bot.reports import text as report_text
+from bot.scheduler.calendar import Quarter, half_of, quarter_of
+from storage.repositories import measures, org, tally
+
+app = typer.Typer(no_args_is_help=True, help="Reports: coverage, meetings, attendance, members.")
+
+UNIT = typer.Option(..., "--unit", help="unit code, e.g. TH-QP")
+PERIOD = typer.Option(None, "--period", help="2026-H2 or 2026-Q3 (default: the current half-year)")
+AS_OF = typer.Option(None, "--as-of", help="count up to this day, YYYY-MM-DD (default: today)")
+LANG = typer.Option("vi", "--lang", help="vi or en")
+FORMAT = typer.Option("xlsx", "--format", help="xlsx, or png for the charts")
+OUT = typer.Option(None, "--out", help="file (xlsx) or file stem (png)")
+DEPTH = typer.Option(2, "--depth", help="levels below the unit in the workbook")
+
+
+async def _rollup(code: str, period_key: str | None, as_of: str | None) -> measures.Rollup:
+    today = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    period = measures.parse_period(period_key) if period_key else half_of(today)
+    if period is None:
+        raise CliError("period must look like 2026-H2 or 2026-Q3")
+    async with session() as s:
+        unit = await org.by_code(s, code)
+        if unit is None:
+            raise CliError(f"no unit with code {code}")
+        try:
+            return await measures.measure(s, unit, period, min(today, period.last_day))
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+
+
+@app.command()
+def show(unit: str = UNIT, period: str = PERIOD, as_of: str = AS_OF, lang: str = LANG) -> None:
+    """Print the chat report of a unit."""
+
+    async def go() -> None:
+        r = await _rollup(unit, period, as_of)
+        with language(lang):
+            typer.echo(report_text.report(r, r.root.id, worst=10))
+
+    run_async(go)
+
+
+@app.command()
+def export(
+    unit: str = UNIT,
+    period: str = PERIOD,
+    fmt: str = FORMAT,
+    out: Path = OUT,
+    as_of: str = AS_OF,
+    depth: int = DEPTH,
+    lang: str = LANG,
+) -> None:
+    """Write the report as an Excel workbook, or as PNG charts (coverage and meeting trend)."""
+    if fmt not in ("xlsx", "png"):
+        raise typer.BadParameter("format must be xlsx or png")
+
+    async def go() -> None:
+        r = await _rollup(unit, period, as_of)
+        stem = out or Path(f"bao-cao-{r.root.code}-{r.period.key}".lower())
+        with language(lang):
+            if fmt == "xlsx":
+                path = stem if stem.suffix == ".xlsx" else stem.with_suffix(".xlsx")
+                path.write_bytes(excel.workbook(r, depth=depth))
+                typer.echo(f"wrote {path}")
+                return
+            coverage = charts.coverage_chart(r, r.root.id)
+            if coverage is not None:
+                path = stem.with_name(stem.stem + "-tap-hop.png")
+                path.write_bytes(coverage)
+                typer.echo(f"wrote {path}")
+            async with session() as s:
+                last: Quarter = quarter_of(r.as_of)
+                trend = await measures.compliance_trend(s, r.root, last)
+            path = stem.with_name(stem.stem + "-sinh-hoat.png")
+            path.write_bytes(charts.trend_chart(trend))
+            typer.echo(f"wrote {path}")
+
+    run_async(go)
+
+
+@app.command("tally")
+def tally_cmd(check: bool = typer.Option(False, "--check", help="compare with a recount")) -> None:
+    """Build the member tallies of the last and current half-year ends (or check them)."""
+
+    async def go() -> None:
+        now = dt.datetime.now(dt.UTC)
+        async with session() as s:
+            if check:
+                wrong = await tally.recount_differences(s)
+                typer.echo("tallies equal a recount" if not wrong else f"{len(wrong)} differ")
+                if wrong:
+                    raise CliError("tallies differ from a recount of the events")
+                return
+            built = await tally.ensure_current(s, now.date(), now)
+        typer.echo("built " + ", ".join(d.isoformat() for d in built) if built else "up to date")
+
+    run_async(go)

@@ -1,0 +1,100 @@
+"""`chihoi run`: the HTTP server (webhooks, simulator), channels and scheduler in one process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import socket
+from collections.abc import Awaitable, Callable, Iterator
+
+import typer
+import uvicorn
+
+from bot.channels.server import build_app
+from bot.cli.common import settings as load
+from bot.config import Settings
+from bot.runtime import Runtime
+from bot.services import configure
+from storage.db import current_revision, head_revision
+
+log = logging.getLogger("chihoi.run")
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: `serve` owns SIGTERM for every part."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def _run(task: Callable[[], Awaitable[None]]) -> None:
+    await task()
+
+
+def run() -> None:
+    """Serve every configured channel; the web simulator when none is (or CHIHOI_SIMULATOR=1)."""
+    settings = load()
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    for noisy in ("alembic", "apscheduler", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    asyncio.run(serve(settings))
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """Bind before starting anything, so a taken port is one clear line, not a traceback."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        typer.echo(
+            f"error: cannot listen on {host}:{port} ({exc.strerror}); set CHIHOI_WEB_PORT", err=True
+        )
+        raise typer.Exit(1) from None
+    return sock
+
+
+async def serve(settings: Settings) -> None:
+    sock = listen(settings.web_host, settings.web_port)
+    rt = Runtime.create(settings)
+    if await current_revision(rt.db) != head_revision():
+        await rt.close()
+        typer.echo("error: the database is not migrated; run `chihoi db upgrade`", err=True)
+        raise typer.Exit(1)
+    services = configure(rt)
+    simulator = settings.simulator or not settings.has_channels
+    app = build_app(rt, services.routes, simulator=simulator)
+    config = uvicorn.Config(
+        app, host=settings.web_host, port=settings.web_port, log_level="warning", lifespan="off"
+    )
+    server = _Server(config)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    tasks: list[asyncio.Task[None]] = [asyncio.create_task(_run(t)) for t in services.tasks]
+    http = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started and not http.done():
+        await asyncio.sleep(0.05)
+    if simulator:
+        typer.echo(
+            f"chihoi web simulator: http://{settings.web_host}:{settings.web_port}/", err=False
+        )
+    for name in services.names:
+        typer.echo(f"chihoi channel: {name}")
+    await stop.wait()
+    # Pollers stop taking updates; a turn in flight finishes inside its task's cancel shielding.
+    server.should_exit = True
+    for t in tasks:
+        t.cancel()
+    with contextlib.suppress(asyncio.TimeoutError):
+        await asyncio.wait_for(asyncio.gather(http, *tasks, return_exceptions=True), timeout=4)
+    for close in reversed(services.closers):
+        await close()
+    await rt.close()

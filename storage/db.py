@@ -1,0 +1,111 @@
+"""Engines and sessions for SQLite (WAL, foreign keys) and PostgreSQL, and Alembic upgrades."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from storage import sqlite_inline
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+# How long a write waits for another process (a CLI command) holding SQLite's lock.
+SQLITE_BUSY_S = 10.0
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, **kw: Any) -> AsyncEngine:
+    """An engine that never puts bound values (names, phones) into error messages."""
+    if is_sqlite(url):
+        db = make_url(url).database or ":memory:"
+        if db != ":memory:":
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+        # One connection, queued for asynchronously: SQLite has one writer anyway, and
+        # the inline driver must never wait on a lock held by its own process.
+        if "poolclass" not in kw:
+            kw.update(pool_size=1, max_overflow=0, pool_timeout=60)
+        engine = create_async_engine(
+            url,
+            hide_parameters=True,
+            connect_args={"async_creator_fn": sqlite_inline.connector(db, SQLITE_BUSY_S)},
+            **kw,
+        )
+        _sqlite_pragmas(engine)
+        return engine
+    if "poolclass" not in kw:
+        kw.setdefault("pool_size", 10)
+    return create_async_engine(url, hide_parameters=True, **kw)
+
+
+def _sqlite_pragmas(engine: AsyncEngine) -> None:
+    # pysqlite's own transaction handling defers BEGIN; take it over so each
+    # turn is one IMMEDIATE transaction and concurrent writers queue, not fail.
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _rec: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_S * 1000)}")
+        cur.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+@asynccontextmanager
+async def transaction(maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """One unit of work: commit on success, roll back on any error."""
+    async with maker() as session, session.begin():
+        yield session
+
+
+def alembic_config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    cfg.attributes["configure_logger"] = False
+    return cfg
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str, revision: str = "base") -> None:
+    command.downgrade(alembic_config(url), revision)
+
+
+def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """The migration the database is at; None for an empty database."""
+    from alembic.migration import MigrationContext
+
+    async with engine.connect() as conn:
+        return await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())

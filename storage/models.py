@@ -1,0 +1,438 @@
+"""SQLAlchemy models: the organisation tree, people and roles, members, meetings, bot state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Aware UTC datetimes on every backend (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {  # noqa: RUF012 - read by SQLAlchemy, never mutated
+        dt.datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        bytes: LargeBinary(),
+    }
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    # Stored as plain strings (no native PG enum) so adding a value needs no type migration.
+    return Enum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+
+
+class Level(enum.StrEnum):
+    CENTRAL = "central"
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+    BRANCH = "branch"
+    GROUP = "group"
+
+
+class RoleKind(enum.StrEnum):
+    BRANCH_HEAD = "branch_head"
+    BRANCH_DEPUTY = "branch_deputy"
+    COMMUNE_CHAIR = "commune_chair"
+    COMMUNE_OFFICER = "commune_officer"
+    PROVINCE_OFFICER = "province_officer"
+    ADMIN = "admin"
+
+
+class MemberStatus(enum.StrEnum):
+    ACTIVE = "active"
+    MIGRANT = "migrant"
+    MOVED_AWAY = "moved_away"
+    LEFT = "left"
+    DIED = "died"
+
+
+class EventKind(enum.StrEnum):
+    JOINED = "joined"
+    MOVED_OUT = "moved_out"
+    MOVED_IN = "moved_in"
+    MIGRATED = "migrated"
+    RETURNED = "returned"
+    LEFT = "left"
+    DIED = "died"
+    CORRECTED = "corrected"
+    ERASED = "erased"
+
+
+class MeetingKind(enum.StrEnum):
+    REGULAR = "regular"
+    THEMED = "themed"
+    JOINT = "joint"
+    ONLINE = "online"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OrgUnit(Base):
+    __tablename__ = "org_unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    level: Mapped[Level] = mapped_column(_enum(Level))
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # "/1/7/42/": a subtree is one LIKE prefix query at any depth.
+    path: Mapped[str] = mapped_column(String(400), index=True)
+    founded_on: Mapped[dt.date | None] = mapped_column(Date)
+    new_member_target: Mapped[int | None] = mapped_column(Integer)
+
+
+class UnitPopulation(Base):
+    """Women aged 18+ per unit and year: the coverage denominator (DOMAIN rule 6)."""
+
+    __tablename__ = "unit_population"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    women_18_plus: Mapped[int] = mapped_column(Integer)
+
+
+class Person(Base):
+    """A user of the bot (an officer), not a member record."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    locale: Mapped[str] = mapped_column(String(8), default="vi")
+    mute_digests: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime]
+
+
+class ChannelIdentity(Base):
+    __tablename__ = "channel_identity"
+    __table_args__ = (UniqueConstraint("channel", "bot_id", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    bot_id: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(String(128))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    unreachable: Mapped[bool] = mapped_column(Boolean, default=False)
+    linked_at: Mapped[dt.datetime]
+
+
+class Role(Base):
+    __tablename__ = "role"
+    __table_args__ = (UniqueConstraint("person_id", "unit_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    kind: Mapped[RoleKind] = mapped_column(_enum(RoleKind))
+
+
+class Invite(Base):
+    __tablename__ = "invite"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    role: Mapped[RoleKind] = mapped_column(_enum(RoleKind))
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    # Set when the code links another app (Zalo, Telegram) to an existing person.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    used_at: Mapped[dt.datetime | None]
+
+
+class CodeAttempt(Base):
+    """A wrong invite or link code typed in a chat, for rate-limiting guesses."""
+
+    __tablename__ = "code_attempt"
+    __table_args__ = (Index("ix_code_attempt_chat", "channel", "bot_id", "chat_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    bot_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    at: Mapped[dt.datetime]
+
+
+class Conversation(Base):
+    __tablename__ = "conversation"
+    __table_args__ = (UniqueConstraint("channel", "bot_id", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    bot_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[dt.datetime]
+
+
+class ProcessedUpdate(Base):
+    __tablename__ = "processed_update"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    bot_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    update_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class Audit(Base):
+    """Who did what to which record; never the personal values themselves."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime]
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int | None] = mapped_column(BigInteger)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Member(Base):
+    __tablename__ = "member"
+    __table_args__ = (Index("ix_member_branch_fold", "branch_id", "name_folded"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
+    full_name: Mapped[str | None] = mapped_column(String(200))
+    name_folded: Mapped[str] = mapped_column(String(200), default="")
+    name_sort: Mapped[str] = mapped_column(String(600), default="")
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    birth_approx: Mapped[bool] = mapped_column(Boolean, default=False)
+    gender: Mapped[str] = mapped_column(String(8), default="female")
+    phone: Mapped[str | None] = mapped_column(String(20))
+    cccd_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # HMAC blind index: finds a duplicate CCCD nationwide without decrypting anything.
+    cccd_index: Mapped[str | None] = mapped_column(String(64), unique=True)
+    ethnicity: Mapped[str | None] = mapped_column(String(64))
+    religion: Mapped[str | None] = mapped_column(String(64))
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    is_core: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[MemberStatus] = mapped_column(_enum(MemberStatus), default=MemberStatus.ACTIVE)
+    joined_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime]
+    erased_at: Mapped[dt.datetime | None]
+
+
+class MemberEvent(Base):
+    __tablename__ = "member_event"
+    __table_args__ = (Index("ix_member_event_unit_on", "unit_id", "occurred_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind))
+    occurred_on: Mapped[dt.date] = mapped_column(Date)
+    # The branch the event counts for (for moves: the one left or entered).
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    other_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    recorded_at: Mapped[dt.datetime]
+
+
+class Consent(Base):
+    __tablename__ = "consent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(64))
+    given_at: Mapped[dt.datetime]
+    withdrawn_at: Mapped[dt.datetime | None]
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+
+
+class Meeting(Base):
+    __tablename__ = "meeting"
+    __table_args__ = (Index("ix_meeting_unit_held", "unit_id", "held_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[MeetingKind] = mapped_column(_enum(MeetingKind))
+    topic: Mapped[str | None] = mapped_column(String(300))
+    present_count: Mapped[int] = mapped_column(Integer)
+    leader_present: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    logged_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    logged_at: Mapped[dt.datetime]
+    source_update: Mapped[str | None] = mapped_column(String(200))
+    # An edit writes a new row and points the old one at it; the original stays.
+    superseded_by: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
+
+
+class Attendance(Base):
+    __tablename__ = "attendance"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), primary_key=True)
+    present: Mapped[bool] = mapped_column(Boolean)
+
+
+class Review(Base):
+    """A branch's semi-annual membership review (DOMAIN rule 7)."""
+
+    __tablename__ = "review"
+    __table_args__ = (UniqueConstraint("unit_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    period: Mapped[str] = mapped_column(String(16))
+    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    confirmed_at: Mapped[dt.datetime]
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class GroupLink(Base):
+    """A Telegram or Zalo group chat linked to a unit, for totals-only summaries."""
+
+    __tablename__ = "group_link"
+    __table_args__ = (UniqueConstraint("channel", "bot_id", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    bot_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    linked_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    linked_at: Mapped[dt.datetime]
+
+
+class LinkCode(Base):
+    __tablename__ = "link_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+
+class Outbox(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # kind|recipient|period|step: the sweep can run any number of times, a message exists once.
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    bot_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[dt.datetime]
+    claimed_at: Mapped[dt.datetime | None]
+    sent_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime]
+
+
+class Snooze(Base):
+    """A reminder a person put off once (3 days), per kind and period."""
+
+    __tablename__ = "snooze"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    until: Mapped[dt.datetime]
+
+
+# --- reports (migration 0005) ------------------------------------------------------------
+# Member tallies per unit at fixed days (half-year ends), so a national roll-up need not
+# re-add twenty million events. Database triggers on member_event keep every registered day
+# equal to a recount from events; storage/repositories/measures.py builds days and falls
+# back to events alone for anything a tally does not cover.
+
+
+class MemberTallyDay(Base):
+    """A day for which member_tally holds every unit's figures (registered once, kept by triggers)."""
+
+    __tablename__ = "member_tally_day"
+
+    on_day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    built_at: Mapped[dt.datetime]
+
+
+class MemberTally(Base):
+    """Members of a unit at the end of `on_day`, and how many `joined` events it had by then."""
+
+    __tablename__ = "member_tally"
+
+    on_day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
+    members: Mapped[int] = mapped_column(Integer)
+    joined: Mapped[int] = mapped_column(Integer)
+
+
+# Events of one period across a whole province or the country: a range on the day alone.
+Index("ix_member_event_occurred_on", MemberEvent.occurred_on)
+# Meetings of one quarter across a subtree, and reviews of one period.
+Index("ix_meeting_held_on", Meeting.held_on)
+Index("ix_review_period", Review.period)

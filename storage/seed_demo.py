@@ -1,0 +1,106 @@
+"""The demo organisation `make demo` starts with: one province, two communes, five branches."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Level, RoleKind
+from storage.repositories import invites, members, org, people
+
+PROVINCE = ("TH", "Hội LHPN tỉnh Thanh Hóa")
+COMMUNES = [
+    ("TH-QP", "Hội LHPN xã Quảng Phú", 5200),
+    ("TH-HT", "Hội LHPN phường Hạc Thành", 7400),
+]
+BRANCHES = [
+    ("TH-QP-01", "Chi hội Thôn Đông", "TH-QP"),
+    ("TH-QP-02", "Chi hội Thôn Tây", "TH-QP"),
+    ("TH-QP-03", "Chi hội Làng Nam", "TH-QP"),
+    ("TH-HT-01", "Chi hội Khu phố Ba Đình", "TH-HT"),
+    ("TH-HT-02", "Chi hội Khu phố Lê Lợi", "TH-HT"),
+]
+# (web id, name, role, unit code): people the simulator can chat as.
+DEMO_PEOPLE = [
+    ("lan", "Nguyễn Thị Lan", RoleKind.BRANCH_HEAD, "TH-QP-01"),
+    ("hoa", "Trần Thị Hoa", RoleKind.BRANCH_HEAD, "TH-QP-02"),
+    ("mai", "Lê Thị Mai", RoleKind.BRANCH_HEAD, "TH-HT-01"),
+    ("hong", "Phạm Thị Hồng", RoleKind.COMMUNE_CHAIR, "TH-QP"),
+    ("thu", "Vũ Thị Thu", RoleKind.PROVINCE_OFFICER, "TH"),
+]
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
+MIDDLE = ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Minh"]
+GIVEN = [
+    "Lan",
+    "Hoa",
+    "Mai",
+    "Hương",
+    "Hằng",
+    "Thảo",
+    "Nga",
+    "Yến",
+    "Dung",
+    "Linh",
+    "Trang",
+    "Hà",
+    "Huệ",
+    "Cúc",
+    "Đào",
+    "Nhung",
+    "Oanh",
+    "Phương",
+    "Quyên",
+    "Sen",
+    "Tâm",
+    "Vân",
+    "Xuân",
+    "Ánh",
+]
+WEB_BOT = "sim"
+
+
+@dataclass(frozen=True)
+class DemoInfo:
+    created: bool
+    invites: list[tuple[str, str, str]]  # (code, role, unit name)
+
+
+async def seed(s: AsyncSession, now: dt.datetime, rng: random.Random | None = None) -> DemoInfo:
+    """Create the demo tree once (idempotent) and fresh invite codes every time."""
+    rng = rng or random.Random(7)
+    created = await org.by_code(s, PROVINCE[0]) is None
+    if created:
+        await _build(s, now, rng)
+    codes: list[tuple[str, str, str]] = []
+    for role, code in [(RoleKind.BRANCH_HEAD, "TH-QP-03"), (RoleKind.COMMUNE_CHAIR, "TH-HT")]:
+        unit = await org.by_code(s, code)
+        assert unit is not None
+        invite = await invites.create_invite(s, unit.id, role, now, dt.timedelta(days=7))
+        codes.append((invite, role.value, unit.name))
+    return DemoInfo(created, codes)
+
+
+async def _build(s: AsyncSession, now: dt.datetime, rng: random.Random) -> None:
+    province = await org.add_unit(s, *PROVINCE, Level.PROVINCE, None)
+    communes = {}
+    for code, name, women in COMMUNES:
+        communes[code] = await org.add_unit(s, code, name, Level.COMMUNE, province)
+        await org.set_population(s, communes[code].id, now.year, women)
+    today = now.date()
+    for code, name, parent in BRANCHES:
+        branch = await org.add_unit(s, code, name, Level.BRANCH, communes[parent])
+        branch.founded_on = dt.date(2010, 1, 1)
+        for _ in range(rng.randint(8, 14)):
+            full = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+            born = dt.date(rng.randint(1950, 2003), rng.randint(1, 12), rng.randint(1, 28))
+            joined = today - dt.timedelta(days=rng.randint(30, 3000))
+            await members.add_member(s, branch.id, full, joined, now, birth_date=born)
+    for web_id, name, role, unit_code in DEMO_PEOPLE:
+        unit = await org.by_code(s, unit_code)
+        assert unit is not None
+        person = await people.create_person(s, name, now)
+        await people.link_identity(s, person.id, "web", WEB_BOT, web_id, web_id, now)
+        await people.grant_role(s, person.id, unit.id, role)
