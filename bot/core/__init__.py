@@ -1,0 +1,1 @@
+"""The channel-free core: turn engine, dialogs, parsing, permissions, i18n."""

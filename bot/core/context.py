@@ -1,0 +1,64 @@
+"""What a handler sees of one turn: the session, the person, their roles, the clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.types import Capabilities, Incoming
+from storage.models import OrgUnit, Person, RoleKind
+
+BRANCH_ROLES = frozenset({RoleKind.BRANCH_HEAD, RoleKind.BRANCH_DEPUTY})
+COMMUNE_ROLES = frozenset({RoleKind.COMMUNE_CHAIR, RoleKind.COMMUNE_OFFICER})
+PROVINCE_ROLES = frozenset({RoleKind.PROVINCE_OFFICER})
+
+
+@dataclass(frozen=True, slots=True)
+class RoleInfo:
+    kind: RoleKind
+    unit: OrgUnit
+
+
+@dataclass
+class Ctx:
+    session: AsyncSession
+    incoming: Incoming
+    person: Person | None
+    roles: list[RoleInfo]
+    now: dt.datetime
+    tz: ZoneInfo
+    # Set by a handler to open a dialog after its own replies (e.g. a reminder's action).
+    next_dialog: tuple[str, dict[str, Any]] | None = None
+    scratch: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def today(self) -> dt.date:
+        """The user's day when they wrote: a late delivery keeps "hôm nay" meaning that day."""
+        return self.incoming.sent_at.astimezone(self.tz).date()
+
+    @property
+    def caps(self) -> Capabilities:
+        return self.incoming.caps
+
+    def has_role(self, kinds: frozenset[RoleKind]) -> bool:
+        return any(r.kind in kinds or r.kind == RoleKind.ADMIN for r in self.roles)
+
+    def units_for(self, kinds: frozenset[RoleKind]) -> list[OrgUnit]:
+        return [r.unit for r in self.roles if r.kind in kinds]
+
+    def covers(self, unit: OrgUnit) -> bool:
+        """A role covers its unit's whole subtree."""
+        return any(unit.path.startswith(r.unit.path) for r in self.roles)
+
+    def begin(self, dialog: str, values: dict[str, Any] | None = None) -> None:
+        self.next_dialog = (dialog, dict(values or {}))
+
+    @property
+    def person_id(self) -> int:
+        if self.person is None:
+            raise RuntimeError("handler needs a linked person")
+        return self.person.id

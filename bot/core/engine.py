@@ -1,0 +1,105 @@
+"""The turn engine: dedupe, lock the chat, load, run one step, save, all in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.context import Ctx, RoleInfo
+from bot.core.features import Registry
+from bot.core.i18n import DEFAULT_LANGUAGE, _, language
+from bot.core.turn import Turn
+from bot.core.types import ChatKind, Incoming, Reply
+from storage.db import transaction
+from storage.repositories import conversations, people
+
+log = logging.getLogger("chihoi.engine")
+MAX_ATTEMPTS = 5
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Engine:
+    """`await engine.handle(incoming)` is the whole bot as far as a channel knows."""
+
+    def __init__(
+        self,
+        maker: async_sessionmaker[AsyncSession],
+        registry: Registry,
+        tz: ZoneInfo,
+        clock: Callable[[], dt.datetime] = utcnow,
+        default_language: str = DEFAULT_LANGUAGE,
+    ) -> None:
+        self.maker = maker
+        self.registry = registry
+        self.tz = tz
+        self.clock = clock
+        self.default_language = default_language
+
+    async def handle(self, inc: Incoming) -> list[Reply]:
+        for _attempt in range(MAX_ATTEMPTS):
+            try:
+                return await self._turn(inc)
+            except conversations.StaleState:
+                continue
+            except Exception:
+                ref = secrets.token_hex(4)
+                # Ids only: the text may hold a name, phone or CCCD.
+                log.exception(
+                    "turn_failed",
+                    extra={"ref": ref, "channel": inc.channel, "update": inc.update_id},
+                )
+                with language(self.default_language):
+                    msg = _("Sorry, nothing was saved. Please try again (code {ref}).")
+                    return [Reply(msg.format(ref=ref), notice=True)]
+        raise RuntimeError("conversation kept changing under this turn")
+
+    async def _turn(self, inc: Incoming) -> list[Reply]:
+        now = self.clock()
+        async with transaction(self.maker) as s:
+            claimed = await conversations.claim_update(
+                s, inc.channel, inc.bot_id, inc.update_id, now
+            )
+            if not claimed:
+                return []
+            if inc.chat_kind == ChatKind.GROUP:
+                return await self._group_turn(s, inc, now)
+            conv_id, state, version = await conversations.lock_conversation(
+                s, inc.channel, inc.bot_id, inc.chat_id, now
+            )
+            ctx = await self._context(s, inc, now)
+            lang = ctx.person.locale if ctx.person else self.default_language
+            with language(lang):
+                turn = Turn(self.registry, ctx, state)
+                replies = await turn.run()
+            await conversations.save_state(s, conv_id, version, turn.state, now)
+            return replies
+
+    async def _group_turn(self, s: AsyncSession, inc: Incoming, now: dt.datetime) -> list[Reply]:
+        text = (inc.text or "").strip()
+        if not (text.startswith("/") or inc.addressed):
+            return []  # chatter between members is not for the bot
+        ctx = await self._context(s, inc, now)
+        command, _sep, arg = text.lstrip("/").partition(" ")
+        handler = self.registry.group_commands.get(command.split("@")[0].lower())
+        lang = ctx.person.locale if ctx.person else self.default_language
+        with language(lang):
+            if handler is None:
+                handler = self.registry.group_commands.get("help")
+            if handler is None:
+                return []
+            return await handler(ctx, arg.strip())
+
+    async def _context(self, s: AsyncSession, inc: Incoming, now: dt.datetime) -> Ctx:
+        person = await people.find_person(s, inc.channel, inc.bot_id, inc.user_id)
+        roles: list[RoleInfo] = []
+        if person is not None:
+            roles = [RoleInfo(kind, unit) for kind, unit in await people.roles_of(s, person.id)]
+        return Ctx(session=s, incoming=inc, person=person, roles=roles, now=now, tz=self.tz)

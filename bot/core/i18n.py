@@ -1,0 +1,82 @@
+"""gettext catalogs (domain `chihoi`) chosen per turn; Vietnamese first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_date as _babel_format_date
+from babel.numbers import format_decimal, format_percent
+
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+DOMAIN = "chihoi"
+LANGUAGES = ("vi", "en")
+DEFAULT_LANGUAGE = "vi"
+
+_current: ContextVar[str] = ContextVar("chihoi_locale", default=DEFAULT_LANGUAGE)
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    return gettext.translation(DOMAIN, LOCALES_DIR, languages=[lang], fallback=True)
+
+
+def current_language() -> str:
+    return _current.get()
+
+
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    """Translate everything inside this block into `lang` (one turn, one message)."""
+    token = _current.set(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def _(msgid: str) -> str:
+    """Translate now, into the language of the current turn."""
+    return translations(_current.get()).gettext(msgid)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(_current.get()).ngettext(singular, plural, n)
+
+
+class Msg(str):
+    """A msgid marked at import time and translated when shown (see `N_`)."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return _(str.__str__(self))
+
+
+def N_(msgid: str) -> Msg:
+    return Msg(msgid)
+
+
+def tr(text: str) -> str:
+    """Translate a deferred `Msg`; leave already-translated text alone."""
+    return _(str.__str__(text)) if isinstance(text, Msg) else text
+
+
+def format_date(day: dt.date, fmt: str = "short") -> str:
+    """Vietnamese "05/03/2026"; "medium"/"long" give "5 thg 3, 2026" / "ngày 5 tháng 3 năm 2026"."""
+    if fmt == "short" and _current.get() == "vi":
+        return day.strftime("%d/%m/%Y")
+    return _babel_format_date(day, format=fmt, locale=_current.get())
+
+
+def format_number(n: int | float) -> str:
+    return format_decimal(n, locale=_current.get())
+
+
+def format_pct(ratio: float) -> str:
+    return format_percent(ratio, format="#,##0.#%", locale=_current.get())

@@ -1,0 +1,347 @@
+"""One private-chat turn: route the message to the menu, a command or the open dialog step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.choices import match_typed
+from bot.core.context import Ctx
+from bot.core.dialogs import (
+    CONFIRM_CANCEL,
+    CONFIRM_EDIT,
+    CONFIRM_SAVE,
+    Ask,
+    Confirm,
+    Dialog,
+    Option,
+    Retry,
+    Stay,
+    Values,
+    decode,
+    edit_options,
+    encode,
+    render_text,
+    resolve,
+    retry_text,
+    step_options,
+)
+from bot.core.features import MenuEntry, Registry
+from bot.core.i18n import _, tr
+from bot.core.parsing import fold, read_yes_no
+from bot.core.roles import role_name
+from bot.core.types import Choice, Reply
+
+BACK = {"quay lai", "back", "/back", "tro lai", "lui", "lui lai", "quay ve"}
+CANCEL = {"huy", "/cancel", "cancel", "thoi", "huy bo", "dung lai", "/huy"}
+HELP = {"giup", "help", "/help", "tro giup", "huong dan", "?", "/giup"}
+MENU = {"menu", "/menu", "trang chinh", "danh muc", "/start", "bat dau", "xin chao", "chao"}
+_NOTHING = object()
+GO = "go:"  # button keys that open a menu entry directly (reminders from the outbox)
+
+
+class Turn:
+    """Holds the conversation state for one turn; the engine saves `state` afterwards."""
+
+    def __init__(self, registry: Registry, ctx: Ctx, state: dict[str, Any]) -> None:
+        self.registry = registry
+        self.ctx = ctx
+        self.state = state
+
+    async def run(self) -> list[Reply]:
+        inc = self.ctx.incoming
+        text = (inc.text or "").strip()
+        if self.ctx.person is None or _is_start_with_code(text):
+            if self.registry.on_stranger is None:
+                return []
+            replies = await self.registry.on_stranger(self.ctx, text)
+            if self.ctx.person is not None and not self.state.get("dialog"):
+                replies.append(await self.menu())
+            return replies
+        if inc.choice is not None and inc.choice.startswith(GO):
+            # A reminder's button (bot/scheduler/texts.py) names a menu entry: it was sent
+            # outside any turn, so it cannot carry this chat's offered-choice serial.
+            entry = self.registry.entry(inc.choice[len(GO) :])
+            if entry is not None and entry in self.registry.entries_for(self.ctx):
+                self._clear()
+                return await self.open(entry)
+        picked: Any = _NOTHING
+        if inc.choice is not None:
+            picked = self._picked(inc.choice)
+            if picked is _NOTHING:
+                stale = Reply(_("This menu has expired. Here is the current one."), notice=True)
+                return [stale, *await self._current_prompt()]
+        if picked is _NOTHING and text.startswith("/"):
+            command, _sep, arg = text[1:].partition(" ")
+            handler = self.registry.commands.get(command.split("@")[0].lower())
+            if handler is not None:
+                self._clear()
+                return await self._after(await handler(self.ctx, arg.strip()))
+        if self.state.get("dialog") in self.registry.dialogs:
+            return await self._in_dialog(text, picked)
+        return await self._at_menu(text, picked)
+
+    # --- menu -------------------------------------------------------------
+
+    async def menu(self, note: str | None = None) -> Reply:
+        entries = self.registry.entries_for(self.ctx)
+        person = self.ctx.person
+        assert person is not None
+        lines = [note] if note else []
+        lines.append(_("Hello {name}!").format(name=person.display_name))
+        for r in self.ctx.roles:
+            lines.append(f"{role_name(r.kind)} · {r.unit.name}")
+        for menu_note in self.registry.menu_notes:
+            lines.extend(await menu_note(self.ctx))
+        if self.ctx.caps.buttons:
+            lines.append(_("What would you like to do?"))
+        else:
+            lines.append(_("What would you like to do? Choose a number."))
+        self.state["at"] = "menu"
+        choices = self._offer([e.key for e in entries], [tr(e.label) for e in entries])
+        return Reply("\n".join(lines), choices)
+
+    async def _at_menu(self, text: str, picked: Any) -> list[Reply]:
+        entries = self.registry.entries_for(self.ctx)
+        entry: MenuEntry | None = None
+        if picked is not _NOTHING and self.state.get("at") == "menu":
+            entry = self.registry.entry(str(picked))
+        elif text and fold(text) not in MENU:
+            offered = self.state.get("offered", {})
+            if self.state.get("at") == "menu" and offered.get("labels"):
+                idx = match_typed(text, offered["labels"])
+                if idx is not None:
+                    entry = self.registry.entry(offered["values"][idx])
+            if entry is None:
+                entry = _by_words(entries, fold(text))
+            if entry is None:
+                return [await self.menu(_("Sorry, I did not understand that."))]
+        if entry is None or entry not in entries:
+            return [await self.menu()]
+        return await self.open(entry)
+
+    async def open(self, entry: MenuEntry) -> list[Reply]:
+        if isinstance(entry.action, Dialog):
+            return await self.start(entry.action.name, {})
+        return await self._after(await entry.action(self.ctx))
+
+    async def _after(self, replies: list[Reply]) -> list[Reply]:
+        """Open the dialog a handler asked for, or leave the menu at hand."""
+        if self.ctx.next_dialog is not None:
+            name, values = self.ctx.next_dialog
+            self.ctx.next_dialog = None
+            return replies + await self.start(name, values)
+        if not self.state.get("dialog") and replies and not replies[-1].choices:
+            menu = await self.menu()
+            last = replies[-1]
+            replies[-1] = Reply(
+                last.text, menu.choices, last.attachment, last.numbered, last.notice, last.extra
+            )
+        return replies
+
+    # --- dialogs ----------------------------------------------------------
+
+    async def start(self, name: str, values: Values) -> list[Reply]:
+        dialog = self.registry.dialogs[name]
+        self.state.update(
+            dialog=name, values=encode(values), history=[], attempts=0, at="dialog", step=None
+        )
+        self.state.pop("editing", None)
+        self.state.pop("picking_edit", None)
+        if dialog.on_start is not None:
+            refused = await dialog.on_start(self.ctx, values)
+            if refused is not None:
+                self._clear()
+                return [Reply(refused.reason, notice=True), await self.menu()]
+            self.state["values"] = encode(values)
+        return await self._advance(dialog, values, None)
+
+    async def _advance(self, dialog: Dialog, values: Values, after: str | None) -> list[Reply]:
+        step = dialog.next_after(after, values)
+        if self.state.get("editing"):
+            while isinstance(step, Ask) and step.name in values:
+                step = dialog.next_after(step.name, values)
+        if step is None:
+            return await self._finish(dialog, values)
+        self.state.update(step=step.name, attempts=0, values=encode(values))
+        return [await self._prompt(dialog, step, values)]
+
+    async def _finish(self, dialog: Dialog, values: Values) -> list[Reply]:
+        self._clear()
+        return await self._after(await dialog.on_done(self.ctx, values))
+
+    async def _prompt(
+        self, dialog: Dialog, step: Ask | Confirm, values: Values, note: str = ""
+    ) -> Reply:
+        options = await step_options(step, self.ctx, values)
+        if isinstance(step, Confirm):
+            text = await render_text(step.summary, self.ctx, values)
+            text += "\n" + _("Is this correct?")
+            numbered = True
+        else:
+            text = await render_text(step.prompt, self.ctx, values)
+            numbered = step.number_selects
+        if note:
+            text = f"{note}\n{text}"
+        choices = self._offer([o.value for o in options], [tr(o.label) for o in options])
+        return Reply(text, choices, numbered=numbered)
+
+    async def _current_prompt(self) -> list[Reply]:
+        name = self.state.get("dialog")
+        if name not in self.registry.dialogs:
+            return [await self.menu()]
+        dialog = self.registry.dialogs[name]
+        values = decode(self.state.get("values", {}))
+        if self.state.get("picking_edit"):
+            return [self._edit_prompt(dialog, values)]
+        return [await self._prompt(dialog, dialog.step(self.state["step"]), values)]
+
+    async def _in_dialog(self, text: str, picked: Any) -> list[Reply]:
+        dialog = self.registry.dialogs[self.state["dialog"]]
+        values = decode(self.state.get("values", {}))
+        word = fold(text)
+        if picked is _NOTHING:
+            if word in CANCEL:
+                self._clear()
+                return [await self.menu(_("Cancelled. Nothing was saved."))]
+            if word in MENU:
+                self._clear()
+                return [await self.menu()]
+            if word in BACK:
+                return await self._back(dialog, values)
+            if word in HELP:
+                step = dialog.step(self.state["step"])
+                lines = [tr(dialog.help)]
+                if isinstance(step, Ask) and step.example is not None:
+                    lines.append(tr(step.example))
+                lines.append(_('Type "back" for the previous question, "cancel" to stop.'))
+                return [Reply("\n".join(lines)), *await self._current_prompt()]
+        if self.state.get("picking_edit"):
+            return await self._pick_edit(dialog, values, text, picked)
+        step = dialog.step(self.state["step"])
+        if isinstance(step, Confirm):
+            return await self._confirm(dialog, values, text, picked)
+        return await self._answer(dialog, step, values, text, picked)
+
+    async def _answer(
+        self, dialog: Dialog, step: Ask, values: Values, text: str, picked: Any
+    ) -> list[Reply]:
+        result: Any = picked
+        if result is _NOTHING:
+            offered = self.state.get("offered", {})
+            labels = offered.get("labels") or []
+            idx = match_typed(text, labels, allow_number=step.number_selects) if labels else None
+            if idx is not None:
+                result = decode({"v": offered["values"][idx]})["v"]
+        if result is _NOTHING:
+            if step.parse is None:
+                result = Retry(
+                    _("Please choose one of the options.")
+                    if self.ctx.caps.buttons
+                    else _("Please choose one of the options by its number.")
+                )
+            elif not text:
+                result = Retry(_("Please type your answer."))
+            else:
+                result = await resolve(step.parse(text, self.ctx, values))
+        if isinstance(result, Retry):
+            attempts = int(self.state.get("attempts", 0)) + 1
+            self.state["attempts"] = attempts
+            note = retry_text(result.reason, step.example, attempts)
+            return [await self._prompt(dialog, step, values, note=note)]
+        if isinstance(result, Stay):
+            values[step.name] = result.value
+            self.state["values"] = encode(values)
+            return [await self._prompt(dialog, step, values, note=result.note)]
+        values[step.name] = result
+        history = list(self.state.get("history", []))
+        history.append(step.name)
+        self.state["history"] = history
+        return await self._advance(dialog, values, step.name)
+
+    async def _confirm(self, dialog: Dialog, values: Values, text: str, picked: Any) -> list[Reply]:
+        choice = picked
+        if choice is _NOTHING:
+            offered = self.state.get("offered", {})
+            idx = match_typed(text, offered.get("labels") or [])
+            if idx is not None:
+                choice = offered["values"][idx]
+            else:
+                yes = read_yes_no(text)
+                choice = {True: CONFIRM_SAVE, False: CONFIRM_EDIT}.get(yes, _NOTHING)  # type: ignore[arg-type]
+        if choice == CONFIRM_SAVE:
+            return await self._finish(dialog, values)
+        if choice == CONFIRM_CANCEL:
+            self._clear()
+            return [await self.menu(_("Cancelled. Nothing was saved."))]
+        if choice == CONFIRM_EDIT and edit_options(dialog, values):
+            self.state["picking_edit"] = True
+            return [self._edit_prompt(dialog, values)]
+        step = dialog.step(self.state["step"])
+        note = _("Please answer yes to save, or choose what to correct.")
+        return [await self._prompt(dialog, step, values, note=note)]
+
+    def _edit_prompt(self, dialog: Dialog, values: Values) -> Reply:
+        options = edit_options(dialog, values)
+        choices = self._offer([o.value for o in options], [tr(o.label) for o in options])
+        return Reply(_("Which field do you want to correct?"), choices)
+
+    async def _pick_edit(
+        self, dialog: Dialog, values: Values, text: str, picked: Any
+    ) -> list[Reply]:
+        options: list[Option] = edit_options(dialog, values)
+        name = picked
+        if name is _NOTHING:
+            idx = match_typed(text, [tr(o.label) for o in options])
+            name = options[idx].value if idx is not None else _NOTHING
+        if name is _NOTHING:
+            return [self._edit_prompt(dialog, values)]
+        self.state.pop("picking_edit", None)
+        self.state.update(step=name, editing=True, attempts=0)
+        return [await self._prompt(dialog, dialog.step(name), values)]
+
+    async def _back(self, dialog: Dialog, values: Values) -> list[Reply]:
+        self.state.pop("picking_edit", None)
+        history = list(self.state.get("history", []))
+        if not history:
+            self._clear()
+            return [await self.menu(_("Cancelled. Nothing was saved."))]
+        previous = history.pop()
+        self.state.update(history=history, step=previous, attempts=0)
+        return [await self._prompt(dialog, dialog.step(previous), values)]
+
+    # --- offered choices ----------------------------------------------------
+
+    def _offer(self, values: list[Any], labels: list[str]) -> tuple[Choice, ...]:
+        serial = int(self.state.get("serial", 0)) + 1
+        self.state["serial"] = serial
+        self.state["offered"] = {
+            "values": [encode({"v": v})["v"] for v in values],
+            "labels": labels,
+        }
+        return tuple(Choice(f"{serial}.{i}", label) for i, label in enumerate(labels))
+
+    def _picked(self, key: str) -> Any:
+        serial, _dot, index = key.partition(".")
+        offered = self.state.get("offered", {})
+        if serial != str(self.state.get("serial")) or not index.isdigit():
+            return _NOTHING
+        stored = offered.get("values", [])
+        i = int(index)
+        return decode({"v": stored[i]})["v"] if i < len(stored) else _NOTHING
+
+    def _clear(self) -> None:
+        for k in ("dialog", "step", "values", "history", "attempts", "editing", "picking_edit"):
+            self.state.pop(k, None)
+        self.state["at"] = "idle"
+
+
+def _by_words(entries: list[MenuEntry], word: str) -> MenuEntry | None:
+    for e in entries:
+        if any(w == word or word.startswith(w + " ") for w in e.words):
+            return e
+    return None
+
+
+def _is_start_with_code(text: str) -> bool:
+    parts = text.split()
+    return len(parts) == 2 and parts[0].split("@")[0].lower() == "/start"

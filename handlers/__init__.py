@@ -1,0 +1,32 @@
+"""Every feature of the bot, one module each; the order here is the menu's tie-break."""
+
+from __future__ import annotations
+
+from bot.core.features import Feature, Registry
+from handlers import (
+    groups,
+    meetings,
+    members,
+    onboarding,
+    overview,
+    reminders,
+    reports,
+    reviews,
+    settings,
+)
+
+FEATURES: list[Feature] = [
+    onboarding.FEATURE,
+    overview.FEATURE,
+    members.FEATURE,
+    meetings.FEATURE,
+    groups.FEATURE,
+    reviews.FEATURE,
+    reports.FEATURE,
+    reminders.FEATURE,
+    settings.FEATURE,
+]
+
+
+def registry() -> Registry:
+    return Registry(FEATURES)

@@ -1,0 +1,1 @@
+"""Async repository functions: take a session, return plain values, never commit."""

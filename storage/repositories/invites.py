@@ -1,0 +1,92 @@
+"""One-time expiring invite codes, stored only as hashes, and guess rate-limiting."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import CodeAttempt, Invite, RoleKind
+
+# No 0/O, 1/I/L: codes are read aloud and typed on small phones.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+MAX_WRONG_PER_HOUR = 5
+
+
+def new_code() -> str:
+    while True:
+        raw = "".join(secrets.choice(ALPHABET) for _ in range(8))
+        if any(ch.isdigit() for ch in raw):  # tells a code from an 8-letter word
+            return f"{raw[:4]}-{raw[4:]}"
+
+
+def normalize_code(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def looks_like_code(text: str) -> bool:
+    code = normalize_code(text)
+    return len(code) == 8 and all(ch in ALPHABET for ch in code) and any(c.isdigit() for c in code)
+
+
+def hash_code(text: str) -> str:
+    return hashlib.sha256(normalize_code(text).encode()).hexdigest()
+
+
+async def create_invite(
+    s: AsyncSession,
+    unit_id: int,
+    role: RoleKind,
+    now: dt.datetime,
+    ttl: dt.timedelta,
+    display_name: str | None = None,
+    code: str | None = None,
+    person_id: int | None = None,
+) -> str:
+    """Store a new invite and return its code; the code itself is never stored."""
+    code = code or new_code()
+    s.add(
+        Invite(
+            code_hash=hash_code(code),
+            unit_id=unit_id,
+            role=role,
+            display_name=display_name,
+            person_id=person_id,
+            created_at=now,
+            expires_at=now + ttl,
+        )
+    )
+    await s.flush()
+    return code
+
+
+async def take_invite(s: AsyncSession, code: str, now: dt.datetime) -> Invite | None:
+    """The unused, unexpired invite for the code, or None."""
+    stmt = select(Invite).where(
+        Invite.code_hash == hash_code(code), Invite.used_by.is_(None), Invite.expires_at > now
+    )
+    if s.bind.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return (await s.scalars(stmt)).first()
+
+
+async def wrong_attempts(
+    s: AsyncSession, channel: str, bot_id: str, chat_id: str, now: dt.datetime
+) -> int:
+    stmt = select(func.count(CodeAttempt.id)).where(
+        CodeAttempt.channel == channel,
+        CodeAttempt.bot_id == bot_id,
+        CodeAttempt.chat_id == chat_id,
+        CodeAttempt.at > now - dt.timedelta(hours=1),
+    )
+    return int(await s.scalar(stmt) or 0)
+
+
+async def record_wrong_attempt(
+    s: AsyncSession, channel: str, bot_id: str, chat_id: str, now: dt.datetime
+) -> None:
+    s.add(CodeAttempt(channel=channel, bot_id=bot_id, chat_id=chat_id, at=now))
+    await s.execute(delete(CodeAttempt).where(CodeAttempt.at < now - dt.timedelta(days=1)))
