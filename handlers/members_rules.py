@@ -1,0 +1,217 @@
+"""Member data rules shared by the chat and the spreadsheet import: one validator per field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import vn_ident
+
+from bot.core.choices import match_typed
+from bot.core.i18n import N_, Msg, _, format_date, tr
+from bot.core.parsing import (
+    check_cccd,
+    fold,
+    normalize_cccd,
+    read_birth_date,
+    read_date,
+    read_name,
+    read_number_list,
+    read_phone,
+)
+
+ADULT = 18
+YOUNG_UNDER = 35
+
+# Stored category keys (member.categories); "young" is derived from the birth date, never stored.
+CATEGORIES: dict[str, Msg] = {
+    "elderly": N_("Elderly"),
+    "disabled": N_("With a disability"),
+    "migrant_worker": N_("Worker or migrant worker"),
+    "trader": N_("Trader or business woman"),
+    "religious": N_("Religious follower"),
+    "ethnic_minority": N_("Ethnic minority"),
+}
+SENSITIVE = frozenset({"religious", "ethnic_minority"})
+CORE = "core"
+CORE_LABEL = N_("Core member")
+YOUNG_LABEL = N_("Young woman (under 35)")
+# The tick-list the chat shows: core member first (the one most branches use), then categories.
+TICKS: list[tuple[str, Msg]] = [(CORE, CORE_LABEL), *CATEGORIES.items()]
+
+MEMBERSHIP = "membership"  # consent purpose: store her data to manage Union membership
+SENSITIVE_PURPOSE = "sensitive"  # consent purpose: ethnicity and religion for special audiences
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a value was refused, already translated for the user."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Birth:
+    day: dt.date
+    approx: bool
+
+    def show(self) -> str:
+        if self.approx:
+            return _("{year} (year only)").format(year=self.day.year)
+        return format_date(self.day)
+
+
+def check_name(text: str) -> str | Problem:
+    name = read_name(text)
+    if name is None or len(name.split()) < 2:
+        return Problem(_("Please type her full name, for example Nguyễn Thị Lan."))
+    return name
+
+
+def age_on(born: dt.date, day: dt.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def check_birth(text: str, today: dt.date, joined_on: dt.date | None = None) -> Birth | Problem:
+    """A birth date (or a year alone, marked approximate) of a woman 18 or older on `joined_on`."""
+    got = read_birth_date(text, today)
+    if got is None:
+        if _is_future(text, today):
+            return Problem(_("That date is in the future. Please check the year."))
+        return Problem(
+            _(
+                "Please type the date of birth as day/month/year, for example 05/03/1985, "
+                "or only the year, for example 1985."
+            )
+        )
+    return check_age(Birth(*got), joined_on or today)
+
+
+def check_age(birth: Birth, on: dt.date) -> Birth | Problem:
+    if birth.approx:
+        years = on.year - birth.day.year
+        if years == ADULT:
+            return Problem(
+                _(
+                    "She turns 18 this year. Please type her full date of birth, for example "
+                    "05/03/{year}, so I can check she is 18 already."
+                ).format(year=birth.day.year)
+            )
+    else:
+        years = age_on(birth.day, on)
+    if years < ADULT:
+        return Problem(
+            _("She is {age} years old: members must be 18 or older.").format(age=max(years, 0))
+        )
+    return birth
+
+
+def _is_future(text: str, today: dt.date) -> bool:
+    if m := re.fullmatch(r"\s*(?:năm\s+)?(\d{4})\s*", text.lower()):
+        return int(m[1]) > today.year
+    day = read_date(text, today)
+    return day is not None and day > today
+
+
+def check_phone(text: str) -> str | Problem:
+    phone = read_phone(text)
+    if phone is None:
+        return Problem(
+            _("A mobile number has 10 digits and starts with 0, for example 0912 345 678.")
+        )
+    return phone
+
+
+def check_id(text: str, birth: Birth | None, today: dt.date) -> str | Problem:
+    """The digits of a CCCD (checked against her birth year and gender) or an old CMND."""
+    digits = normalize_cccd(text)
+    born = birth.day if birth else None
+    approx = birth.approx if birth else False
+    result = check_cccd(text, born, approximate_birth=approx, today=today)
+    if result.ok and digits is not None:
+        return digits
+    if result.reason == "province":
+        return Problem(
+            _("The first 3 digits of this ID number are not a province code. Please check it.")
+        )
+    if result.reason == "birth_year" and digits is not None and birth is not None:
+        card = vn_ident.parse_cccd(digits)
+        if card is not None and card.birth_year <= today.year:
+            return Problem(
+                _(
+                    "This ID number is for someone born in {card_year}, but her birth year is "
+                    "{year}. Please check both."
+                ).format(card_year=card.birth_year, year=birth.day.year)
+            )
+    if result.reason in ("birth_year", "century_gender"):
+        return Problem(
+            _("Digits 4 to 6 of this ID number do not give a birth year. Please check it.")
+        )
+    if result.reason == "gender":
+        return Problem(_("This ID number belongs to a man. Please check it."))
+    return Problem(
+        _("An ID number has 12 digits (CCCD) or 9 digits (old CMND), for example 038 188 001 234.")
+    )
+
+
+_NONE_WORDS = {"0", "khong", "khong co", "khong thuoc nhom nao", "none", "no"}
+
+
+def read_ticks(text: str) -> set[str] | Problem:
+    """Tick-list answer: "1 3", "1, 4", "cao tuổi, khuyết tật", or "0"/"không" for none."""
+    if fold(text) in _NONE_WORDS:
+        return set()
+    numbers = read_number_list(text, len(TICKS))
+    if numbers is not None:
+        return {TICKS[n - 1][0] for n in numbers}
+    labels = [tr(label) for _key, label in TICKS]
+    picked: set[str] = set()
+    for part in re.split(r"[,;\n]+|\s+và\s+|\s+va\s+", text):
+        if not part.strip():
+            continue
+        idx = match_typed(part, labels, allow_number=False)
+        if idx is None:
+            return Problem(
+                _("Please type the numbers of the groups, for example 1 3, or 0 for none.")
+            )
+        picked.add(TICKS[idx][0])
+    return picked
+
+
+def is_young(born: dt.date | None, on: dt.date) -> bool:
+    return born is not None and age_on(born, on) < YOUNG_UNDER
+
+
+def category_names(
+    categories: set[str] | list[str], born: dt.date | None, on: dt.date
+) -> list[str]:
+    names = [tr(YOUNG_LABEL)] if is_young(born, on) else []
+    return names + [tr(label) for key, label in CATEGORIES.items() if key in categories]
+
+
+def show_phone(phone: str) -> str:
+    return f"{phone[:4]} {phone[4:7]} {phone[7:]}" if len(phone) == 10 else phone
+
+
+def yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def read_categories_cell(text: str) -> set[str] | Problem:
+    """Spreadsheet form of the tick-list: category names separated by commas (no numbers)."""
+    if not text.strip():
+        return set()
+    got = read_ticks(text)
+    if isinstance(got, Problem) or CORE in got:
+        return Problem(_("Unknown group name; use the names listed in the template."))
+    return got
+
+
+def check_joined(text: str, today: dt.date) -> dt.date | Problem:
+    day = read_date(text, today)
+    if day is None:
+        return Problem(_("Please type the date as day/month/year, for example 05/03/2026."))
+    if day > today:
+        return Problem(_("That date is in the future. Please check the year."))
+    return day

@@ -1,0 +1,108 @@
+"""Steps and parsers the member dialogs share: her branch, names, dates, phones, ID numbers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.context import BRANCH_ROLES, Ctx
+from bot.core.dialogs import Choose, Option, Retry, Values
+from bot.core.i18n import N_, Msg, _, tr
+from bot.core.parsing import read_name, read_yes_no
+from handlers import members_rules as rules
+from handlers.members_rules import Birth, Problem
+from storage import crypto
+from storage.models import Level, OrgUnit
+from storage.repositories import members, org
+
+SKIP = N_("Skip")
+
+
+async def branch_info(ctx: Ctx, unit: OrgUnit) -> dict[str, Any]:
+    groups = [u for u in await org.children(ctx.session, unit.id) if u.level == Level.GROUP]
+    return {"id": unit.id, "name": unit.name, "groups": bool(groups)}
+
+
+async def pick_branch(ctx: Ctx, values: Values) -> Retry | None:
+    """Her own branch; a person leading several branches is asked which one."""
+    branches = ctx.units_for(BRANCH_ROLES)
+    if not branches:
+        return Retry(_("Only a branch head or deputy can do this, for her own branch."))
+    if len(branches) == 1 and "branch" not in values:
+        values["branch"] = await branch_info(ctx, branches[0])
+    return None
+
+
+async def branch_options(ctx: Ctx, values: Values) -> list[Option]:
+    return [Option(await branch_info(ctx, u), u.name) for u in ctx.units_for(BRANCH_ROLES)]
+
+
+BRANCH_STEP = Choose(
+    "branch", N_("Which branch?"), branch_options, when=lambda v: "branch" not in v
+)
+
+
+def yes_no_options(yes: Msg, no: Msg) -> list[Option]:
+    return [Option(True, yes), Option(False, no)]
+
+
+def birth_of(values: Values, key: str = "birth") -> Birth | None:
+    got = values.get(key)
+    return Birth(got["day"], got["approx"]) if got else None
+
+
+def parse_yes_no(text: str, ctx: Ctx, values: Values) -> bool | Retry:
+    yes = read_yes_no(text)
+    return Retry(_("Please answer yes or no.")) if yes is None else yes
+
+
+def parse_name(text: str, ctx: Ctx, values: Values) -> str | Retry:
+    got = rules.check_name(text)
+    return Retry(got.reason) if isinstance(got, Problem) else got
+
+
+def parse_phone(text: str, ctx: Ctx, values: Values) -> str | Retry:
+    got = rules.check_phone(text)
+    return Retry(got.reason) if isinstance(got, Problem) else got
+
+
+def parse_ticks(text: str, ctx: Ctx, values: Values) -> list[str] | Retry:
+    got = rules.read_ticks(text)
+    return Retry(got.reason) if isinstance(got, Problem) else sorted(got)
+
+
+def parse_word(text: str, ctx: Ctx, values: Values) -> str | Retry:
+    got = read_name(text)
+    return Retry(_("Please type the name in letters, for example Tày.")) if got is None else got
+
+
+def refused_id(branch: str) -> str:
+    msg = _("This ID number is already registered in {branch}; a person is a member of one branch.")
+    return msg.format(branch=branch)
+
+
+async def seal_new_id(
+    ctx: Ctx, text: str, birth: Birth | None, member_id: int | None = None
+) -> dict[str, str] | Retry:
+    """Check an ID number, refuse one already registered anywhere, and seal it for storage.
+
+    The dialog keeps only the sealed form, so the conversation row never holds the digits.
+    """
+    if not crypto.has_key():
+        return Retry(_("ID numbers cannot be stored yet: the data key is not set up. Please skip."))
+    got = rules.check_id(text, birth, ctx.today)
+    if isinstance(got, Problem):
+        return Retry(got.reason)
+    sealed = crypto.seal_id(got)
+    holder = await members.branch_holding_id(ctx.session, sealed.index, except_member=member_id)
+    if holder is not None:
+        return Retry(refused_id(holder.name))
+    return sealed.to_json()
+
+
+def ticks_prompt(ctx: Ctx, values: Values) -> str:
+    lines = [_("Which of these is she? Type the numbers, for example 1 3, or 0 for none.")]
+    lines += [f"{i}. {tr(label)}" for i, (_key, label) in enumerate(rules.TICKS, 1)]
+    birth = birth_of(values)
+    if birth and rules.is_young(birth.day, ctx.today):
+        lines.append(_("(She is under 35, so she is counted as a young woman.)"))
+    return "\n".join(lines)

@@ -1,0 +1,146 @@
+"""Personal-data crypto: AES-GCM for ID numbers at rest, an HMAC blind index for duplicates."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from bot.config import VAR_DIR, load_settings
+from bot.core.parsing import mask_id
+
+KEY_FILE = VAR_DIR / "data.key"
+# One master secret, two independent sub-keys: the index key can be rotated or
+# disclosed for an audit without exposing the encryption key, and vice versa.
+_SALT = b"chihoi-data-key-v1"
+_ENC_INFO = b"chihoi/id-number/aes-256-gcm"
+_INDEX_INFO = b"chihoi/id-number/blind-index"
+_AAD = b"chihoi:member:cccd"
+_VERSION = b"\x01"
+_NONCE = 12
+MIN_SECRET = 16
+
+
+class KeyMissing(RuntimeError):
+    """No data key configured: ID numbers can neither be stored nor read."""
+
+
+class KeyMismatch(RuntimeError):
+    """A stored ID number does not open with this key (wrong or rotated key)."""
+
+
+@dataclass(frozen=True)
+class DataKeys:
+    enc: bytes
+    index: bytes
+
+    def __repr__(self) -> str:  # keys never reach a traceback or a log
+        return "DataKeys(***)"
+
+
+def derive(secret: str) -> DataKeys:
+    """Split the master secret into the encryption key and the blind-index key (HKDF-SHA256)."""
+    raw = secret.strip().encode("utf-8")
+    if len(raw) < MIN_SECRET:
+        raise KeyMissing(f"CHIHOI_DATA_KEY must be at least {MIN_SECRET} characters long")
+
+    def sub(info: bytes) -> bytes:
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=_SALT, info=info).derive(raw)
+
+    return DataKeys(enc=sub(_ENC_INFO), index=sub(_INDEX_INFO))
+
+
+def load_secret(key_file: Path = KEY_FILE) -> str:
+    """CHIHOI_DATA_KEY, else the demo key file `chihoi demo seed` writes."""
+    configured = load_settings().data_key
+    if configured is not None:
+        return configured.get_secret_value()
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    raise KeyMissing(
+        f"set CHIHOI_DATA_KEY (or run `chihoi demo seed`, which writes {key_file}) "
+        "before storing ID numbers"
+    )
+
+
+_cached: DataKeys | None = None
+
+
+def keys() -> DataKeys:
+    """The process's data keys, read once."""
+    global _cached
+    if _cached is None:
+        _cached = derive(load_secret())
+    return _cached
+
+
+def reset() -> None:
+    """Forget the cached keys (tests, or after the configuration changed)."""
+    global _cached
+    _cached = None
+
+
+def has_key() -> bool:
+    try:
+        keys()
+    except KeyMissing:
+        return False
+    return True
+
+
+def encrypt_id(digits: str, k: DataKeys | None = None) -> bytes:
+    """version byte + random nonce + AES-GCM ciphertext and tag."""
+    nonce = os.urandom(_NONCE)
+    sealed = AESGCM((k or keys()).enc).encrypt(nonce, digits.encode("ascii"), _AAD)
+    return _VERSION + nonce + sealed
+
+
+def decrypt_id(blob: bytes, k: DataKeys | None = None) -> str:
+    if blob[:1] != _VERSION:
+        raise KeyMismatch("unknown ID number encoding")
+    nonce, sealed = blob[1 : 1 + _NONCE], blob[1 + _NONCE :]
+    try:
+        return AESGCM((k or keys()).enc).decrypt(nonce, sealed, _AAD).decode("ascii")
+    except InvalidTag:
+        raise KeyMismatch("a stored ID number does not open with this data key") from None
+
+
+def blind_index(digits: str, k: DataKeys | None = None) -> str:
+    """HMAC-SHA256 of the digits: equal numbers give equal indexes, nothing else leaks."""
+    return hmac.new((k or keys()).index, digits.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class SealedId:
+    """An ID number ready to store: ciphertext, blind index and the masked form for display.
+
+    Dialog state holds this, never the digits, so the conversation row is safe at rest too.
+    """
+
+    blob: bytes
+    index: str
+    masked: str
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "blob": base64.b64encode(self.blob).decode(),
+            "index": self.index,
+            "masked": self.masked,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, str]) -> SealedId:
+        return cls(base64.b64decode(data["blob"]), data["index"], data["masked"])
+
+
+def seal_id(digits: str, k: DataKeys | None = None) -> SealedId:
+    k = k or keys()
+    return SealedId(encrypt_id(digits, k), blind_index(digits, k), mask_id(digits))
