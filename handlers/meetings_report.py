@@ -1,0 +1,208 @@
+"""Right after a meeting is saved: the 2/3 rule, quarterly status, group summaries, absentees.
+
+Group chats get totals only. A typed topic is left out of the group summary when it
+carries a member's full name or a phone-like number, since topics are free text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from bot.core.context import COMMUNE_ROLES, Ctx
+from bot.core.dialogs import Choose, Dialog, Option, Values
+from bot.core.i18n import DEFAULT_LANGUAGE, N_, _, format_date, format_pct, language
+from bot.core.parsing import VN_TZ, fold
+from bot.core.types import Reply
+from bot.scheduler.calendar import quarter_of
+from storage.models import Level, Meeting, OrgUnit
+from storage.repositories import groups, meetings, membership, org, outbox
+
+ABSENTEES = "meeting_absentees"
+_LONG_NUMBER = re.compile(r"\d[\d .-]{7,}\d")
+
+
+def below_two_thirds(present: int, total: int) -> bool:
+    """DOMAIN rule 2, in whole numbers so 20 of 30 is exactly on the line, not below."""
+    return total > 0 and present * 3 < total * 2
+
+
+async def after_save(
+    ctx: Ctx, unit: OrgUnit, meeting: Meeting, away: list[int], *, edited: bool
+) -> list[Reply]:
+    s = ctx.session
+    total = await membership.members_on(s, unit.id, meeting.held_on)
+    day = format_date(meeting.held_on)
+    if edited:
+        lines = [_("Saved the correction to the meeting of {date}.").format(date=day)]
+    else:
+        lines = [_("Saved the meeting of {date} for {branch}.").format(date=day, branch=unit.name)]
+    n = meeting.present_count
+    if total:
+        msg = _("{present} of {total} members came: {rate}.")
+        lines.append(msg.format(present=n, total=total, rate=format_pct(n / total)))
+    if below_two_thirds(n, total):
+        lines.append(
+            _(
+                "That is below two thirds of the members. A tip: ask members which time and "
+                "place suit them, and remind them a day before in the branch's chat group."
+            )
+        )
+    lines += await _quarter_lines(ctx, unit, meeting)
+    lines += await _leader_lines(ctx, unit)
+    sent = await send_group_summaries(ctx, unit, meeting, total, edited=edited)
+    if sent:
+        msg = _("A short summary without names went to the branch's chat group.")
+        lines.append(msg)
+    if away:
+        names = await meetings.member_names(s, away)
+        listed = ", ".join(names.get(m) or _("(no name)") for m in away)
+        lines.append(_("Absent ({count}): {names}.").format(count=len(away), names=listed))
+        ctx.begin(ABSENTEES, {"meeting_id": meeting.id})
+    elif not edited:
+        lines.append(_('You can correct it within 7 days under "Branch meetings".'))
+    return [Reply("\n".join(lines))]
+
+
+async def _quarter_lines(ctx: Ctx, unit: OrgUnit, meeting: Meeting) -> list[str]:
+    quarters = [quarter_of(meeting.held_on)]
+    if quarter_of(ctx.today) != quarters[0]:
+        quarters.append(quarter_of(ctx.today))
+    facts = await meetings.quarter_facts(ctx.session, [unit.id], quarters)
+    out = []
+    for q in quarters:
+        if facts[(unit.id, q)].regular_held:
+            out.append(_("{quarter}: the regular meeting is done ✓").format(quarter=q.label))
+        else:
+            out.append(_("{quarter}: no regular meeting yet.").format(quarter=q.label))
+    return out
+
+
+async def _leader_lines(ctx: Ctx, unit: OrgUnit) -> list[str]:
+    """For commune officers: the branches a commune leader has attended this quarter (rule 3)."""
+    if not any(unit.path.startswith(c.path) for c in ctx.units_for(COMMUNE_ROLES)):
+        return []
+    commune = await org.ancestor_at(ctx.session, unit, Level.COMMUNE)
+    if commune is None:
+        return []
+    branches = await org.subtree(ctx.session, commune, Level.BRANCH)
+    q = quarter_of(ctx.today)
+    facts = await meetings.quarter_facts(ctx.session, [b.id for b in branches], [q])
+    missing = [b.name for b in branches if not facts[(b.id, q)].leader_attended]
+    msg = _("{quarter}: a commune leader has attended {done} of {total} branches.")
+    out = [msg.format(quarter=q.label, done=len(branches) - len(missing), total=len(branches))]
+    if missing:
+        out.append(_("Not yet: {names}.").format(names=", ".join(missing)))
+    return out
+
+
+def _topic_is_safe(topic: str, names: set[str], phones: set[str]) -> bool:
+    if _LONG_NUMBER.search(topic):
+        return False
+    digits = re.sub(r"\D", "", topic)
+    if any(p and p in digits for p in phones):
+        return False
+    folded = f" {fold(topic)} "
+    return not any(f" {name} " in folded for name in names if " " in name)
+
+
+async def group_summary(
+    ctx: Ctx, unit: OrgUnit, meeting: Meeting, total: int, *, edited: bool
+) -> str:
+    """Totals only: date, topic, present of members, rate, thanks. No names, no phones."""
+    names, phones = await meetings.personal_markers(ctx.session, unit.id)
+    topic = meeting.topic if meeting.topic and _topic_is_safe(meeting.topic, names, phones) else ""
+    n = meeting.present_count
+    with language(DEFAULT_LANGUAGE):  # the members' group reads the Union's language
+        day = format_date(meeting.held_on)
+        if edited:
+            lines = [_("Correction: {branch} met on {date}.").format(branch=unit.name, date=day)]
+        else:
+            lines = [_("{branch} met on {date}.").format(branch=unit.name, date=day)]
+        if topic:
+            lines.append(_("Topic: {topic}.").format(topic=topic))
+        if total:
+            msg = _("{present} of {total} members came ({rate}).")
+            lines.append(msg.format(present=n, total=total, rate=format_pct(n / total)))
+        else:
+            lines.append(_("{present} members came.").format(present=n))
+        lines.append(_("Thank you all for taking part!"))
+        return "\n".join(lines)
+
+
+async def send_group_summaries(
+    ctx: Ctx, unit: OrgUnit, meeting: Meeting, total: int, *, edited: bool
+) -> int:
+    """Queue the summary for every group linked to the branch; the key makes it once each."""
+    links = await groups.groups_of(ctx.session, unit.id)
+    if not links:
+        return 0
+    text = await group_summary(ctx, unit, meeting, total, edited=edited)
+    queued = 0
+    for link in links:
+        key = f"meeting-summary|{meeting.id}|{link.channel}:{link.chat_id}"
+        queued += await outbox.enqueue(
+            ctx.session,
+            key[:200],
+            "meeting_summary",
+            link.channel,
+            link.bot_id,
+            link.chat_id,
+            # `group` makes the sender apply the per-group rate (Telegram: 20 a minute).
+            {"text": text, "group": True},
+            ctx.now,
+        )
+    return queued
+
+
+def _next_quarter_morning(day: dt.date) -> dt.datetime:
+    first = quarter_of(day).next().first_day
+    return dt.datetime(first.year, first.month, first.day, 8, 0, tzinfo=VN_TZ).astimezone(dt.UTC)
+
+
+async def _remind(ctx: Ctx, values: Values) -> list[Reply]:
+    if not values["remind"]:
+        return [Reply(_("All right."))]
+    meeting = await meetings.get(ctx.session, int(values["meeting_id"]))
+    if meeting is None:
+        return [Reply(_("All right."))]
+    _here, away = await meetings.attendance(ctx.session, meeting.id)
+    names = await meetings.member_names(ctx.session, away)
+    listed = ", ".join(names.get(m) or _("(no name)") for m in away)
+    when = _next_quarter_morning(meeting.held_on)
+    text = _(
+        "Before the next meeting, remember to invite the members who missed the meeting of "
+        "{date}: {names}."
+    ).format(date=format_date(meeting.held_on), names=listed)
+    inc = ctx.incoming
+    # Only the branch head is reminded; members are not users and get no message.
+    await outbox.enqueue(
+        ctx.session,
+        f"absentee-reminder|{meeting.id}|{ctx.person_id}",
+        "absentee_reminder",
+        inc.channel,
+        inc.bot_id,
+        inc.chat_id,
+        {"text": text},
+        ctx.now,
+        not_before=when,
+        person_id=ctx.person_id,
+    )
+    day = when.astimezone(VN_TZ).date()
+    msg = _("Done. On {date} I will remind you to invite the {count} absent members.")
+    return [Reply(msg.format(date=format_date(day), count=len(away)))]
+
+
+ABSENTEE_DIALOG = Dialog(
+    ABSENTEES,
+    steps=[
+        Choose(
+            "remind",
+            N_("Shall I remind you before the next meeting to invite the members who were absent?"),
+            [Option(True, N_("Yes, remind me")), Option(False, N_("No, thank you"))],
+        )
+    ],
+    on_done=_remind,
+)
+
+DIALOGS = [ABSENTEE_DIALOG]

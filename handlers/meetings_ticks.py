@@ -1,0 +1,107 @@
+"""The attendance tick-list: toggle buttons 8 a page, or typed numbers "1 3 5-9" on Zalo.
+
+A button press cannot keep a dialog on its step (picked options skip the parser), so a
+press ends the log dialog with the press in ``values["ticks"]``; `apply` then updates
+the ticked set and the dialog is opened again where it was (every step asks only for
+what is still missing). A typed list is a complete answer on both profiles.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.context import Ctx
+from bot.core.dialogs import Option, Retry, Values
+from bot.core.i18n import N_, _
+from bot.core.parsing import read_number_list
+from storage.repositories import meetings
+
+PAGE = 8
+TICK = "tick"  # the `present` answer that opens the tick-list
+DONE = "done"
+
+
+def ticked(values: Values) -> set[int]:
+    return set(values.get("ticked") or ())
+
+
+async def roster(ctx: Ctx, values: Values) -> list[tuple[int, str]]:
+    """Members of the branch on the meeting's date: the numbering the user sees."""
+    return await meetings.roster_on(ctx.session, values["branch_id"], values["held_on"])
+
+
+def _mark(on: bool) -> str:
+    return "☑" if on else "☐"
+
+
+async def prompt(ctx: Ctx, values: Values) -> str:
+    people = await roster(ctx, values)
+    chosen = ticked(values)
+    count = sum(1 for mid, _name in people if mid in chosen)
+    if ctx.caps.buttons:
+        pages = max(1, -(-len(people) // PAGE))
+        page = min(int(values.get("page", 0)), pages - 1)
+        head = _(
+            "Tap the names of the members who came (☑ = present). Page {page} of {pages}; "
+            "{count} of {total} ticked. You can also type numbers, e.g. 1 3 5-9."
+        )
+        return head.format(page=page + 1, pages=pages, count=count, total=len(people))
+    lines = [
+        _(
+            "Type the numbers of the members who came, e.g. 1 3 5-9, "
+            'or "all except 4 7" (tất cả trừ 4 7).'
+        )
+    ]
+    for i, (mid, name) in enumerate(people, 1):
+        mark = " ✓" if mid in chosen else ""  # a correction starts from the earlier ticks
+        lines.append(f"{i}. {name or _('(no name)')}{mark}")
+    return "\n".join(lines)
+
+
+async def options(ctx: Ctx, values: Values) -> list[Option]:
+    """Toggle buttons for one page and the page controls; none on the text profile."""
+    if not ctx.caps.buttons:
+        return []  # Zalo shows the whole numbered list; numbers typed are members, not options
+    people = await roster(ctx, values)
+    chosen = ticked(values)
+    pages = max(1, -(-len(people) // PAGE))
+    page = min(int(values.get("page", 0)), pages - 1)
+    out: list[Option] = []
+    for i, (mid, name) in enumerate(people[page * PAGE : (page + 1) * PAGE], page * PAGE + 1):
+        out.append(Option(["t", mid], f"{_mark(mid in chosen)} {i}. {name or _('(no name)')}"))
+    if page > 0:
+        out.append(Option(["p", page - 1], N_("◀ Previous page")))
+    if page < pages - 1:
+        out.append(Option(["p", page + 1], N_("Next page ▶")))
+    out.append(Option(["all"], N_("Tick everyone")))
+    count = sum(1 for mid, _name in people if mid in chosen)
+    out.append(Option([DONE], _("✔ Done ({count} present)").format(count=count)))
+    return out
+
+
+async def parse(text: str, ctx: Ctx, values: Values) -> Any:
+    """A typed list ticks exactly those numbers and finishes the tick-list."""
+    people = await roster(ctx, values)
+    picked = read_number_list(text, len(people))
+    if picked is None:
+        return Retry(_('Please type the numbers from the list, e.g. 1 3 5-9, or "all except 4 7".'))
+    # The answer lives in `ticked`; the step's own value only says what happened.
+    values["ticked"] = {people[i - 1][0] for i in picked}
+    return [DONE]
+
+
+async def apply(ctx: Ctx, values: Values) -> None:
+    """Carry out a button press kept in values["ticks"], then clear it."""
+    action = list(values.pop("ticks", None) or [DONE])
+    chosen = ticked(values)
+    if action[0] == "t":
+        chosen ^= {int(action[1])}
+    elif action[0] == "p":
+        values["page"] = int(action[1])
+    elif action[0] == "all":
+        chosen = {mid for mid, _name in await roster(ctx, values)}
+    values["ticked"] = chosen
+    if action[0] == DONE:
+        # The tick-list is answered: `present` now holds it, and the dialog moves on.
+        values["present"] = {"ticked": sorted(chosen)}
+        values.pop("page", None)

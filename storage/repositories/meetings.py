@@ -1,0 +1,245 @@
+"""Branch meetings and attendance: logging, edits that keep the original, quarterly facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.parsing import fold
+from bot.scheduler.calendar import Quarter
+from storage.models import Attendance, Meeting, MeetingKind, Member, MemberEvent, OrgUnit
+from storage.repositories.membership import delta
+
+# Topics offered as choices are taken from this many recent meetings of the commune.
+_TOPIC_SAMPLE = 400
+
+
+@dataclass(frozen=True, slots=True)
+class QuarterFacts:
+    """What rules 1 and 3 ask of one unit in one quarter."""
+
+    regular_held: bool
+    leader_attended: bool
+    meetings: int
+
+
+def _current() -> ColumnElement[bool]:
+    # An edited meeting stays as history; only the newest version counts.
+    return Meeting.superseded_by.is_(None)
+
+
+async def add_meeting(
+    s: AsyncSession,
+    *,
+    unit_id: int,
+    held_on: dt.date,
+    kind: MeetingKind,
+    present_count: int,
+    now: dt.datetime,
+    topic: str | None = None,
+    leader_present: bool = False,
+    note: str | None = None,
+    logged_by: int | None = None,
+    source_update: str | None = None,
+    present_ids: Sequence[int] = (),
+    absent_ids: Sequence[int] = (),
+) -> Meeting:
+    """Insert a meeting; with a tick-list, also one attendance row per member."""
+    meeting = Meeting(
+        unit_id=unit_id,
+        held_on=held_on,
+        kind=kind,
+        topic=topic or None,
+        present_count=present_count,
+        leader_present=leader_present,
+        note=note or None,
+        logged_by=logged_by,
+        logged_at=now,
+        source_update=source_update,
+    )
+    s.add(meeting)
+    await s.flush()
+    for member_id in present_ids:
+        s.add(Attendance(meeting_id=meeting.id, member_id=member_id, present=True))
+    for member_id in absent_ids:
+        s.add(Attendance(meeting_id=meeting.id, member_id=member_id, present=False))
+    await s.flush()
+    return meeting
+
+
+async def supersede(s: AsyncSession, old: Meeting, new: Meeting) -> None:
+    """Point the original at its correction; the original row is never changed otherwise."""
+    old.superseded_by = new.id
+    await s.flush()
+
+
+async def get(s: AsyncSession, meeting_id: int) -> Meeting | None:
+    return await s.get(Meeting, meeting_id)
+
+
+async def on_day(s: AsyncSession, unit_id: int, day: dt.date) -> list[Meeting]:
+    """Current meetings of a unit on one day."""
+    stmt = select(Meeting).where(Meeting.unit_id == unit_id, Meeting.held_on == day, _current())
+    return list((await s.scalars(stmt.order_by(Meeting.id))).all())
+
+
+async def meeting_days(
+    s: AsyncSession,
+    unit_ids: Sequence[int],
+    first: dt.date,
+    last: dt.date,
+    except_id: int | None = None,
+) -> set[tuple[int, dt.date]]:
+    """(unit, day) pairs with a current meeting between two days, leaving out one meeting."""
+    if not unit_ids:
+        return set()
+    stmt = select(Meeting.unit_id, Meeting.held_on).where(
+        Meeting.unit_id.in_(unit_ids), Meeting.held_on.between(first, last), _current()
+    )
+    if except_id is not None:
+        stmt = stmt.where(Meeting.id != except_id)
+    return {(u, d) for u, d in (await s.execute(stmt)).all()}
+
+
+async def recent(s: AsyncSession, unit_id: int, limit: int, offset: int = 0) -> list[Meeting]:
+    """Current meetings, newest first."""
+    stmt = (
+        select(Meeting)
+        .where(Meeting.unit_id == unit_id, _current())
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list((await s.scalars(stmt)).all())
+
+
+async def count_current(s: AsyncSession, unit_id: int) -> int:
+    stmt = select(func.count(Meeting.id)).where(Meeting.unit_id == unit_id, _current())
+    return int(await s.scalar(stmt) or 0)
+
+
+async def held_regular_meeting(s: AsyncSession, unit_id: int, q: Quarter) -> bool:
+    """True if the unit held a regular meeting in q (DOMAIN rule 1)."""
+    facts = await quarter_facts(s, [unit_id], [q])
+    return facts[(unit_id, q)].regular_held
+
+
+async def quarter_facts(
+    s: AsyncSession, unit_ids: Sequence[int], quarters: Sequence[Quarter]
+) -> dict[tuple[int, Quarter], QuarterFacts]:
+    """Regular meeting held / commune leader attended, per unit and quarter, in one query."""
+    out = {(u, q): QuarterFacts(False, False, 0) for u in unit_ids for q in quarters}
+    if not unit_ids or not quarters:
+        return out
+    first = min(q.first_day for q in quarters)
+    last = max(q.last_day for q in quarters)
+    stmt = select(Meeting.unit_id, Meeting.held_on, Meeting.kind, Meeting.leader_present).where(
+        Meeting.unit_id.in_(unit_ids), Meeting.held_on.between(first, last), _current()
+    )
+    for unit_id, held_on, kind, leader in (await s.execute(stmt)).all():
+        for q in quarters:
+            if q.contains(held_on):
+                old = out[(unit_id, q)]
+                out[(unit_id, q)] = QuarterFacts(
+                    old.regular_held or kind == MeetingKind.REGULAR,
+                    old.leader_attended or bool(leader),
+                    old.meetings + 1,
+                )
+    return out
+
+
+async def top_topics(s: AsyncSession, unit: OrgUnit, limit: int = 5) -> list[str]:
+    """The most used topics of recent meetings under `unit` (the commune), most used first."""
+    stmt = (
+        select(Meeting.topic)
+        .join(OrgUnit, OrgUnit.id == Meeting.unit_id)
+        .where(OrgUnit.path.startswith(unit.path), Meeting.topic.is_not(None), _current())
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        .limit(_TOPIC_SAMPLE)
+    )
+    counts: Counter[str] = Counter()
+    spelling: dict[str, str] = {}
+    order: dict[str, int] = {}
+    for i, topic in enumerate((await s.scalars(stmt)).all()):
+        if not topic or not topic.strip():
+            continue
+        key = fold(topic)
+        counts[key] += 1
+        spelling.setdefault(key, topic.strip())  # the newest spelling wins
+        order.setdefault(key, i)
+    ranked = sorted(counts, key=lambda k: (-counts[k], order[k]))
+    return [spelling[k] for k in ranked[:limit]]
+
+
+async def attendance(s: AsyncSession, meeting_id: int) -> tuple[list[int], list[int]]:
+    """(present, absent) member ids of a tick-list meeting; both empty for a head count."""
+    stmt = select(Attendance.member_id, Attendance.present).where(
+        Attendance.meeting_id == meeting_id
+    )
+    present: list[int] = []
+    absent: list[int] = []
+    for member_id, here in (await s.execute(stmt)).all():
+        (present if here else absent).append(member_id)
+    return sorted(present), sorted(absent)
+
+
+async def roster_on(s: AsyncSession, unit_id: int, day: dt.date) -> list[tuple[int, str]]:
+    """(member id, name) of the unit's members at the end of `day`, in Vietnamese name order.
+
+    Membership comes from events, as `membership.members_on` counts it; a member who
+    joined after `day` is not listed.
+    """
+    net = (
+        select(MemberEvent.member_id.label("mid"))
+        .where(MemberEvent.unit_id == unit_id, MemberEvent.occurred_on <= day)
+        .group_by(MemberEvent.member_id)
+        .having(func.sum(delta()) > 0)
+        .subquery()
+    )
+    stmt = (
+        select(Member.id, Member.full_name)
+        .join(net, net.c.mid == Member.id)
+        .order_by(Member.name_sort, Member.id)
+    )
+    return [(mid, name or "") for mid, name in (await s.execute(stmt)).all()]
+
+
+async def member_names(s: AsyncSession, ids: Iterable[int]) -> dict[int, str]:
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    stmt = select(Member.id, Member.full_name).where(Member.id.in_(wanted))
+    return {mid: name or "" for mid, name in (await s.execute(stmt)).all()}
+
+
+async def personal_markers(s: AsyncSession, unit_id: int) -> tuple[set[str], set[str]]:
+    """Folded full names and phone numbers of everyone ever recorded in the branch.
+
+    Used to keep a typed topic out of a group chat when it names a member.
+    """
+    stmt = select(Member.name_folded, Member.phone).where(Member.branch_id == unit_id)
+    names: set[str] = set()
+    phones: set[str] = set()
+    for name, phone in (await s.execute(stmt)).all():
+        if name:
+            names.add(name)
+        if phone:
+            phones.add(phone)
+    return names, phones
+
+
+async def first_logged_at(s: AsyncSession, meeting: Meeting) -> dt.datetime:
+    """When the original of an edited meeting was logged (the edit window starts there)."""
+    current = meeting
+    for _hop in range(100):  # an edit chain is short; the bound only guards against a cycle
+        stmt = select(Meeting).where(Meeting.superseded_by == current.id)
+        before = (await s.scalars(stmt)).first()
+        if before is None:
+            break
+        current = before
+    return current.logged_at
