@@ -1,0 +1,187 @@
+"""The web chat simulator: a JSON API over the engine and a single page (static/sim.html)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from bot.core.choices import numbered, split_text
+from bot.core.i18n import language
+from bot.core.roles import role_name
+from bot.core.types import Capabilities, Choice, Incoming, Reply
+from bot.runtime import Runtime
+from storage.models import ChannelIdentity, Outbox, OutboxStatus, Person
+from storage.repositories import people
+from storage.seed_demo import WEB_BOT
+
+CHANNEL = "web"
+PROFILES = {
+    "buttons": Capabilities(buttons=True, text_limit=4096),
+    "text": Capabilities(buttons=False, text_limit=2000),
+}
+STATIC = Path(__file__).parent / "static"
+# The page, its script and its style; nothing else in the folder is served.
+FILES = {
+    "/": ("sim.html", "text/html; charset=utf-8"),
+    "/sim.js": ("sim.js", "text/javascript; charset=utf-8"),
+    "/sim.css": ("sim.css", "text/css; charset=utf-8"),
+}
+# The page builds every node with textContent; the policy makes injected markup inert as well.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+MAX_USER = 64
+MAX_TEXT = 4096
+OUTBOX_ROWS = 100
+WAITING = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+
+
+def render(reply: Reply, caps: Capabilities) -> list[dict[str, Any]]:
+    """What the page shows: buttons as buttons, or the Zalo-style numbered text, split at
+    the profile's length limit as that channel would send it."""
+    if caps.buttons:
+        parts = split_text(reply.text, caps.text_limit)
+    else:
+        parts = split_text(numbered(reply.text, reply.choices, reply.numbered), caps.text_limit)
+    out: list[dict[str, Any]] = [
+        {"text": part, "notice": reply.notice, "choices": []} for part in parts
+    ]
+    last = out[-1]
+    if caps.buttons:
+        last["choices"] = [{"key": c.key, "label": c.label} for c in reply.choices]
+    if reply.attachment is not None:
+        a = reply.attachment
+        last["attachment"] = {
+            "kind": a.kind,
+            "filename": a.filename,
+            "caption": a.caption,
+            "data": base64.b64encode(a.data).decode(),
+        }
+    return out
+
+
+def outbox_reply(payload: dict[str, Any]) -> Reply:
+    """An outbox payload ({"text", "choices": [[key, label], ...]}) as the reply it will be."""
+    raw = payload.get("choices") or []
+    choices = tuple(Choice(str(c[0]), str(c[1])) for c in raw if isinstance(c, list | tuple))
+    return Reply(str(payload.get("text", "")), choices)
+
+
+def bad(message: str) -> Response:
+    return JSONResponse({"error": message}, status_code=400)
+
+
+def routes(rt: Runtime) -> list[Route]:
+    def serve(name: str, media_type: str) -> Any:
+        async def endpoint(_request: Request) -> Response:
+            headers = {"Cache-Control": "no-cache", "Content-Security-Policy": CSP}
+            return FileResponse(STATIC / name, media_type=media_type, headers=headers)
+
+        return endpoint
+
+    async def list_people(_request: Request) -> Response:
+        async with rt.maker() as s:
+            rows = (
+                await s.execute(
+                    select(ChannelIdentity.external_id, Person)
+                    .join(Person, Person.id == ChannelIdentity.person_id)
+                    .where(ChannelIdentity.channel == CHANNEL, ChannelIdentity.bot_id == WEB_BOT)
+                    .order_by(Person.id)
+                )
+            ).all()
+            result = []
+            for ext, person in rows:
+                roles = await people.roles_of(s, person.id)
+                # The page's labels are Vietnamese whatever the bot's default language.
+                with language("vi"):
+                    shown = [
+                        {"role": k.value, "role_name": role_name(k), "unit": u.name}
+                        for k, u in roles
+                    ]
+                result.append({"user": ext, "name": person.display_name, "roles": shown})
+        return JSONResponse(result)
+
+    async def send(request: Request) -> Response:
+        try:
+            body = await request.json()
+        except json.JSONDecodeError:
+            return bad("body must be JSON")
+        if not isinstance(body, dict):
+            return bad("body must be a JSON object")
+        user = str(body.get("user") or "").strip()
+        if not user or len(user) > MAX_USER:
+            return bad("user is required (at most 64 characters)")
+        caps = PROFILES.get(str(body.get("profile", "buttons")))
+        if caps is None:
+            return bad("profile must be buttons or text")
+        text, choice = body.get("text"), body.get("choice")
+        if not isinstance(text, str | None) or not isinstance(choice, str | None):
+            return bad("text and choice must be strings")
+        if not (text or "").strip() and not choice:
+            return bad("text or choice is required")
+        if text is not None and len(text) > MAX_TEXT:
+            return bad("text is too long")
+        inc = Incoming(
+            channel=CHANNEL,
+            bot_id=WEB_BOT,
+            chat_id=user,
+            user_id=user,
+            update_id=str(body.get("update_id") or uuid.uuid4())[:128],
+            sent_at=dt.datetime.now(dt.UTC),
+            display_name=str(body.get("name") or "")[:200],
+            text=text,
+            choice=choice,
+            caps=caps,
+        )
+        replies = await rt.engine.handle(inc)
+        return JSONResponse({"replies": [part for r in replies for part in render(r, caps)]})
+
+    async def outbox(request: Request) -> Response:
+        user = request.query_params.get("user", "").strip()
+        if not user:
+            return bad("user is required")
+        caps = PROFILES.get(request.query_params.get("profile", "buttons"), PROFILES["buttons"])
+        async with rt.maker() as s:
+            rows = (
+                await s.scalars(
+                    select(Outbox)
+                    .where(Outbox.channel == CHANNEL, Outbox.chat_id == user)
+                    .order_by(Outbox.not_before.desc(), Outbox.id.desc())
+                    .limit(OUTBOX_ROWS)
+                )
+            ).all()
+        zone = rt.settings.zone
+        # What is still to go comes first, soonest first; then what went, newest first.
+        waiting = [r for r in rows if r.status in WAITING][::-1]
+        rows = waiting + [r for r in rows if r.status not in WAITING]
+        return JSONResponse(
+            [
+                {
+                    "id": r.id,
+                    "kind": r.kind,
+                    "status": r.status.value,
+                    "due": r.not_before.isoformat(),
+                    "due_local": r.not_before.astimezone(zone).strftime("%d/%m/%Y %H:%M"),
+                    "parts": render(outbox_reply(r.payload), caps),
+                }
+                for r in rows
+            ]
+        )
+
+    files = [Route(path, serve(name, media)) for path, (name, media) in FILES.items()]
+    return [
+        *files,
+        Route("/api/people", list_people),
+        Route("/api/send", send, methods=["POST"]),
+        Route("/api/outbox", outbox),
+    ]

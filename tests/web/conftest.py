@@ -1,0 +1,29 @@
+"""Fixtures for the web simulator: the ASGI app over the demo world, and an HTTP client to it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from bot.channels.server import build_app
+from bot.config import Settings
+from bot.runtime import Runtime
+from tests.support.chat_fixtures import World
+
+
+@pytest.fixture
+def sim_app(world: World, sqlite_url: str) -> Starlette:
+    """The simulator as `chihoi run` serves it, on the seeded demo world and its clock."""
+    settings = Settings(_env_file=None, DATABASE_URL=sqlite_url)  # type: ignore[call-arg]
+    rt = Runtime(settings, world.maker.kw["bind"], world.maker, world.engine)
+    return build_app(rt)
+
+
+@pytest.fixture
+async def client(sim_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=sim_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://sim") as c:
+        yield c
