@@ -1,0 +1,393 @@
+"""A reminder to 90,000 branch heads, and one national sweep over 100,000 branches.
+
+Run: .venv/bin/python -m bench.broadcast [--rate 3000] [--ptb-rate 150] [--ptb-messages 9000]
+
+1. A scratch PostgreSQL database (TEST_DATABASE_URL's server) gets a national tree by bulk
+   COPY: 34 provinces, 3,300 communes, 100,000 branches; 90,000 branch heads on Telegram;
+   the 10,000 branches without a head held their meeting. It is dropped at the end.
+2. The sweep of 18/03/2026 08:00 (the 14-days-left step) is timed, then run again (nothing
+   new) and the escalation day 16/04/2026 is timed.
+3. Broadcast: a sender process drains the 90,000 reminders to bench/fake_bot_api.py (its own
+   process; enforces the limits and counts copies) with Telegram's limits scaled up to
+   --rate. Then --ptb-messages of them again through the real Telegram channel (python-
+   telegram-bot) to tests/fakes/telegram.py at --ptb-rate, the rate that stack sustains here.
+Prints figures; asserts nothing (this is not a test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import resource
+import socket
+import sys
+import time
+from typing import Any
+
+import asyncpg
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from bot.channels.outbound import Address, SendError, Transports, Unreachable
+from bot.channels.telegram_wire import bot_id_of
+from bot.core.types import Reply
+from bot.scheduler.limits import Limits
+from bot.scheduler.rules import QuietHours
+from bot.scheduler.sender import Sender
+from bot.scheduler.sweep import sweep
+from handlers import registry
+from storage import db
+from tests.support.databases import pg_admin_url
+
+TOKEN = "777000:BENCH-token"
+VN = dt.timezone(dt.timedelta(hours=7))
+NO_QUIET = QuietHours(dt.time(0, 0), dt.time(0, 0))
+
+
+def dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# --- the national tree -----------------------------------------------------------------------
+
+
+async def generate(url: str, branches: int, heads: int) -> None:
+    conn = await asyncpg.connect(dsn(url))
+    now = dt.datetime.now(dt.UTC)
+    units: list[tuple[Any, ...]] = []
+    provinces, communes = 34, 3300
+    for p in range(1, provinces + 1):
+        units.append((p, None, "province", f"P{p}", f"Tỉnh {p}", f"/{p}/", None))
+    for c in range(communes):
+        uid, parent = provinces + 1 + c, 1 + c % provinces
+        units.append((uid, parent, "commune", f"C{c}", f"Xã {c}", f"/{parent}/{uid}/", None))
+    first_branch = provinces + communes + 1
+    for b in range(branches):
+        uid, commune = first_branch + b, provinces + 1 + b % communes
+        path = f"/{1 + (commune - provinces - 1) % provinces}/{commune}/{uid}/"
+        units.append((uid, commune, "branch", f"B{b}", f"Chi hội {b}", path, dt.date(2010, 1, 1)))
+    cols = ["id", "parent_id", "level", "code", "name", "path", "founded_on"]
+    await conn.copy_records_to_table("org_unit", records=units, columns=cols)
+    people = [(i, f"Chi hội trưởng {i}", "vi", False, now) for i in range(1, heads + 1)]
+    await conn.copy_records_to_table(
+        "person",
+        records=people,
+        columns=["id", "display_name", "locale", "mute_digests", "created_at"],
+    )
+    bot = bot_id_of(TOKEN)
+    identities = [
+        (i, "telegram", bot, str(i), str(10_000_000 + i), i, False, now)
+        for i in range(1, heads + 1)
+    ]
+    await conn.copy_records_to_table(
+        "channel_identity",
+        records=identities,
+        columns=[
+            "id",
+            "channel",
+            "bot_id",
+            "external_id",
+            "chat_id",
+            "person_id",
+            "unreachable",
+            "linked_at",
+        ],
+    )
+    roles = [(i, i, first_branch + i - 1, "branch_head") for i in range(1, heads + 1)]
+    await conn.copy_records_to_table(
+        "role", records=roles, columns=["id", "person_id", "unit_id", "kind"]
+    )
+    met = [
+        (n + 1, first_branch + b, dt.date(2026, 2, 10), "regular", 20, False, now)
+        for n, b in enumerate(range(heads, branches))
+    ]
+    await conn.copy_records_to_table(
+        "meeting",
+        records=met,
+        columns=[
+            "id",
+            "unit_id",
+            "held_on",
+            "kind",
+            "present_count",
+            "leader_present",
+            "logged_at",
+        ],
+    )
+    for table in ("org_unit", "person", "channel_identity", "role", "meeting"):
+        await conn.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+        )
+    await conn.execute("ANALYZE")
+    await conn.close()
+
+
+async def timed_sweep(url: str, moment: dt.datetime) -> tuple[float, int]:
+    engine = db.make_engine(url)
+    maker = db.make_sessionmaker(engine)
+    reg = registry()
+    start = time.perf_counter()
+    report = await sweep(maker, moment, registry=reg)
+    seconds = time.perf_counter() - start
+    await engine.dispose()
+    return seconds, report.total()
+
+
+# --- a lean Bot API client, for the raw run ----------------------------------------------------
+
+
+class RawTelegram:
+    """sendMessage over a pool of keep-alive HTTP/1.1 connections (benchmark only)."""
+
+    channel = "telegram"
+
+    def __init__(self, port: int, size: int) -> None:
+        self.bot_id = bot_id_of(TOKEN)
+        self.port, self.size = port, size
+        self.pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = (
+            asyncio.Queue()
+        )
+
+    async def open(self) -> None:
+        for _ in range(self.size):
+            reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+            writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self.pool.put_nowait((reader, writer))
+
+    async def deliver(self, address: Address, reply: Reply) -> None:
+        body: dict[str, Any] = {"chat_id": int(address.chat_id), "text": reply.text}
+        if reply.choices:
+            keys = [[{"text": c.label, "callback_data": c.key}] for c in reply.choices]
+            body["reply_markup"] = {"inline_keyboard": keys}
+        data = json.dumps(body).encode()
+        reader, writer = await self.pool.get()
+        try:
+            writer.write(
+                b"POST /bot%s/sendMessage HTTP/1.1\r\nHost: api\r\nContent-Type: application/json\r\n"
+                b"Content-Length: %d\r\n\r\n%s" % (TOKEN.encode(), len(data), data)
+            )
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+            answer = json.loads(await reader.readexactly(length))
+        finally:
+            self.pool.put_nowait((reader, writer))
+        if status == 429:
+            raise SendError("telegram: 429", retry_after=answer["parameters"]["retry_after"])
+        if status == 403:
+            raise Unreachable("telegram: forbidden")
+        if status >= 400:
+            raise SendError(f"telegram: {status}", permanent=status < 500)
+
+
+async def drain(url: str, api: str, rate: float, mode: str) -> None:
+    """The sender process: drain once, print its figures as JSON."""
+    engine = db.make_engine(url, pool_size=5)
+    maker = db.make_sessionmaker(engine)
+    transports = Transports()
+    bot = None
+    if mode == "raw":
+        raw = RawTelegram(int(api), size=64)
+        await raw.open()
+        transports.add(raw)
+    else:
+        from telegram import Bot
+        from telegram.request import HTTPXRequest
+
+        from bot.channels.telegram import TelegramChannel
+        from bot.core.engine import Engine
+
+        bot = Bot(TOKEN, base_url=f"{api}/bot", request=HTTPXRequest(connection_pool_size=32))
+        await bot.initialize()
+        transports.add(TelegramChannel(bot, Engine(maker, registry(), VN), maker, secret="bench"))
+    sender = Sender(
+        maker,
+        transports,
+        limits={"telegram": Limits(per_second=rate)},
+        quiet=NO_QUIET,
+        lease=dt.timedelta(minutes=10),
+        batch=1000 if mode == "raw" else 200,
+        concurrency=64 if mode == "raw" else 24,
+        flush_every=250 if mode == "raw" else 50,
+    )
+    start = time.perf_counter()
+    report = await sender.drain()
+    totals = dict(sent=report.sent, retried=report.retried, failed=report.failed)
+    # A message refused with 429 waits for its retry time; the service's loop would come
+    # back for it, so this process does too.
+    while waiting := await next_due(engine):
+        await asyncio.sleep(max(0.0, (waiting - dt.datetime.now(dt.UTC)).total_seconds()))
+        more = await sender.drain()
+        for k in totals:
+            totals[k] += getattr(more, k)
+    seconds = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak_kib, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    out = totals
+    figures = {"seconds": seconds, "peak_rss_mib": peak_kib / 1024, "cpu_seconds": cpu}
+    print(json.dumps({**out, **figures}), flush=True)
+    if bot is not None:
+        await bot.shutdown()
+    await engine.dispose()
+
+
+async def next_due(engine: Any) -> dt.datetime | None:
+    async with engine.connect() as conn:
+        found: dt.datetime | None = await conn.scalar(
+            text("SELECT min(not_before) FROM outbox WHERE status = 'pending'"
+                 " AND not_before < now() + interval '1 day'")
+        )  # fmt: skip
+    return found
+
+
+def ptb_fake(port: int, rate: int) -> None:
+    """tests/fakes/telegram.py served in its own process, with a /stats route."""
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Mount, Route
+
+    from tests.fakes.telegram import FakeTelegram
+
+    fake = FakeTelegram()
+    fake.reset(clock=time.monotonic)
+    fake.bot_per_second = rate
+    fake.add_bot(TOKEN)
+
+    async def stats(_request: Request) -> JSONResponse:
+        keys = [f"{s.chat_id}\x00{s.text}" for s in fake.sent]
+        refused = sum(1 for c in fake.calls if c.status == 429)
+        span = 0.0
+        return JSONResponse(
+            {"received": len(keys), "unique": len(set(keys)), "duplicated": len(keys) - len(set(keys)),
+             "refused_429": refused, "seconds": span}
+        )  # fmt: skip
+
+    app = Starlette(routes=[Route("/stats", stats), Mount("/", fake.app)])
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
+
+
+# --- orchestration ------------------------------------------------------------------------
+
+
+async def spawn(*args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+
+
+async def stats(port: int) -> dict[str, Any]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"GET /stats HTTP/1.1\r\nHost: x\r\n\r\n")
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+    body = json.loads(await reader.readexactly(length))
+    writer.close()
+    return dict(body)
+
+
+async def wait_port(port: int) -> None:
+    for _ in range(600):
+        try:
+            _r, w = await asyncio.open_connection("127.0.0.1", port)
+            w.close()
+            return
+        except OSError:
+            await asyncio.sleep(0.05)
+    raise RuntimeError("fake server did not start")
+
+
+async def broadcast(url: str, mode: str, rate: float, expected: int) -> None:
+    port = free_port()
+    fake = await (spawn("bench.fake_bot_api", str(port), str(int(rate))) if mode == "raw" else
+                  spawn("bench.broadcast", "ptbfake", str(port), str(int(rate))))  # fmt: skip
+    try:
+        await wait_port(port)
+        api = str(port) if mode == "raw" else f"http://127.0.0.1:{port}"
+        proc = await spawn("bench.broadcast", "drain", url, api, str(rate), mode)
+        out, err = await proc.communicate()
+        if proc.returncode != 0:
+            raise RuntimeError(err.decode()[-3000:])
+        figures = json.loads(out.decode().strip().splitlines()[-1])
+        seen = await stats(port)
+    finally:
+        fake.kill()
+        await fake.wait()
+    conn = await asyncpg.connect(dsn(url))
+    unsent = await conn.fetchval(
+        "SELECT count(*) FROM outbox WHERE status <> 'sent' AND not_before < now() + interval '1 day'"
+    )
+    await conn.close()
+    # The fake's first-to-last accepted message when it knows it, else the drain's time.
+    span = seen["seconds"] if seen["seconds"] > 0 else figures["seconds"]
+    achieved = (seen["unique"] - 1) / span if seen["seconds"] > 0 else seen["unique"] / span
+    print(f"[{mode}] configured limit {rate:.0f}/s, {expected} messages")
+    print(f"  sent {figures['sent']} in {span:.1f} s: {achieved:.0f}/s = "
+          f"{achieved / rate:.1%} of the limit")  # fmt: skip
+    print(f"  lost {expected - seen['unique']}, duplicated {seen['duplicated']}, "
+          f"refused by the fake (429) {seen['refused_429']}, rows not sent {unsent}, "
+          f"retried {figures['retried']}, failed {figures['failed']}")  # fmt: skip
+    print(f"  sender peak RSS {figures['peak_rss_mib']:.0f} MiB")
+
+
+async def main(args: argparse.Namespace) -> None:
+    admin = pg_admin_url()
+    name = f"chihoi_bench_broadcast_{os.getpid()}"
+    conn = await asyncpg.connect(dsn(admin))
+    await conn.execute(f'CREATE DATABASE "{name}"')
+    await conn.close()
+    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+    try:
+        await asyncio.to_thread(db.upgrade, url)
+        start = time.perf_counter()
+        await generate(url, args.branches, args.heads)
+        print(
+            f"generated {args.branches} branches, {args.heads} heads in {time.perf_counter() - start:.1f} s"
+        )
+        day = dt.datetime(2026, 3, 18, 8, tzinfo=VN)
+        for label, moment in [("national sweep 18/03/2026", day), ("the same sweep again", day),
+                              ("escalation day 16/04/2026", dt.datetime(2026, 4, 16, 8, tzinfo=VN))]:  # fmt: skip
+            seconds, added = await timed_sweep(url, moment)
+            print(f"{label}: {seconds:.1f} s, {added} new messages")
+        conn = await asyncpg.connect(dsn(url))
+        await conn.execute("UPDATE outbox SET not_before = now() - interval '1 minute'")
+        await conn.close()
+        await broadcast(url, "raw", args.rate, args.heads)
+        conn = await asyncpg.connect(dsn(url))
+        await conn.execute(
+            "UPDATE outbox SET status = 'pending', attempts = 0, sent_at = NULL, claimed_at = NULL,"
+            " not_before = CASE WHEN id <= $1 THEN now() - interval '1 minute'"
+            " ELSE now() + interval '30 days' END",
+            args.ptb_messages,
+        )
+        await conn.close()
+        await broadcast(url, "ptb", args.ptb_rate, args.ptb_messages)
+    finally:
+        conn = await asyncpg.connect(dsn(admin))
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await conn.close()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "drain":
+        asyncio.run(drain(sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "ptbfake":
+        ptb_fake(int(sys.argv[2]), int(sys.argv[3]))
+    else:
+        parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+        parser.add_argument("--branches", type=int, default=100_000)
+        parser.add_argument("--heads", type=int, default=90_000)
+        parser.add_argument("--rate", type=float, default=3000.0)
+        parser.add_argument("--ptb-rate", type=float, default=150.0)
+        parser.add_argument("--ptb-messages", type=int, default=9000)
+        asyncio.run(main(parser.parse_args()))

@@ -1,0 +1,1 @@
+"""Background schedules: reminders and periodic sweeps (calendar helpers in `calendar`)."""

@@ -1,0 +1,172 @@
+"""Calendar quarters and half-years in Asia/Ho_Chi_Minh, the periods the union's rules use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from bot.core.i18n import _
+from bot.core.parsing import VN_TZ
+
+_HALF_KEY = re.compile(r"^\s*(\d{4})\s*-\s*[Hh]\s*([12])\s*$")
+_QUARTER_KEY = re.compile(r"^\s*(\d{4})\s*-\s*[Qq]\s*([1-4])\s*$")
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The calendar day in Vietnam of an aware instant (naive values are taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(VN_TZ).date()
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    if month == 12:
+        return dt.date(year, 12, 31)
+    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A calendar quarter: Q1 = January–March … Q4 = October–December."""
+
+    year: int
+    number: int
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.number <= 4:
+            raise ValueError("quarter number must be 1..4")
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return _month_end(self.year, 3 * self.number)
+
+    @property
+    def key(self) -> str:
+        """Stable machine key, e.g. "2026-Q1" (for outbox keys and storage)."""
+        return f"{self.year}-Q{self.number}"
+
+    @property
+    def label(self) -> str:
+        """Human label in the turn's language, e.g. "Quý 1/2026"."""
+        return _("Q{number}/{year}").format(number=self.number, year=self.year)
+
+    def contains(self, day: dt.date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+    def previous(self) -> Quarter:
+        return (
+            Quarter(self.year - 1, 4) if self.number == 1 else Quarter(self.year, self.number - 1)
+        )
+
+    def next(self) -> Quarter:
+        return (
+            Quarter(self.year + 1, 1) if self.number == 4 else Quarter(self.year, self.number + 1)
+        )
+
+    @property
+    def half(self) -> HalfYear:
+        return HalfYear(self.year, 1 if self.number <= 2 else 2)
+
+    @classmethod
+    def parse(cls, key: str) -> Quarter | None:
+        m = _QUARTER_KEY.match(key)
+        return cls(int(m.group(1)), int(m.group(2))) if m else None
+
+
+def quarter_of(day: dt.date) -> Quarter:
+    """The quarter a local calendar day falls in."""
+    return Quarter(day.year, (day.month - 1) // 3 + 1)
+
+
+def quarter_at(moment: dt.datetime) -> Quarter:
+    """The quarter of an instant, judged by the clock in Vietnam (not UTC)."""
+    return quarter_of(local_date(moment))
+
+
+def last_quarters(day: dt.date, count: int) -> list[Quarter]:
+    """The `count` quarters ending with the one containing `day`, newest first."""
+    out = [quarter_of(day)]
+    while len(out) < count:
+        out.append(out[-1].previous())
+    return out[:count]
+
+
+@dataclass(frozen=True, order=True)
+class HalfYear:
+    """A semiannual reporting period: H1 = January–June, H2 = July–December."""
+
+    year: int
+    number: int
+
+    def __post_init__(self) -> None:
+        if self.number not in (1, 2):
+            raise ValueError("half-year number must be 1 or 2")
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, 1 if self.number == 1 else 7, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return dt.date(self.year, 6, 30) if self.number == 1 else dt.date(self.year, 12, 31)
+
+    @property
+    def key(self) -> str:
+        """The period key used in reports and commands, e.g. "2026-H1"."""
+        return f"{self.year}-H{self.number}"
+
+    @property
+    def label(self) -> str:
+        """Human label in the turn's language, e.g. "6 tháng đầu năm 2026"."""
+        if self.number == 1:
+            return _("first half of {year}").format(year=self.year)
+        return _("second half of {year}").format(year=self.year)
+
+    @property
+    def quarters(self) -> tuple[Quarter, Quarter]:
+        first = 1 if self.number == 1 else 3
+        return Quarter(self.year, first), Quarter(self.year, first + 1)
+
+    def contains(self, day: dt.date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+    def previous(self) -> HalfYear:
+        return HalfYear(self.year - 1, 2) if self.number == 1 else HalfYear(self.year, 1)
+
+    def next(self) -> HalfYear:
+        return HalfYear(self.year + 1, 1) if self.number == 2 else HalfYear(self.year, 2)
+
+    @classmethod
+    def parse(cls, key: str) -> HalfYear | None:
+        """Read "2026-H1" / "2026-h2"; None for anything else."""
+        m = _HALF_KEY.match(key)
+        return cls(int(m.group(1)), int(m.group(2))) if m else None
+
+
+def half_of(day: dt.date) -> HalfYear:
+    return HalfYear(day.year, 1 if day.month <= 6 else 2)
+
+
+def half_at(moment: dt.datetime) -> HalfYear:
+    return half_of(local_date(moment))
+
+
+def period_of(day: dt.date) -> str:
+    """Semiannual period key of a local day, e.g. "2026-H1"."""
+    return half_of(day).key
+
+
+def period_bounds(key: str) -> tuple[dt.date, dt.date]:
+    """First and last day of a period key ("2026-H1" or "2026-Q3"); ValueError otherwise."""
+    half = HalfYear.parse(key)
+    if half is not None:
+        return half.first_day, half.last_day
+    quarter = Quarter.parse(key)
+    if quarter is not None:
+        return quarter.first_day, quarter.last_day
+    raise ValueError("unknown period key")

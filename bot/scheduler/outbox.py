@@ -1,0 +1,255 @@
+"""The durable half of sending: claiming outbox rows under a lease, and recording the outcome.
+
+Life of a row: pending -> sending (claimed, `attempts` + 1, `claimed_at` = now) -> sent | failed,
+or back to pending with a later `not_before` when a send should be retried. A row left in
+sending longer than the lease (its sender died) is claimed again by the next drain. On
+PostgreSQL rows are claimed with FOR UPDATE SKIP LOCKED, so senders in several processes
+never take the same row; on SQLite each claim is one BEGIN IMMEDIATE transaction and one
+sender process is expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import Select, Table, func, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Outbox, OutboxStatus
+
+# Marks a row finished without delivery because the task got done before it went out.
+SKIPPED = "skipped: no longer due"
+ERROR_LIMIT = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """One row taken for delivery by this sender."""
+
+    id: int
+    key: str
+    kind: str
+    person_id: int | None
+    channel: str
+    bot_id: str
+    chat_id: str
+    payload: dict[str, Any]
+    attempts: int
+    claimed_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    """A row the sweep wants to exist; its `key` makes a second copy impossible."""
+
+    key: str
+    kind: str
+    person_id: int | None
+    channel: str
+    bot_id: str
+    chat_id: str
+    payload: dict[str, Any]
+    not_before: dt.datetime
+
+
+async def enqueue_many(
+    s: AsyncSession, messages: Sequence[NewMessage], now: dt.datetime, chunk: int = 5000
+) -> list[str]:
+    """Insert the messages whose key is new (the bulk twin of `repositories.outbox.enqueue`).
+
+    Returns the keys actually added. Inserting with ON CONFLICT DO NOTHING (rather than
+    reading existing keys first) keeps it correct when two sweeps race.
+    """
+    added: list[str] = []
+    insert = pg_insert if s.bind.dialect.name == "postgresql" else sqlite_insert
+    # One compiled statement run for many rows ("insertmanyvalues"): compiling a VALUES list
+    # per chunk costs more than the database's work.
+    table = cast(Table, Outbox.__table__)
+    stmt = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
+    for start in range(0, len(messages), chunk):
+        rows = [
+            dict(
+                key=m.key,
+                kind=m.kind,
+                person_id=m.person_id,
+                channel=m.channel,
+                bot_id=m.bot_id,
+                chat_id=m.chat_id,
+                payload=m.payload,
+                status=OutboxStatus.PENDING,
+                attempts=0,
+                not_before=m.not_before,
+                created_at=now,
+                claimed_at=None,
+                sent_at=None,
+                last_error=None,
+            )
+            for m in messages[start : start + chunk]
+        ]
+        result = await s.execute(stmt, rows)
+        added.extend(result.scalars().all())
+    return added
+
+
+async def claim(
+    s: AsyncSession,
+    now: dt.datetime,
+    limit: int,
+    lease: dt.timedelta,
+    routes: Collection[tuple[str, str]] | None,
+    kinds: Collection[str] | None = None,
+) -> list[Claimed]:
+    """Take up to `limit` due rows (of the given (channel, bot_id) routes, if any).
+
+    Due: pending with `not_before` reached, or sending with an expired lease. `kinds`
+    restricts the claim (quiet hours let only replies through).
+    """
+    if routes is not None and not routes:
+        return []
+    # Two index range scans (ix_outbox_due) rather than one OR: an OR makes PostgreSQL
+    # gather and sort every due row for each batch, which in a broadcast is all of them.
+    expired = _pick(s, routes, kinds, limit).where(
+        Outbox.status == OutboxStatus.SENDING, Outbox.claimed_at < now - lease
+    )
+    ids = list((await s.scalars(expired)).all())
+    if len(ids) < limit:
+        pending = _pick(s, routes, kinds, limit - len(ids)).where(
+            Outbox.status == OutboxStatus.PENDING, Outbox.not_before <= now
+        )
+        # By not_before alone: a sweep's rows share one instant, and a tie-break on id
+        # would sort all of them for every batch.
+        ids += (await s.scalars(pending.order_by(Outbox.not_before))).all()
+    if not ids:
+        return []
+    table = cast(Table, Outbox.__table__)
+    c = table.c
+    stmt = (
+        update(table)
+        .where(c.id.in_(ids))
+        .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=c.attempts + 1)
+        .returning(
+            c.id, c.key, c.kind, c.person_id, c.channel, c.bot_id, c.chat_id, c.payload, c.attempts
+        )
+    )
+    rows = (await s.execute(stmt)).all()
+    claimed = [
+        Claimed(
+            id=r.id,
+            key=r.key,
+            kind=r.kind,
+            person_id=r.person_id,
+            channel=r.channel,
+            bot_id=r.bot_id,
+            chat_id=r.chat_id,
+            payload=dict(r.payload or {}),
+            attempts=r.attempts,
+            claimed_at=now,
+        )
+        for r in rows
+    ]
+    return sorted(claimed, key=lambda c: c.id)
+
+
+def _pick(
+    s: AsyncSession,
+    routes: Collection[tuple[str, str]] | None,
+    kinds: Collection[str] | None,
+    limit: int,
+) -> Select[tuple[int]]:
+    pick = select(Outbox.id).limit(limit)
+    if routes is not None:
+        pick = pick.where(tuple_(Outbox.channel, Outbox.bot_id).in_(list(routes)))
+    if kinds is not None:
+        pick = pick.where(Outbox.kind.in_(list(kinds)))
+    if s.bind.dialect.name == "postgresql":
+        # Rows another sender holds are skipped, not waited for.
+        pick = pick.with_for_update(skip_locked=True)
+    return pick
+
+
+async def mark_sent(s: AsyncSession, ids: Collection[int], now: dt.datetime) -> int:
+    """Record delivery. Only rows still in sending change (a re-claimed row is not sent twice
+    in the table's eyes, even if a slow first sender finishes late)."""
+    if not ids:
+        return 0
+    result = await s.execute(
+        update(Outbox)
+        .where(Outbox.id.in_(list(ids)), Outbox.status == OutboxStatus.SENDING)
+        .values(status=OutboxStatus.SENT, sent_at=now, last_error=None)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def mark_skipped(s: AsyncSession, ids: Collection[int]) -> None:
+    """Finish rows that need no delivery any more: status sent, `sent_at` left empty."""
+    if ids:
+        await s.execute(
+            update(Outbox)
+            .where(Outbox.id.in_(list(ids)))
+            .values(status=OutboxStatus.SENT, sent_at=None, last_error=SKIPPED)
+        )
+
+
+async def retry_later(s: AsyncSession, row_id: int, not_before: dt.datetime, error: str) -> None:
+    await s.execute(
+        update(Outbox)
+        .where(Outbox.id == row_id, Outbox.status == OutboxStatus.SENDING)
+        .values(status=OutboxStatus.PENDING, not_before=not_before, last_error=error[:ERROR_LIMIT])
+    )
+
+
+async def mark_failed(s: AsyncSession, row_id: int, error: str) -> None:
+    await s.execute(
+        update(Outbox)
+        .where(Outbox.id == row_id, Outbox.status == OutboxStatus.SENDING)
+        .values(status=OutboxStatus.FAILED, last_error=error[:ERROR_LIMIT])
+    )
+
+
+async def release(s: AsyncSession, ids: Collection[int], not_before: dt.datetime) -> None:
+    """Hand claimed rows back untried (quiet hours began, shutting down): no attempt counted."""
+    if ids:
+        await s.execute(
+            update(Outbox)
+            .where(Outbox.id.in_(list(ids)), Outbox.status == OutboxStatus.SENDING)
+            .values(
+                status=OutboxStatus.PENDING,
+                not_before=not_before,
+                attempts=func.max(Outbox.attempts - 1, 0)
+                if s.bind.dialect.name == "sqlite"
+                else func.greatest(Outbox.attempts - 1, 0),
+            )
+        )
+
+
+async def failed(s: AsyncSession, limit: int = 100) -> list[Outbox]:
+    """Rows given up on, newest first: what an admin looks at (`chihoi jobs failed`)."""
+    stmt = (
+        select(Outbox)
+        .where(Outbox.status == OutboxStatus.FAILED)
+        .order_by(Outbox.id.desc())
+        .limit(limit)
+    )
+    return list((await s.scalars(stmt)).all())
+
+
+async def requeue_failed(s: AsyncSession, now: dt.datetime, ids: Collection[int] | None) -> int:
+    """Give failed rows (all, or the given ids) a fresh set of attempts."""
+    stmt = update(Outbox).where(Outbox.status == OutboxStatus.FAILED)
+    if ids is not None:
+        stmt = stmt.where(Outbox.id.in_(list(ids)))
+    result = await s.execute(
+        stmt.values(status=OutboxStatus.PENDING, attempts=0, not_before=now, last_error=None)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def counts(s: AsyncSession) -> dict[str, int]:
+    """Rows per status, for operators."""
+    stmt = select(Outbox.status, func.count(Outbox.id)).group_by(Outbox.status)
+    return {str(status.value): int(n) for status, n in (await s.execute(stmt)).all()}

@@ -1,0 +1,258 @@
+"""Draining the outbox: rate limits per channel and bot, retries with backoff, quiet hours.
+
+Delivery is at least once. A row is marked sent after its transport call returns; if the
+process dies between the two (SIGKILL, power loss), the row is still "sending" and is sent
+again once its lease expires. That window holds at most `concurrency` rows in flight plus
+the rows delivered since the last flush (`flush_every`; 1 gives the smallest window). The
+reminders carry nothing that makes a second copy harmful: they say what is due now.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.outbound import Address, SendError, Transports, Unreachable
+from bot.core.types import Attachment, Choice, Reply
+from bot.scheduler import outbox
+from bot.scheduler.limits import TELEGRAM_LIMITS, Limits, RateGate
+from bot.scheduler.outbox import Claimed
+from bot.scheduler.rules import QuietHours
+from storage.db import transaction
+from storage.repositories import people
+
+log = logging.getLogger("chihoi.sender")
+
+Clock = Callable[[], dt.datetime]
+Sleep = Callable[[float], Awaitable[None]]
+# Given the claimed rows, the ids that need no delivery any more (the task got done).
+ObsoleteCheck = Callable[[AsyncSession, list[Claimed]], Awaitable[set[int]]]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Result:
+    row: Claimed
+    error: Exception | None = None
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+    released: int = 0
+    batches: int = 0
+
+    def total(self) -> int:
+        return self.sent + self.retried + self.failed + self.skipped + self.released
+
+
+@dataclass
+class Sender:
+    maker: async_sessionmaker[AsyncSession]
+    transports: Transports
+    # Claim only rows of these (channel, bot_id); None claims every due row and hands back
+    # the rows of bots this process has no transport for, for `orphan_delay`.
+    routes: Sequence[tuple[str, str]] | None = None
+    orphan_delay: dt.timedelta = dt.timedelta(minutes=15)
+    limits: dict[str, Limits] = field(default_factory=lambda: {"telegram": TELEGRAM_LIMITS})
+    default_limits: Limits = field(default_factory=lambda: Limits(per_second=30.0))
+    clock: Clock = utcnow
+    sleep: Sleep = asyncio.sleep
+    quiet: QuietHours | None = field(default_factory=QuietHours)
+    # Kinds that may go out in quiet hours: answers to the person's own request.
+    quiet_exempt: frozenset[str] = frozenset({"reply"})
+    lease: dt.timedelta = dt.timedelta(minutes=2)
+    max_attempts: int = 5
+    backoff_base: float = 30.0
+    backoff_cap: float = 3600.0
+    batch: int = 200
+    concurrency: int = 16
+    flush_every: int = 50
+    obsolete: ObsoleteCheck | None = None
+
+    def __post_init__(self) -> None:
+        # The wall clock as a float when it is the real one (cheaper, a broadcast asks often).
+        seconds = time.time if self.clock is utcnow else (lambda: self.clock().timestamp())
+        self.gate = RateGate(self.limits, self.default_limits, seconds, self.sleep)
+        self._results: list[Result] = []
+        self._flush_lock = asyncio.Lock()
+        self.report = DrainReport()
+
+    async def drain(self) -> DrainReport:
+        """Send everything due now; return when nothing due is left.
+
+        One task claims batches while the workers send, so the next batch is at hand
+        when the last rows of this one go out. Rows wait claimed for at most about 1.5
+        batches, which must stay well inside the lease (`batch` <= rate x lease / 2).
+        """
+        self.report = DrainReport()
+        queue: asyncio.Queue[Claimed | None] = asyncio.Queue(
+            maxsize=max(2 * self.concurrency, self.batch // 2)
+        )
+
+        async def claim_all() -> None:
+            try:
+                while (rows := await self._claim()) is not None:
+                    for row in rows:
+                        await queue.put(row)
+            finally:
+                for _ in range(self.concurrency):
+                    await queue.put(None)
+
+        async def work() -> None:
+            while (row := await queue.get()) is not None:
+                await self._deliver(row)
+
+        try:
+            async with asyncio.TaskGroup() as tasks:
+                tasks.create_task(claim_all())
+                for _ in range(self.concurrency):
+                    tasks.create_task(work())
+        finally:
+            await self._flush()
+        return self.report
+
+    async def _claim(self) -> list[Claimed] | None:
+        """The next batch to send (obsolete rows left out); None when nothing is due."""
+        now = self.clock()
+        kinds = self.quiet_exempt if self.quiet and self.quiet.is_quiet(now) else None
+        async with transaction(self.maker) as s:
+            rows = await outbox.claim(s, now, self.batch, self.lease, self.routes, kinds)
+            skip = await self.obsolete(s, rows) if (self.obsolete and rows) else set()
+            await outbox.mark_skipped(s, skip)
+        if not rows:
+            return None
+        self.report.batches += 1
+        self.report.skipped += len(skip)
+        return [r for r in rows if r.id not in skip]
+
+    async def _deliver(self, row: Claimed) -> None:
+        if row.attempts > self.max_attempts:  # its senders kept dying: stop trying
+            await self._record(Result(row, SendError("lease expired too often", permanent=True)))
+            return
+        transport = self.transports.get(row.channel, row.bot_id)
+        if transport is None:
+            await self._release([row], self.clock() + self.orphan_delay)
+            return
+        is_group = bool(row.payload.get("group"))
+        await self.gate.enter(row.channel, row.bot_id, row.chat_id, is_group)
+        now = self.clock()
+        if row.kind not in self.quiet_exempt and self.quiet and self.quiet.is_quiet(now):
+            await self._release([row], self.quiet.resume_at(now))
+            return
+        if now - row.claimed_at > self.lease * 0.8:  # another sender may take it soon
+            await self._release([row], now)
+            return
+        address = Address(row.channel, row.bot_id, row.chat_id, is_group)
+        try:
+            await transport.deliver(address, reply_of(row.payload))
+        except Exception as exc:  # every failure is recorded on the row, never raised
+            if isinstance(exc, SendError) and exc.retry_after:
+                # Our own pacing keeps the bot under its overall limit, so a 429 is about
+                # this chat: hold the chat, not every other recipient.
+                self.gate.hold_chat(row.channel, row.bot_id, row.chat_id, exc.retry_after)
+            await self._record(Result(row, exc))
+            return
+        await self._record(Result(row))
+
+    async def _release(self, rows: list[Claimed], not_before: dt.datetime) -> None:
+        async with transaction(self.maker) as s:
+            await outbox.release(s, [r.id for r in rows], not_before)
+        self.report.released += len(rows)
+
+    async def _record(self, result: Result) -> None:
+        self._results.append(result)
+        if len(self._results) >= self.flush_every:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        async with self._flush_lock:
+            results, self._results = self._results, []
+            if not results:
+                return
+            now = self.clock()
+            async with transaction(self.maker) as s:
+                self.report.sent += await outbox.mark_sent(
+                    s, [r.row.id for r in results if r.error is None], now
+                )
+                for r in results:
+                    if r.error is not None:
+                        await self._failure(s, r.row, r.error, now)
+
+    async def _failure(
+        self, s: AsyncSession, row: Claimed, exc: Exception, now: dt.datetime
+    ) -> None:
+        # The type and the platform's short reason only: never the message text.
+        error = f"{type(exc).__name__}: {str(exc)[:200]}"
+        permanent = isinstance(exc, SendError) and exc.permanent
+        if isinstance(exc, Unreachable):
+            await people.mark_unreachable(s, row.channel, row.bot_id, row.chat_id)
+        if permanent or row.attempts >= self.max_attempts:
+            await outbox.mark_failed(s, row.id, error)
+            self.report.failed += 1
+            log.warning("outbox_failed", extra={"row": row.id, "kind": row.kind, "error": error})
+            return
+        retry_after = exc.retry_after if isinstance(exc, SendError) else None
+        delay = retry_after or min(self.backoff_base * 2 ** (row.attempts - 1), self.backoff_cap)
+        await outbox.retry_later(s, row.id, now + dt.timedelta(seconds=delay), error)
+        self.report.retried += 1
+
+    async def run(self, stop: asyncio.Event, wake: asyncio.Event, poll: float = 5.0) -> None:
+        """Drain, then wait for a wake-up (a sweep), the poll interval or stop."""
+        while not stop.is_set():
+            try:
+                await self.drain()
+            except Exception:
+                log.exception("drain_failed")
+            wake.clear()
+            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
+            await asyncio.wait(waiters, timeout=poll, return_when=asyncio.FIRST_COMPLETED)
+            for w in waiters:
+                w.cancel()
+
+
+class WebTransport:
+    """The web simulator's "delivery": the page reads /api/outbox, so sent means delivered."""
+
+    channel = "web"
+
+    def __init__(self, bot_id: str) -> None:
+        self.bot_id = bot_id
+
+    async def deliver(self, address: Address, reply: Reply) -> None:
+        return None
+
+
+def reply_of(payload: dict[str, object]) -> Reply:
+    """The `Reply` an outbox payload describes ({"text", "choices", "numbered", "attachment"})."""
+    raw_choices = payload.get("choices") or []
+    assert isinstance(raw_choices, list)
+    choices = tuple(Choice(str(key), str(label)) for key, label in raw_choices)
+    attachment = None
+    raw = payload.get("attachment")
+    if isinstance(raw, dict):
+        attachment = Attachment(
+            kind=str(raw["kind"]),
+            filename=str(raw["filename"]),
+            data=base64.b64decode(str(raw["data"])),
+            caption=str(raw.get("caption", "")),
+        )
+    return Reply(
+        str(payload.get("text", "")),
+        choices,
+        attachment,
+        numbered=bool(payload.get("numbered", True)),
+    )

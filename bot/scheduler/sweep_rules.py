@@ -1,0 +1,323 @@
+"""Each kind of reminder as one rule: which units are behind, and who hears about it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.scheduler import rules as R
+from bot.scheduler import texts
+from bot.scheduler.calendar import HalfYear, Quarter, quarter_of
+from bot.scheduler.outbox import Claimed
+from bot.scheduler.snapshot import Snapshot, Unit
+from storage.models import EventKind, Level, Meeting, MeetingKind, MemberEvent, Review, RoleKind
+
+if TYPE_CHECKING:
+    from bot.scheduler.sweep import Plan
+
+Rule = Callable[[AsyncSession, Snapshot, "Plan", dt.date], Awaitable[None]]
+
+
+# --- what the database says ----------------------------------------------------------------
+
+
+async def regular_met(s: AsyncSession, q: Quarter, units: Sequence[int] | None = None) -> set[int]:
+    """Units with a regular meeting held in `q` (edited meetings count once, as edited)."""
+    stmt = (
+        select(Meeting.unit_id)
+        .distinct()
+        .where(
+            Meeting.kind == MeetingKind.REGULAR,
+            Meeting.superseded_by.is_(None),
+            Meeting.held_on.between(q.first_day, q.last_day),
+        )
+    )
+    if units is not None:
+        stmt = stmt.where(Meeting.unit_id.in_(list(units)))
+    return set((await s.scalars(stmt)).all())
+
+
+async def leader_visited(s: AsyncSession, q: Quarter) -> set[int]:
+    stmt = (
+        select(Meeting.unit_id)
+        .distinct()
+        .where(
+            Meeting.leader_present.is_(True),
+            Meeting.superseded_by.is_(None),
+            Meeting.held_on.between(q.first_day, q.last_day),
+        )
+    )
+    return set((await s.scalars(stmt)).all())
+
+
+async def reviewed(s: AsyncSession, period: str, units: Sequence[int] | None = None) -> set[int]:
+    stmt = select(Review.unit_id).where(Review.period == period)
+    if units is not None:
+        stmt = stmt.where(Review.unit_id.in_(list(units)))
+    return set((await s.scalars(stmt)).all())
+
+
+def _expected(b: Unit, first_day: dt.date) -> bool:
+    """A branch founded after a period began is not chased for that period."""
+    return b.founded_on is None or b.founded_on <= first_day
+
+
+# --- branch heads --------------------------------------------------------------------------
+
+
+async def meeting_reminders(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+    due = R.meeting_step(plan.rules, day)
+    if due is None:
+        return
+    q, step = due
+    met = await regular_met(s, q)
+    for b in snap.branches():
+        heads = snap.recipients(RoleKind.BRANCH_HEAD, b.id)
+        if not heads or b.id in met or not _expected(b, q.first_day):
+            continue
+        plan.add(
+            R.MEETING_DUE,
+            heads,
+            f"{q.key}/{b.id}",
+            step.name,
+            lambda b=b: texts.meeting_due(b.name, q.label, step.days_left, q.last_day),  # type: ignore[misc]
+            "log_meeting",
+            {"what": "meeting", "period": q.key, "unit": b.id},
+        )
+
+
+async def review_reminders(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+    due = R.review_step(plan.rules, day)
+    if due is None:
+        return
+    half, step = due
+    done = await reviewed(s, half.key)
+    for b in snap.branches():
+        heads = snap.recipients(RoleKind.BRANCH_HEAD, b.id)
+        if not heads or b.id in done or not _expected(b, half.first_day):
+            continue
+        plan.add(
+            R.REVIEW_DUE,
+            heads,
+            f"{half.key}/{b.id}",
+            step.name,
+            lambda b=b: texts.review_due(b.name, half.label, step.days_left, step.deadline),  # type: ignore[misc]
+            "review",
+            {"what": "review", "period": half.key, "unit": b.id},
+        )
+
+
+# --- escalations: the commune chair, then the province -------------------------------------
+
+
+def _escalate(
+    snap: Snapshot,
+    plan: Plan,
+    late: list[Unit],
+    steps: list[str],
+    kinds: tuple[str, str],
+    period: str,
+    chair_text: Callable[[Unit, list[str]], str],
+    province_text: Callable[[list[tuple[str, int]]], str],
+    chair_action: str,
+) -> None:
+    by_commune = snap.by_ancestor(late, Level.COMMUNE)
+    for cid, branches in by_commune.items():
+        commune = snap.units[cid]
+        names = [b.name for b in branches]
+        plan.add(
+            kinds[0],
+            snap.recipients(RoleKind.COMMUNE_CHAIR, cid),
+            f"{period}/{cid}",
+            R.CHAIR_STEP,
+            lambda c=commune, n=names: chair_text(c, n),  # type: ignore[misc]
+            chair_action,
+        )
+    if R.PROVINCE_STEP not in steps:
+        return
+    communes = [snap.units[cid] for cid in by_commune]
+    for pid, in_province in snap.by_ancestor(communes, Level.PROVINCE).items():
+        rows = [(c.name, len(by_commune[c.id])) for c in sorted(in_province, key=lambda u: u.path)]
+        plan.add(
+            kinds[1],
+            snap.recipients(RoleKind.PROVINCE_OFFICER, pid),
+            f"{period}/{pid}",
+            R.PROVINCE_STEP,
+            lambda rows=rows: province_text(rows),  # type: ignore[misc]
+            "reports",
+        )
+
+
+async def meeting_escalations(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+    due = R.meeting_escalation(plan.rules, day)
+    if due is None:
+        return
+    q, steps = due
+    met = await regular_met(s, q)
+    late = [b for b in snap.branches() if b.id not in met and _expected(b, q.first_day)]
+    _escalate(
+        snap,
+        plan,
+        late,
+        steps,
+        (R.MEETING_LATE, R.MEETING_LATE_PROVINCE),
+        q.key,
+        lambda c, names: texts.meeting_late(q.label, c.name, names),
+        lambda rows: texts.meeting_late_province(q.label, rows),
+        "reports",
+    )
+
+
+async def review_escalations(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+    for half, steps in R.review_escalations(plan.rules, day):
+        await _review_escalation(s, snap, plan, half, steps)
+
+
+async def _review_escalation(
+    s: AsyncSession, snap: Snapshot, plan: Plan, half: HalfYear, steps: list[str]
+) -> None:
+    deadline = plan.rules.review_deadline(half)
+    done = await reviewed(s, half.key)
+    late = [b for b in snap.branches() if b.id not in done and _expected(b, half.first_day)]
+    _escalate(
+        snap,
+        plan,
+        late,
+        steps,
+        (R.REVIEW_LATE, R.REVIEW_LATE_PROVINCE),
+        half.key,
+        lambda c, names: texts.review_late(deadline, c.name, names),
+        lambda rows: texts.review_late_province(half.label, deadline, rows),
+        "review_status",
+    )
+
+
+# --- commune chairs ------------------------------------------------------------------------
+
+
+async def leader_visits(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+    q = R.leader_check(plan.rules, day)
+    if q is None:
+        return
+    visited = await leader_visited(s, q)
+    todo = [b for b in snap.branches() if b.id not in visited and _expected(b, q.first_day)]
+    for cid, branches in snap.by_ancestor(todo, Level.COMMUNE).items():
+        names = [b.name for b in branches]
+        plan.add(
+            R.LEADER_VISIT,
+            snap.recipients(RoleKind.COMMUNE_CHAIR, cid),
+            f"{q.key}/{cid}",
+            "mid",
+            lambda n=names: texts.leader_visit(q.label, n),  # type: ignore[misc]
+            "reports",
+        )
+
+
+async def weekly_digest(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+    week = R.digest_week(plan.rules, plan.now)
+    if week is None:
+        return
+    chaired = sorted({uid for kind, uid in snap.roles if kind == RoleKind.COMMUNE_CHAIR})
+    if not chaired:
+        return
+    tz = plan.rules.tz
+    start = dt.datetime.combine(week.first_day, dt.time(), tzinfo=tz)
+    end = start + dt.timedelta(days=7)
+    logged = await s.execute(
+        select(Meeting.unit_id, func.count(Meeting.id))
+        .where(
+            Meeting.superseded_by.is_(None),
+            # held_on bounds the scan to an index range; logged_at decides.
+            Meeting.held_on.between(week.first_day - dt.timedelta(days=120), week.last_day),
+            Meeting.logged_at >= start,
+            Meeting.logged_at < end,
+        )
+        .group_by(Meeting.unit_id)
+    )
+    joined = await s.execute(
+        select(MemberEvent.unit_id, func.count(MemberEvent.id))
+        .where(
+            MemberEvent.kind == EventKind.JOINED,
+            MemberEvent.occurred_on.between(week.first_day, week.last_day),
+        )
+        .group_by(MemberEvent.unit_id)
+    )
+    meetings = _per_commune(snap, logged.all())
+    members = _per_commune(snap, joined.all())
+    q = quarter_of(day)
+    met = await regular_met(s, q)
+    not_met = snap.by_ancestor(
+        [b for b in snap.branches() if b.id not in met and _expected(b, q.first_day)],
+        Level.COMMUNE,
+    )
+    show_names = day >= q.last_day - dt.timedelta(days=max(plan.rules.meeting_steps, default=0))
+    for cid in chaired:
+        commune = snap.units.get(cid)
+        if commune is None:
+            continue
+        figures = texts.DigestFigures(
+            commune.name,
+            week.first_day,
+            week.last_day,
+            meetings.get(cid, 0),
+            members.get(cid, 0),
+            "",
+            [b.name for b in not_met.get(cid, [])],
+            show_names,
+        )
+        plan.add(
+            R.DIGEST,
+            snap.recipients(RoleKind.COMMUNE_CHAIR, cid),
+            f"{week.key}/{cid}",
+            "week",
+            lambda f=figures: texts.digest(replace(f, quarter=q.label)),  # type: ignore[misc]
+            None,
+        )
+
+
+def _per_commune(snap: Snapshot, rows: Sequence[Any]) -> dict[int, int]:
+    out: dict[int, int] = defaultdict(int)
+    for unit_id, n in rows:
+        unit = snap.units.get(unit_id)
+        commune = snap.ancestor(unit, Level.COMMUNE) if unit else None
+        if commune is not None:
+            out[commune.id] += int(n)
+    return out
+
+
+RULES: list[Rule] = [
+    meeting_reminders,
+    meeting_escalations,
+    review_reminders,
+    review_escalations,
+    leader_visits,
+    weekly_digest,
+]
+
+
+# --- the sender's last look ----------------------------------------------------------------
+
+
+async def obsolete(s: AsyncSession, rows: list[Claimed]) -> set[int]:
+    """Reminders whose task got done after the sweep wrote them: they need not go out."""
+    checks: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for row in rows:
+        check = row.payload.get("check")
+        if isinstance(check, dict) and check.get("what") in ("meeting", "review"):
+            checks[(str(check["what"]), str(check["period"]))].append((row.id, int(check["unit"])))
+    skip: set[int] = set()
+    for (what, period), pairs in checks.items():
+        units = [u for _id, u in pairs]
+        if what == "meeting":
+            q = Quarter.parse(period)
+            done = await regular_met(s, q, units) if q else set()
+        else:
+            done = await reviewed(s, period, units)
+        skip.update(row_id for row_id, unit in pairs if unit in done)
+    return skip

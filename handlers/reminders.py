@@ -1,0 +1,96 @@
+"""Living with reminders: put the latest one off for a few days (once), mute the weekly digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select, update
+
+from bot.core.context import BRANCH_ROLES, COMMUNE_ROLES, Ctx
+from bot.core.features import Feature, MenuEntry
+from bot.core.i18n import N_, _, format_date
+from bot.core.types import Reply
+from bot.scheduler.rules import SNOOZABLE, Rules
+from storage.models import Outbox, OutboxStatus, Person, Snooze
+from storage.repositories import audit
+
+RULES = Rules()
+# Only a reminder received lately can be put off; an old one is about a past deadline.
+RECENT = dt.timedelta(days=10)
+PERIOD_LIMIT = 16  # snooze.period column
+
+
+async def latest_reminder(ctx: Ctx) -> Outbox | None:
+    stmt = (
+        select(Outbox)
+        .where(
+            Outbox.person_id == ctx.person_id,
+            Outbox.kind.in_(sorted(SNOOZABLE)),
+            Outbox.status == OutboxStatus.SENT,
+            Outbox.sent_at.is_not(None),
+            Outbox.sent_at >= ctx.now - RECENT,
+        )
+        .order_by(Outbox.sent_at.desc(), Outbox.id.desc())
+        .limit(1)
+    )
+    return (await ctx.session.scalars(stmt)).first()
+
+
+async def snooze(ctx: Ctx) -> list[Reply]:
+    """Put off the latest reminder by `snooze_days`; the sweep repeats it once afterwards."""
+    row = await latest_reminder(ctx)
+    period = str(row.payload.get("period", "")) if row is not None else ""
+    if row is None or not period or len(period) > PERIOD_LIMIT:
+        return [Reply(_("You have no recent reminder to put off."))]
+    key = (ctx.person_id, row.kind, period)
+    if await ctx.session.get(Snooze, key) is not None:
+        return [Reply(_("You already put this reminder off once, so it cannot be put off again."))]
+    until = ctx.now + dt.timedelta(days=RULES.snooze_days)
+    ctx.session.add(Snooze(person_id=ctx.person_id, kind=row.kind, period=period, until=until))
+    await audit.record(ctx.session, ctx.now, ctx.person_id, "reminder_snoozed", "outbox", row.id)
+    # The sweep runs once a day, so the repeat comes with the first sweep after `until`.
+    again = until.astimezone(ctx.tz).date() + dt.timedelta(
+        days=1 if _after_sweep(ctx, until) else 0
+    )
+    msg = _("All right. I will remind you again on {date}.")
+    return [Reply(msg.format(date=format_date(again)))]
+
+
+def _after_sweep(ctx: Ctx, until: dt.datetime) -> bool:
+    return until.astimezone(ctx.tz).time() > dt.time(8, 0)
+
+
+async def toggle_digest(ctx: Ctx) -> list[Reply]:
+    person = ctx.person
+    assert person is not None
+    muted = not person.mute_digests
+    await ctx.session.execute(
+        update(Person).where(Person.id == person.id).values(mute_digests=muted)
+    )
+    person.mute_digests = muted
+    if muted:
+        return [Reply(_("The weekly digest is off. Choose this again to turn it back on."))]
+    return [Reply(_("The weekly digest is on again. It comes on Monday mornings."))]
+
+
+FEATURE = Feature(
+    name="reminders",
+    menu=[
+        MenuEntry(
+            "snooze",
+            N_("Remind me again later"),
+            snooze,
+            roles=BRANCH_ROLES | COMMUNE_ROLES,
+            words=("nhac lai sau", "hoan nhac", "de sau"),
+            order=880,
+        ),
+        MenuEntry(
+            "digest_toggle",
+            N_("Weekly digest: turn off or on"),
+            toggle_digest,
+            roles=COMMUNE_ROLES,
+            words=("ban tin tuan", "tat ban tin", "bat ban tin"),
+            order=890,
+        ),
+    ],
+)

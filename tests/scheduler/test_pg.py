@@ -1,0 +1,91 @@
+"""PostgreSQL: sweeps in several processes write each message once; senders share the work."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections import Counter
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import func, select, text
+
+from bot.scheduler import rules as R
+from bot.scheduler.sweep import LOCK_KEY, sweep
+from storage import db
+from storage.db import transaction
+from storage.models import Outbox, OutboxStatus
+from storage.repositories import outbox as repo
+from tests.scheduler.support import FakeTime, Recorder, local, sender
+from tests.support import databases
+from tests.support.chat_fixtures import Clock, World, make_world
+
+
+@pytest.fixture
+async def pg_world(pg_url: str, clock: Clock) -> AsyncIterator[World]:
+    await databases.truncate_all(pg_url)
+    world, close = await make_world(pg_url, clock)
+    yield world
+    await close()  # type: ignore[misc]
+
+
+async def count(world: World) -> int:
+    async with world.maker() as s:
+        return int(await s.scalar(select(func.count(Outbox.id))) or 0)
+
+
+async def test_concurrent_sweeps_write_each_message_once(pg_world: World, pg_url: str) -> None:
+    """Separate engines stand for separate processes."""
+    engines = [db.make_engine(pg_url) for _ in range(4)]
+    makers = [db.make_sessionmaker(e) for e in engines]
+    moment = local(2026, 4, 16)  # Q1 escalations to chair and province, and the digest grace
+    try:
+        reports = await asyncio.gather(*(sweep(m, moment) for m in makers * 2))
+    finally:
+        for e in engines:
+            await e.dispose()
+    added = sum(r.total() for r in reports)
+    assert added == await count(pg_world) > 0
+    assert sum(1 for r in reports if r.total()) >= 1
+    async with pg_world.maker() as s:
+        keys = (await s.scalars(select(Outbox.key))).all()
+    assert len(keys) == len(set(keys))
+    kinds = Counter(k.split("|")[0] for k in keys)
+    assert kinds[R.MEETING_LATE] == 1 and kinds[R.MEETING_LATE_PROVINCE] == 1
+
+
+async def test_a_sweep_waits_for_no_one_while_another_holds_the_lock(pg_world: World) -> None:
+    async with transaction(pg_world.maker) as s:
+        assert await s.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+        report = await sweep(pg_world.maker, local(2026, 3, 17))
+        assert report.skipped and report.total() == 0
+    report = await sweep(pg_world.maker, local(2026, 3, 17))
+    assert not report.skipped and report.total() > 0
+    again = await sweep(pg_world.maker, local(2026, 3, 17, 15))
+    assert again.total() == 0
+
+
+async def test_two_senders_share_the_outbox_without_overlap(pg_world: World, pg_url: str) -> None:
+    start = local(2026, 3, 20, 9)
+    async with transaction(pg_world.maker) as s:
+        for i in range(300):
+            await repo.enqueue(s, f"t|{i}", "test", "web", "sim", f"c{i}", {"text": f"m{i}"}, start)
+    engines = [db.make_engine(pg_url) for _ in range(2)]
+    clocks = [FakeTime(start), FakeTime(start)]
+    recorders = [Recorder(c) for c in clocks]
+    senders = [
+        sender(db.make_sessionmaker(e), c, r, batch=20, concurrency=4, flush_every=5)
+        for e, c, r in zip(engines, clocks, recorders, strict=True)
+    ]
+    try:
+        reports = await asyncio.gather(*(s.drain() for s in senders))
+    finally:
+        for e in engines:
+            await e.dispose()
+    texts = [d.text for r in recorders for d in r.sent]
+    assert sorted(texts) == sorted(f"m{i}" for i in range(300))  # each exactly once
+    assert sum(r.sent for r in reports) == 300
+    async with pg_world.maker() as s:
+        rows = (await s.scalars(select(Outbox))).all()
+    assert {r.status for r in rows} == {OutboxStatus.SENT} and {r.attempts for r in rows} == {1}
+    assert all(r.sent_at is not None and r.sent_at >= start - dt.timedelta(seconds=1) for r in rows)

@@ -1,0 +1,131 @@
+"""What is due on a day: steps, deadlines across year ends, digests, quiet hours (pure dates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.scheduler import rules as R
+from bot.scheduler.calendar import HalfYear, Quarter
+from tests.scheduler.support import local
+
+D = dt.date
+RULES = R.Rules()
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (D(2026, 2, 28), None),  # 31 days before the end of Q1
+        (D(2026, 3, 1), ("d30", 30)),
+        (D(2026, 3, 16), ("d30", 15)),
+        (D(2026, 3, 17), ("d14", 14)),
+        (D(2026, 3, 26), ("d5", 5)),
+        (D(2026, 3, 31), ("d5", 0)),
+        (D(2026, 12, 1), ("d30", 30)),
+    ],
+)
+def test_meeting_steps(day: dt.date, expected: tuple[str, int] | None) -> None:
+    due = R.meeting_step(RULES, day)
+    got = (due[1].name, due[1].days_left) if due else None
+    assert got == expected
+
+
+def test_a_late_first_sweep_sends_only_the_latest_step() -> None:
+    due = R.meeting_step(RULES, D(2026, 3, 27))
+    assert due is not None and due[1].name == "d5"
+
+
+def test_escalations_after_the_quarter_then_the_province() -> None:
+    assert R.meeting_escalation(RULES, D(2026, 3, 31)) is None  # Q1 not over; Q4 too old
+    assert R.meeting_escalation(RULES, D(2026, 4, 1)) == (Quarter(2026, 1), ["chair"])
+    assert R.meeting_escalation(RULES, D(2026, 4, 15)) == (Quarter(2026, 1), ["chair"])
+    assert R.meeting_escalation(RULES, D(2026, 4, 16)) == (Quarter(2026, 1), ["chair", "province"])
+    # Across the year end: Q4 is escalated in January.
+    assert R.meeting_escalation(RULES, D(2027, 1, 1)) == (Quarter(2026, 4), ["chair"])
+    assert R.meeting_escalation(RULES, D(2027, 1, 16)) == (
+        Quarter(2026, 4),
+        ["chair", "province"],
+    )
+    assert R.meeting_escalation(RULES, D(2027, 3, 2)) is None  # outside the 60-day window
+
+
+@pytest.mark.parametrize(
+    ("day", "half", "step"),
+    [
+        (D(2026, 5, 20), None, None),
+        (D(2026, 5, 21), HalfYear(2026, 1), "d20"),
+        (D(2026, 6, 3), HalfYear(2026, 1), "d7"),
+        (D(2026, 6, 10), HalfYear(2026, 1), "d2"),
+        (D(2026, 6, 11), None, None),
+        (D(2026, 11, 5), HalfYear(2026, 2), "d20"),
+        (D(2026, 11, 25), HalfYear(2026, 2), "d2"),
+        (D(2026, 11, 26), None, None),
+    ],
+)
+def test_review_deadlines_10_june_and_25_november(
+    day: dt.date, half: HalfYear | None, step: str | None
+) -> None:
+    due = R.review_step(RULES, day)
+    got = (due[0], due[1].name) if due else (None, None)
+    assert got == (half, step)
+
+
+def test_review_escalation_runs_into_the_next_year() -> None:
+    assert R.review_escalations(RULES, D(2026, 11, 26)) == [(HalfYear(2026, 2), ["chair"])]
+    assert R.review_escalations(RULES, D(2026, 12, 11)) == [
+        (HalfYear(2026, 2), ["chair", "province"])
+    ]
+    assert R.review_escalations(RULES, D(2027, 1, 20)) == [
+        (HalfYear(2026, 2), ["chair", "province"])
+    ]
+    assert R.review_escalations(RULES, D(2027, 1, 25)) == []
+
+
+def test_a_deadline_set_in_the_next_year() -> None:
+    """A province may give the second half until 10 January of the following year."""
+    rules = R.Rules(review_deadlines=(R.Deadline(6, 10), R.Deadline(1, 10, next_year=True)))
+    due = R.review_step(rules, D(2026, 12, 21))
+    assert due is not None and due[0] == HalfYear(2026, 2) and due[1].name == "d20"
+    due = R.review_step(rules, D(2027, 1, 9))
+    assert due is not None and due[0] == HalfYear(2026, 2) and due[1].days_left == 1
+    assert R.review_escalations(rules, D(2027, 1, 11)) == [(HalfYear(2026, 2), ["chair"])]
+    assert R.review_period(rules, D(2027, 1, 5)) == HalfYear(2026, 2)
+
+
+def test_which_half_a_review_counts_for() -> None:
+    assert R.review_period(RULES, D(2026, 5, 21)) == HalfYear(2026, 1)
+    assert R.review_period(RULES, D(2026, 8, 1)) == HalfYear(2026, 1)  # late for H1
+    assert R.review_period(RULES, D(2026, 11, 5)) == HalfYear(2026, 2)
+    assert R.review_period(RULES, D(2027, 2, 1)) == HalfYear(2026, 2)
+
+
+def test_leader_check_from_mid_quarter() -> None:
+    assert R.leader_check(RULES, D(2026, 2, 14)) is None
+    assert R.leader_check(RULES, D(2026, 2, 15)) == Quarter(2026, 1)
+    assert R.leader_check(RULES, D(2026, 3, 31)) == Quarter(2026, 1)
+    assert R.leader_check(RULES, D(2026, 4, 1)) is None
+
+
+def test_digest_on_monday_from_half_past_seven() -> None:
+    assert R.digest_week(RULES, local(2026, 3, 23, 7, 29)) is None  # Monday, too early
+    week = R.digest_week(RULES, local(2026, 3, 23, 7, 30))
+    assert week is not None and week.key == "2026-W13"
+    assert (week.first_day, week.last_day) == (D(2026, 3, 16), D(2026, 3, 22))
+    assert R.digest_week(RULES, local(2026, 3, 24, 8)) == week  # a day of grace
+    assert R.digest_week(RULES, local(2026, 3, 25, 8)) is None
+    # The first week of a year belongs to the ISO year of its Monday.
+    week = R.digest_week(RULES, local(2027, 1, 4, 8))
+    assert week is not None and week.key == "2027-W01" and week.first_day == D(2026, 12, 28)
+
+
+def test_quiet_hours() -> None:
+    quiet = RULES.quiet
+    assert not quiet.is_quiet(local(2026, 3, 20, 20, 59))
+    assert quiet.is_quiet(local(2026, 3, 20, 21))
+    assert quiet.is_quiet(local(2026, 3, 21, 6, 59))
+    assert not quiet.is_quiet(local(2026, 3, 21, 7))
+    assert quiet.resume_at(local(2026, 3, 20, 22)) == local(2026, 3, 21, 7)
+    assert quiet.resume_at(local(2026, 3, 21, 3)) == local(2026, 3, 21, 7)
+    assert quiet.resume_at(local(2026, 3, 21, 9)) == local(2026, 3, 21, 9)
