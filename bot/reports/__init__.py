@@ -1,0 +1,1 @@
+"""Reports: chat text, Excel workbooks and charts from storage/repositories/measures.py."""

@@ -1,0 +1,122 @@
+"""Report charts as PNG bytes: coverage by unit, and meeting compliance over eight quarters.
+
+Drawn with matplotlib's object API on the Agg canvas (no pyplot state, safe in a server).
+DejaVu Sans, bundled with matplotlib, carries every Vietnamese letter with its marks.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from bot.core.i18n import _, format_date, format_pct
+from storage.repositories.measures import Rollup, Trend
+from storage.rollup import COVERAGE_TARGET, COVERAGE_WEAK, CoverageFlag
+
+# Charts look the same whatever matplotlibrc the host has.
+STYLE: Any = {
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "figure.facecolor": "white",
+}
+COLOURS = {CoverageFlag.MET: "#2e7d32", CoverageFlag.BELOW: "#f9a825", CoverageFlag.WEAK: "#c62828"}
+DPI = 120
+
+
+def short_name(name: str) -> str:
+    """ "Hội LHPN xã Quảng Phú" -> "xã Quảng Phú": the prefix is the same on every bar."""
+    for prefix in ("Hội LHPN ", "Hội Liên hiệp Phụ nữ "):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def _png(fig: Figure) -> bytes:
+    FigureCanvasAgg(fig)
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=DPI, bbox_inches="tight")
+    return out.getvalue()
+
+
+def coverage_chart(r: Rollup, unit_id: int) -> bytes | None:
+    """Coverage of each unit directly under `unit_id`, best first, with the 60% and 50% lines.
+
+    None when no unit below has a women-18+ figure.
+    """
+    below = [u for u in r.children(unit_id) if r.of(u.id).coverage is not None]
+    missing = sum(1 for u in r.children(unit_id) if r.of(u.id).coverage is None)
+    if not below:
+        return None
+    below.sort(key=lambda u: (r.of(u.id).coverage or 0.0, u.code))
+    values = [r.of(u.id).coverage or 0.0 for u in below]
+    colours = [COLOURS[r.of(u.id).coverage_flag] for u in below]
+    height = max(3.5, 0.24 * len(below) + 1.8)
+    with rc_context(STYLE):
+        fig = Figure(figsize=(8.5, height))
+        ax = fig.add_subplot()
+        ax.barh([short_name(u.name) for u in below], values, color=colours)
+        ax.axvline(
+            COVERAGE_TARGET,
+            color="#2e7d32",
+            linestyle="--",
+            linewidth=1.2,
+            label=_("Target {pct}").format(pct=format_pct(COVERAGE_TARGET)),
+        )
+        ax.axvline(
+            COVERAGE_WEAK,
+            color="#c62828",
+            linestyle=":",
+            linewidth=1.2,
+            label=_("Weak under {pct}").format(pct=format_pct(COVERAGE_WEAK)),
+        )
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_xlim(0, max(1.0, max(values) * 1.05))
+        ax.margins(y=0.01)
+        ax.legend(loc="lower right")
+        title = _("Membership coverage – {unit}").format(unit=r.units[unit_id].name)
+        ax.set_title(title, fontweight="bold")
+        note = _("{period}, figures up to {date}").format(
+            period=getattr(r.period, "label", r.period.key), date=format_date(r.as_of)
+        )
+        if missing:
+            note += " · " + _("{count} without a figure for women aged 18+").format(count=missing)
+        ax.set_xlabel(note)
+        return _png(fig)
+
+
+def trend_chart(t: Trend) -> bytes:
+    """Share of branches and groups with a regular meeting, per quarter, oldest first."""
+    labels = [q.label for q in t.quarters]
+    shares = [t.share(t.root.id, i) for i in range(len(t.quarters))]
+    with rc_context(STYLE):
+        fig = Figure(figsize=(8.5, 4.2))
+        ax = fig.add_subplot()
+        xs = [i for i, v in enumerate(shares) if v is not None]
+        ys = [v for v in shares if v is not None]
+        ax.plot(xs, ys, marker="o", linewidth=2.2, color="#1565c0")
+        for x, y in zip(xs, ys, strict=True):
+            ax.annotate(
+                format_pct(y),
+                (x, y),
+                textcoords="offset points",
+                xytext=(0, 8),
+                ha="center",
+                fontsize=9,
+            )
+        ax.axhline(1.0, color="#2e7d32", linestyle="--", linewidth=1)
+        ax.set_xticks(range(len(labels)), labels, rotation=0)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_ylim(0, 1.1)
+        ax.grid(axis="y", alpha=0.3)
+        ax.set_title(
+            _("Branches and groups with a regular meeting – {unit}").format(unit=t.root.name),
+            fontweight="bold",
+        )
+        return _png(fig)

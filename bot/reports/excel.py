@@ -1,0 +1,225 @@
+"""The report as an Excel workbook: one sheet per measure, units as rows with their parent.
+
+Percentages are stored as fractions with a percent format (so Excel can sum and chart
+them), weak rows are filled light red, the header row is frozen and repeated on every
+printed A4 landscape page.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from bot.core.i18n import _, format_date
+from bot.reports.text import coverage_text
+from bot.scheduler.calendar import Quarter
+from storage.models import Level
+from storage.repositories.measures import Rollup, review_deadline
+from storage.rollup import ATTENDANCE_TARGET, WEAK_SHARE, CoverageFlag, Figures, UnitRow
+
+PCT = "0.0%"
+WEAK_FILL = PatternFill("solid", start_color="FFF4CCCC", end_color="FFF4CCCC")
+HEADER_FILL = PatternFill("solid", start_color="FFD9E2F3", end_color="FFD9E2F3")
+HEADER_ROW = 2  # row 1 holds the title
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[Rollup, UnitRow, Figures], Any]
+    percent: bool = False
+    width: int = 14
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _q(get: Callable[[Figures, int], Any], i: int) -> Callable[[Rollup, UnitRow, Figures], Any]:
+    """A column of quarter `i`."""
+    return lambda r, u, f: get(f, i)
+
+
+def _weak_share(part: int, whole: int) -> bool:
+    return bool(whole) and part / whole < WEAK_SHARE
+
+
+Weak = Callable[[Rollup, UnitRow, Figures], bool]
+
+
+def _sheets(r: Rollup) -> list[tuple[str, list[Column], Weak]]:
+    qs: Sequence[Quarter] = r.quarters
+    members = [
+        Column(_("Members at the start"), lambda r, u, f: f.members_start),
+        Column(_("Members now"), lambda r, u, f: f.members),
+        Column(_("Change"), lambda r, u, f: f.net_change),
+        Column(_("New members in the period"), lambda r, u, f: f.joined),
+        Column(_("New members this year"), lambda r, u, f: f.joined_ytd),
+        Column(_("Target to date"), lambda r, u, f: r.target_to_date(u.id)),
+    ]
+    coverage = [
+        Column(_("Members counted"), lambda r, u, f: f.covered_members if f.population else None),
+        Column(_("Women aged 18+"), lambda r, u, f: f.population or None),
+        Column(_("Coverage"), lambda r, u, f: f.coverage, percent=True),
+        Column(_("Assessment"), lambda r, u, f: coverage_text(f), width=24),
+        Column(_("Communes without a figure"), lambda r, u, f: f.communes_no_data or None),
+    ]
+    meetings: list[Column] = []
+    leaders: list[Column] = []
+    for i, q in enumerate(qs):
+        meetings += [
+            Column(
+                _("{quarter}: branches and groups").format(quarter=q.label),
+                _q(lambda f, i: f.meeting_units[i], i),
+            ),
+            Column(_("{quarter}: met").format(quarter=q.label), _q(lambda f, i: f.met[i], i)),
+            Column(
+                _("{quarter}: share").format(quarter=q.label),
+                _q(lambda f, i: f.compliance(i), i),
+                percent=True,
+            ),
+        ]
+        leaders += [
+            Column(
+                _("{quarter}: branches").format(quarter=q.label), _q(lambda f, i: f.branches[i], i)
+            ),
+            Column(
+                _("{quarter}: with a leader").format(quarter=q.label),
+                _q(lambda f, i: f.visited[i], i),
+            ),
+            Column(
+                _("{quarter}: share").format(quarter=q.label),
+                _q(lambda f, i: f.leader_share(i), i),
+                percent=True,
+            ),
+        ]
+    attendance = [
+        Column(_("Regular meetings"), lambda r, u, f: f.meetings),
+        Column(_("Meetings with a member count"), lambda r, u, f: f.rated),
+        Column(_("Average attendance"), lambda r, u, f: f.attendance, percent=True),
+        Column(_("Meetings reaching two thirds"), lambda r, u, f: f.two_thirds),
+        Column(_("Share reaching two thirds"), lambda r, u, f: f.two_thirds_share, percent=True),
+    ]
+    reviews = [
+        Column(_("Branches"), lambda r, u, f: f.review_branches),
+        Column(_("Confirmed"), lambda r, u, f: f.reviewed),
+        Column(_("On time"), lambda r, u, f: f.on_time),
+        Column(_("Share confirmed"), lambda r, u, f: f.review_share, percent=True),
+    ]
+    last = len(qs) - 1
+
+    def target_missed(r: Rollup, u: UnitRow, f: Figures) -> bool:
+        target = r.target_to_date(u.id)
+        return target is not None and f.joined_ytd < target
+
+    out: list[tuple[str, list[Column], Weak]] = [
+        (_("Members"), members, target_missed),
+        (_("Coverage"), coverage, lambda r, u, f: f.coverage_flag == CoverageFlag.WEAK),
+        (
+            _("Meetings"),
+            meetings,
+            lambda r, u, f: last >= 0 and _weak_share(f.met[last], f.meeting_units[last]),
+        ),
+        (
+            _("Attendance"),
+            attendance,
+            lambda r, u, f: f.attendance is not None and f.attendance < ATTENDANCE_TARGET,
+        ),
+        (
+            _("Leader visits"),
+            leaders,
+            lambda r, u, f: last >= 0 and _weak_share(f.visited[last], f.branches[last]),
+        ),
+    ]
+    if review_deadline(r.period) is not None:
+        out.append(
+            (
+                _("Member review"),
+                reviews,
+                lambda r, u, f: _weak_share(f.reviewed, f.review_branches),
+            )
+        )
+    return out
+
+
+def rows_of(r: Rollup, depth: int) -> list[UnitRow]:
+    """The root and the units down to `depth` levels below it (groups left out), tree order."""
+    top = r.root.depth
+    return sorted(
+        (u for u in r.units.values() if u.depth - top <= depth and u.level != Level.GROUP),
+        key=lambda u: u.path,
+    )
+
+
+def workbook(r: Rollup, depth: int = 2) -> bytes:
+    """The whole report of `r.root` as .xlsx bytes (streamed: a province is ~20k rows)."""
+    wb = Workbook(write_only=True)
+    units = rows_of(r, depth)
+    period = getattr(r.period, "label", r.period.key)
+    title = _("Report for the {period} – {unit}").format(period=period, unit=r.root.name)
+    title += " " + _("(figures up to {date})").format(date=format_date(r.as_of))
+    for name, columns, weak in _sheets(r):
+        ws = wb.create_sheet(name[:31])
+        _fill(ws, r, units, columns, weak, title)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _cell(ws: Any, value: Any, fill: PatternFill | None = None, fmt: str | None = None) -> Any:
+    if fill is None and fmt is None:
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    if fill is not None:
+        cell.fill = fill
+    if fmt is not None:
+        cell.number_format = fmt
+    return cell
+
+
+def _fill(
+    ws: Any,
+    r: Rollup,
+    units: list[UnitRow],
+    columns: list[Column],
+    weak: Weak,
+    title: str,
+) -> None:
+    # Layout first: a streamed sheet writes its settings before the rows.
+    widths = [14, 34, 30, *(col.width for col in columns)]
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    ws.freeze_panes = f"C{HEADER_ROW + 1}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    heading = WriteOnlyCell(ws, value=title)
+    heading.font = Font(bold=True, size=12)
+    ws.append([heading])
+    header = []
+    for text in [_("Code"), _("Unit"), _("Part of"), *(col.header for col in columns)]:
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        header.append(cell)
+    ws.append(header)
+    for unit in units:
+        f = r.of(unit.id)
+        parent = r.units.get(unit.parent_id) if unit.parent_id is not None else None
+        fill = WEAK_FILL if weak(r, unit, f) else None
+        row = [_cell(ws, v, fill) for v in (unit.code, unit.name, parent.name if parent else "")]
+        for col in columns:
+            row.append(_cell(ws, col.value(r, unit, f), fill, PCT if col.percent else None))
+        ws.append(row)

@@ -1,0 +1,160 @@
+"""Semi-annual reports pushed through the outbox: chairs after the review deadline, provinces a week later.
+
+`due_report_pushes(session, now)` is for the scheduler's sweep: it recomputes what is due
+from the calendar and the roles, and writes one outbox row per recipient with the unique
+key `report_<level>|<period>|p<person>|u<unit>`, so any number of runs sends each report
+once. Chairs get their commune's report the day after the deadline (11 June, 26 November);
+province officers the province summary a week after that. A sweep that was down on the
+day still sends within `GRACE_DAYS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.i18n import _, language
+from bot.core.parsing import VN_TZ
+from bot.reports import text as report_text
+from bot.scheduler.calendar import HalfYear, half_of, local_date
+from storage.models import ChannelIdentity, OrgUnit, Outbox, Person, Role, RoleKind
+from storage.repositories import measures, outbox, tally
+
+COMMUNE_PUSH = "report_commune"
+PROVINCE_PUSH = "report_province"
+PROVINCE_DELAY = dt.timedelta(days=7)
+GRACE_DAYS = 6
+# Telegram can take the Excel file the message offers; Zalo and the simulator cannot.
+CHANNEL_PREFERENCE = {"telegram": 0, "zalo": 1, "web": 2}
+SEND_FROM, SEND_UNTIL = dt.time(7, 0), dt.time(21, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    person_id: int
+    unit_id: int
+    locale: str
+    channel: str
+    bot_id: str
+    chat_id: str
+
+
+def push_days(half: HalfYear) -> tuple[dt.date, dt.date]:
+    """(commune day, province day) for a half-year: the day after its review deadline, and
+    a week after that."""
+    deadline = measures.review_deadline(half)
+    assert deadline is not None
+    commune = deadline + dt.timedelta(days=1)
+    return commune, commune + PROVINCE_DELAY
+
+
+def _waiting_hours(now: dt.datetime) -> dt.datetime:
+    """Not at night: before 07:00 wait until 07:00, after 21:00 until 07:00 the next day."""
+    local = now.astimezone(VN_TZ)
+    if SEND_FROM <= local.time() < SEND_UNTIL:
+        return now
+    day = local.date() if local.time() < SEND_FROM else local.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, SEND_FROM, VN_TZ).astimezone(dt.UTC)
+
+
+async def due_report_pushes(s: AsyncSession, now: dt.datetime, limit: int = 2000) -> list[str]:
+    """Enqueue the semi-annual report pushes due at `now`; returns the outbox keys added.
+
+    Idempotent. At most `limit` recipients are handled per call (the rest on the next
+    sweep), so a national push day does not hold one transaction for minutes.
+    """
+    today = local_date(now)
+    await tally.ensure_current(s, today, now)
+    added: list[str] = []
+    for half in (half_of(today).previous(), half_of(today)):
+        commune_day, province_day = push_days(half)
+        for kind, role, day in (
+            (COMMUNE_PUSH, RoleKind.COMMUNE_CHAIR, commune_day),
+            (PROVINCE_PUSH, RoleKind.PROVINCE_OFFICER, province_day),
+        ):
+            if day <= today < day + dt.timedelta(days=GRACE_DAYS + 1):
+                added += await _push(s, now, half, kind, role, limit - len(added))
+    return added
+
+
+def push_key(kind: str, half: HalfYear, r: Recipient) -> str:
+    return f"{kind}|{half.key}|p{r.person_id}|u{r.unit_id}"
+
+
+async def recipients(s: AsyncSession, role: RoleKind) -> list[Recipient]:
+    """One reachable chat per person and unit, Telegram first (it can take the file)."""
+    stmt = (
+        select(
+            Role.person_id,
+            Role.unit_id,
+            Person.locale,
+            ChannelIdentity.channel,
+            ChannelIdentity.bot_id,
+            ChannelIdentity.chat_id,
+            ChannelIdentity.linked_at,
+        )
+        .join(Person, Person.id == Role.person_id)
+        .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
+        .where(Role.kind == role, ChannelIdentity.unreachable.is_(False))
+    )
+    best: dict[tuple[int, int], tuple[tuple[int, float], Recipient]] = {}
+    for pid, uid, locale, channel, bot_id, chat_id, linked_at in (await s.execute(stmt)).all():
+        rank = (CHANNEL_PREFERENCE.get(channel, 9), -linked_at.timestamp())
+        if (pid, uid) not in best or rank < best[(pid, uid)][0]:
+            best[(pid, uid)] = (rank, Recipient(pid, uid, locale or "vi", channel, bot_id, chat_id))
+    return sorted((r for _rank, r in best.values()), key=lambda r: (r.unit_id, r.person_id))
+
+
+async def _push(
+    s: AsyncSession, now: dt.datetime, half: HalfYear, kind: str, role: RoleKind, limit: int
+) -> list[str]:
+    if limit <= 0:
+        return []
+    wanted = {push_key(kind, half, r): r for r in await recipients(s, role)}
+    if not wanted:
+        return []
+    sent = set((await s.scalars(select(Outbox.key).where(Outbox.key.in_(list(wanted))))).all())
+    todo = [r for k, r in wanted.items() if k not in sent][:limit]
+    units = {
+        u.id: u
+        for u in (
+            await s.scalars(select(OrgUnit).where(OrgUnit.id.in_({r.unit_id for r in todo})))
+        ).all()
+    }
+    # One roll-up per parent serves all its communes (or provinces) at once.
+    by_parent: dict[int, list[Recipient]] = defaultdict(list)
+    for r in todo:
+        unit = units.get(r.unit_id)
+        if unit is not None:
+            by_parent[unit.parent_id if unit.parent_id is not None else unit.id].append(r)
+    day = min(local_date(now), half.last_day)
+    not_before = _waiting_hours(now)
+    added = []
+    for parent_id, group in by_parent.items():
+        root = units.get(parent_id) or await s.get(OrgUnit, parent_id)
+        assert root is not None
+        rollup = await measures.measure(s, root, half, day)
+        for r in group:
+            with language(r.locale):
+                body = report_text.report(rollup, r.unit_id)
+                body += "\n\n" + _('Type "report" for the details, the Excel file or charts.')
+            key = push_key(kind, half, r)
+            payload = {"text": body, "choices": []}
+            if await outbox.enqueue(
+                s,
+                key,
+                kind,
+                r.channel,
+                r.bot_id,
+                r.chat_id,
+                payload,
+                now,
+                not_before=not_before,
+                person_id=r.person_id,
+            ):
+                added.append(key)
+    return added

@@ -1,0 +1,216 @@
+"""Reports in chat, by role: a branch head her branch, a chair her commune, an officer her province.
+
+The report opens on the person's widest unit; "see details" pages through the units
+below, worst first, and any of them opens the same report one level down. The Excel file
+and the charts come as attachments. No report ever names a member.
+"""
+
+from __future__ import annotations
+
+from bot.core.context import Ctx
+from bot.core.dialogs import Ask, Choose, Dialog, Option, Retry, Stay, Values
+from bot.core.features import Feature, MenuEntry
+from bot.core.i18n import N_, _, format_pct
+from bot.core.parsing import fold
+from bot.core.types import Attachment, Reply
+from bot.reports import charts, excel
+from bot.reports import text as report_text
+from bot.scheduler.calendar import HalfYear, half_of, quarter_of
+from storage.models import OrgUnit, RoleKind
+from storage.repositories import measures, org
+from storage.rollup import CoverageFlag
+
+PAGE = 8
+NEXT_WORDS = {"tiep", "trang sau", "sau", "xem tiep", "next", "more", ">"}
+DETAIL, EXCEL, CHART, UP = "detail", "excel", "chart", "up"
+REPORT_ROLES = frozenset(RoleKind)
+
+
+def _top_unit(ctx: Ctx) -> OrgUnit | None:
+    """The widest unit the person has a role for (a role covers its whole subtree)."""
+    units = [r.unit for r in ctx.roles]
+    return min(units, key=lambda u: (u.path.count("/"), u.path)) if units else None
+
+
+async def _rollup(ctx: Ctx, values: Values) -> measures.Rollup:
+    """The figures of the unit on screen, computed once per turn."""
+    key = f"report:{values['unit']}:{values['period']}"
+    if key not in ctx.scratch:
+        unit = await org.by_id(ctx.session, values["unit"])
+        period = HalfYear.parse(values["period"]) or half_of(ctx.today)
+        assert unit is not None
+        day = min(ctx.today, period.last_day)
+        ctx.scratch[key] = await measures.measure(ctx.session, unit, period, day)
+    rollup: measures.Rollup = ctx.scratch[key]
+    return rollup
+
+
+async def _start(ctx: Ctx, values: Values) -> Retry | None:
+    top = _top_unit(ctx)
+    if top is None:
+        return Retry(_("Reports are for branch, commune and province officers."))
+    unit = await org.by_id(ctx.session, values.get("unit", top.id))
+    if unit is None or not ctx.covers(unit):
+        unit = top
+    values.setdefault("top", top.id)
+    values["unit"] = unit.id
+    values.setdefault("period", half_of(ctx.today).key)
+    return None
+
+
+async def _report_prompt(ctx: Ctx, values: Values) -> str:
+    r = await _rollup(ctx, values)
+    return report_text.report(r, values["unit"])
+
+
+async def _actions(ctx: Ctx, values: Values) -> list[Option]:
+    r = await _rollup(ctx, values)
+    options = []
+    if r.children(values["unit"]):
+        options.append(Option(DETAIL, N_("See details")))
+    options += [Option(EXCEL, N_("Send the Excel file")), Option(CHART, N_("Charts"))]
+    if values["unit"] != values["top"]:
+        options.append(Option(UP, N_("Up one level")))
+    return options
+
+
+def _page(values: Values) -> int:
+    pick = values.get("pick")
+    if isinstance(pick, str) and pick.startswith("page:"):
+        return int(pick[5:])
+    return int(values.get("page", 0))
+
+
+async def _list_prompt(ctx: Ctx, values: Values) -> str:
+    r = await _rollup(ctx, values)
+    text, _shown, more = report_text.page_of_children(r, values["unit"], _page(values), PAGE)
+    if more:
+        text += "\n" + _('Type "next" for more.')
+    return text
+
+
+async def _list_options(ctx: Ctx, values: Values) -> list[Option]:
+    r = await _rollup(ctx, values)
+    page = _page(values)
+    _text, shown, more = report_text.page_of_children(r, values["unit"], page, PAGE)
+    options = [Option(f"unit:{u.id}", u.name) for u in shown]
+    if more:
+        options.append(Option(f"page:{page + 1}", N_("Next page")))
+    if page > 0:
+        options.append(Option(f"page:{page - 1}", N_("Previous page")))
+    options.append(Option("report", N_("Back to the report")))
+    return options
+
+
+def _next_page(text: str, ctx: Ctx, values: Values) -> Stay | Retry:
+    if fold(text) in NEXT_WORDS:
+        return Stay(f"page:{_page(values) + 1}")
+    return Retry(_('Please choose a unit by its number, or type "next".'))
+
+
+async def _done(ctx: Ctx, values: Values) -> list[Reply]:
+    keep = {"top": values["top"], "period": values["period"]}
+    action, pick = values.get("action"), str(values.get("pick", ""))
+    if action == DETAIL and pick.startswith("unit:"):
+        ctx.begin("report", {**keep, "unit": int(pick[5:])})
+    elif action == DETAIL and pick.startswith("page:"):
+        ctx.begin(
+            "report", {**keep, "unit": values["unit"], "action": DETAIL, "page": _page(values)}
+        )
+    elif action == DETAIL:
+        ctx.begin("report", {**keep, "unit": values["unit"]})
+    elif action == UP:
+        r = await _rollup(ctx, values)
+        parent = r.root.parent_id
+        ctx.begin("report", {**keep, "unit": parent if parent is not None else values["unit"]})
+    elif action == EXCEL:
+        return [await excel_reply(ctx, values)]
+    elif action == CHART:
+        return await chart_replies(ctx, values)
+    return []
+
+
+def _file_stem(r: measures.Rollup) -> str:
+    return f"bao-cao-{r.root.code}-{r.period.key}".lower()
+
+
+async def excel_reply(ctx: Ctx, values: Values) -> Reply:
+    r = await _rollup(ctx, values)
+    data = excel.workbook(r)
+    caption = _("Report for the {period} – {unit}").format(
+        period=getattr(r.period, "label", r.period.key), unit=r.root.name
+    )
+    attachment = Attachment("document", _file_stem(r) + ".xlsx", data, caption)
+    return Reply(_("Here is the report as an Excel file."), attachment=attachment)
+
+
+def summary(r: measures.Rollup) -> str:
+    """A link-free line or two for a chart's caption (Zalo shows photos with a caption only)."""
+    f = r.of(r.root.id)
+    parts = []
+    if f.coverage is not None:
+        parts.append(_("coverage {pct}").format(pct=format_pct(f.coverage)))
+    weak = sum(1 for u in r.children(r.root.id) if r.of(u.id).coverage_flag == CoverageFlag.WEAK)
+    if weak:
+        parts.append(_("{count} units under 50%").format(count=weak))
+    if r.quarters and f.meeting_units[-1]:
+        parts.append(
+            _("{pct} of branches and groups met in {quarter}").format(
+                pct=format_pct(f.met[-1] / f.meeting_units[-1]), quarter=r.quarters[-1].label
+            )
+        )
+    return f"{r.root.name}: " + "; ".join(parts)
+
+
+async def chart_replies(ctx: Ctx, values: Values) -> list[Reply]:
+    r = await _rollup(ctx, values)
+    text = summary(r)
+    out = []
+    coverage = charts.coverage_chart(r, r.root.id)
+    if coverage is not None:
+        name = _file_stem(r) + "-tap-hop.png"
+        out.append(Reply(text, attachment=Attachment("photo", name, coverage, text)))
+    trend = await measures.compliance_trend(ctx.session, r.root, quarter_of(r.as_of))
+    name = _file_stem(r) + "-sinh-hoat.png"
+    caption = _("Regular meetings over the last eight quarters")
+    out.append(
+        Reply(
+            caption if out else text,
+            attachment=Attachment("photo", name, charts.trend_chart(trend), caption),
+        )
+    )
+    return out
+
+
+REPORT = Dialog(
+    "report",
+    steps=[
+        Choose("action", _report_prompt, _actions, when=lambda v: "action" not in v),
+        Ask(
+            "pick",
+            _list_prompt,
+            parse=_next_page,
+            options=_list_options,
+            when=lambda v: v.get("action") == DETAIL,
+        ),
+    ],
+    on_done=_done,
+    on_start=_start,
+    help=N_('Choose "See details" for the units below, or ask for the Excel file or charts.'),
+)
+
+
+FEATURE = Feature(
+    name="reports",
+    dialogs=[REPORT],
+    menu=[
+        MenuEntry(
+            "reports",
+            N_("Reports"),
+            REPORT,
+            roles=REPORT_ROLES,
+            words=("bao cao", "xem bao cao", "report", "reports"),
+            order=50,
+        )
+    ],
+)

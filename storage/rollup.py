@@ -1,0 +1,236 @@
+"""Figures of units and their roll-up up the tree by materialised path (plain Python, no SQL).
+
+Every figure a report shows is a sum of per-unit facts, so one bottom-up pass adds each
+unit into its parent at any depth: branch → commune → (district) → province → central.
+Only the coverage denominator and the new-member target are not plain sums; both are
+resolved here too (see `roll_up` and `annual_targets`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+
+from storage.models import Level
+
+COVERAGE_TARGET = 0.60  # DOMAIN rule 6: above 60% in every commune
+COVERAGE_WEAK = 0.50  # under 50% is weak
+DEFAULT_COMMUNE_TARGET = 15  # DOMAIN rule 5: at least 15 new members a year per commune
+ATTENDANCE_TARGET = 2 / 3  # DOMAIN rule 2
+# Below this share of branches (meetings held, leaders' visits, reviews) a row is flagged
+# in files; a single branch is flagged whenever it misses.
+WEAK_SHARE = 0.8
+
+
+class CoverageFlag(enum.StrEnum):
+    MET = "met"
+    BELOW = "below"
+    WEAK = "weak"
+    NO_DATA = "no_data"
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRow:
+    id: int
+    parent_id: int | None
+    level: Level
+    code: str
+    name: str
+    path: str
+    founded_on: dt.date | None = None
+    new_member_target: int | None = None
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+    def path_ids(self) -> list[int]:
+        return [int(p) for p in self.path.strip("/").split("/") if p]
+
+
+_SCALARS = (
+    "members",
+    "members_start",
+    "joined",
+    "joined_ytd",
+    "population",
+    "covered_members",
+    "communes",
+    "communes_no_data",
+    "meetings",
+    "rated",
+    "rate_sum",
+    "two_thirds",
+    "review_branches",
+    "reviewed",
+    "on_time",
+)
+_PER_QUARTER = ("meeting_units", "met", "branches", "visited")
+
+
+@dataclass(slots=True)
+class Figures:
+    """Additive facts of one unit's subtree for one period, as of one day."""
+
+    members: int = 0
+    members_start: int = 0
+    joined: int = 0
+    joined_ytd: int = 0
+    # Coverage: women 18+ of the units that hold a figure, and the members of those units.
+    population: int = 0
+    covered_members: int = 0
+    communes: int = 0
+    communes_no_data: int = 0
+    # Per quarter of the period (index 0 = first quarter): branches and groups that must
+    # meet, those that held a regular meeting, branches, branches a commune leader visited.
+    meeting_units: list[int] = field(default_factory=list)
+    met: list[int] = field(default_factory=list)
+    branches: list[int] = field(default_factory=list)
+    visited: list[int] = field(default_factory=list)
+    meetings: int = 0
+    rated: int = 0
+    rate_sum: float = 0.0
+    two_thirds: int = 0
+    review_branches: int = 0
+    reviewed: int = 0
+    on_time: int = 0
+
+    @classmethod
+    def empty(cls, quarters: int) -> Figures:
+        return cls(
+            meeting_units=[0] * quarters,
+            met=[0] * quarters,
+            branches=[0] * quarters,
+            visited=[0] * quarters,
+        )
+
+    def add(self, other: Figures) -> None:
+        for name in _SCALARS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in _PER_QUARTER:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            for i, v in enumerate(theirs):
+                mine[i] += v
+
+    # --- derived figures: None where there is nothing to divide by ---------------------
+
+    @property
+    def net_change(self) -> int:
+        return self.members - self.members_start
+
+    @property
+    def coverage(self) -> float | None:
+        return self.covered_members / self.population if self.population else None
+
+    @property
+    def coverage_flag(self) -> CoverageFlag:
+        c = self.coverage
+        if c is None:
+            return CoverageFlag.NO_DATA
+        if c >= COVERAGE_TARGET:
+            return CoverageFlag.MET
+        return CoverageFlag.WEAK if c < COVERAGE_WEAK else CoverageFlag.BELOW
+
+    def compliance(self, q: int) -> float | None:
+        return self.met[q] / self.meeting_units[q] if self.meeting_units[q] else None
+
+    def leader_share(self, q: int) -> float | None:
+        return self.visited[q] / self.branches[q] if self.branches[q] else None
+
+    @property
+    def attendance(self) -> float | None:
+        return self.rate_sum / self.rated if self.rated else None
+
+    @property
+    def two_thirds_share(self) -> float | None:
+        return self.two_thirds / self.rated if self.rated else None
+
+    @property
+    def review_share(self) -> float | None:
+        return self.reviewed / self.review_branches if self.review_branches else None
+
+
+def field_names() -> list[str]:
+    return [f.name for f in fields(Figures)]
+
+
+def population_holders(units: Mapping[int, UnitRow], rows: Mapping[int, int]) -> dict[int, int]:
+    """Units whose women-18+ figure counts: those with a row and no row further down.
+
+    The figure is entered per commune; a stray figure on a province or district would
+    otherwise be counted twice, so the lowest entered figure wins.
+    """
+    has_row_below: set[int] = set()
+    for uid in rows:
+        unit = units.get(uid)
+        if unit is not None:
+            has_row_below.update(unit.path_ids()[:-1])
+    return {uid: n for uid, n in rows.items() if uid in units and uid not in has_row_below}
+
+
+def communes_without_data(units: Mapping[int, UnitRow], holders: Iterable[int]) -> set[int]:
+    """Communes with no women-18+ figure at, above or below them."""
+    holder_set = set(holders)
+    touched: set[int] = set()  # units at or above a holder
+    for uid in holder_set:
+        touched.update(units[uid].path_ids())
+    return {
+        u.id
+        for u in units.values()
+        if u.level == Level.COMMUNE
+        and u.id not in touched
+        and not any(a in holder_set for a in u.path_ids())
+    }
+
+
+def roll_up(
+    units: Mapping[int, UnitRow],
+    leaves: dict[int, Figures],
+    holders: Mapping[int, int],
+) -> dict[int, Figures]:
+    """Add every unit's figures into its parent's, deepest first; `leaves` is updated in place.
+
+    A holder's coverage numerator is its own subtree's members, known only once its
+    children are added: it is set just before the holder is added upward.
+    """
+    for unit in sorted(units.values(), key=lambda u: -u.depth):
+        figs = leaves[unit.id]
+        if unit.id in holders:
+            figs.population = holders[unit.id]
+            figs.covered_members = figs.members
+        if unit.parent_id is not None and unit.parent_id in leaves:
+            leaves[unit.parent_id].add(figs)
+    return leaves
+
+
+def annual_targets(units: Mapping[int, UnitRow]) -> dict[int, int | None]:
+    """New members expected a year: a unit's own target, else 15 for a commune, else the
+    sum of its children's (None where nobody below has one, e.g. a branch)."""
+    out: dict[int, int | None] = {}
+    sums: dict[int, int] = {}
+    for unit in sorted(units.values(), key=lambda u: -u.depth):
+        if unit.new_member_target is not None:
+            target: int | None = unit.new_member_target
+        elif unit.level == Level.COMMUNE:
+            target = DEFAULT_COMMUNE_TARGET
+        else:
+            target = sums.get(unit.id)
+        out[unit.id] = target
+        if target is not None and unit.parent_id is not None:
+            sums[unit.parent_id] = sums.get(unit.parent_id, 0) + target
+    return out
+
+
+def target_to_date(annual: int | None, period_last_day: dt.date) -> int | None:
+    """The year-to-date target at the end of a period, rounded up to whole members.
+
+    Decision: new members are judged year to date (1 January to the period's end) against
+    the annual target pro-rated by whole months, so the first half-year of a 15-a-year
+    commune aims at 8 and the second half (the annual report) at 15; no half members.
+    """
+    if annual is None:
+        return None
+    return math.ceil(annual * period_last_day.month / 12)

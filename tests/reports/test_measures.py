@@ -1,0 +1,171 @@
+"""Report figures against the hand-counted tree in tests/reports/tree.py, on both backends."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.scheduler.calendar import HalfYear, Quarter
+from storage.db import transaction
+from storage.repositories import measures, membership, tally
+from storage.rollup import CoverageFlag
+from tests.reports.tree import NOW, Tree, build
+
+H1 = HalfYear(2026, 1)
+
+
+@pytest.fixture
+async def tree(maker: async_sessionmaker[AsyncSession]) -> Tree:
+    async with transaction(maker) as s:
+        return await build(s)
+
+
+async def test_members_new_members_and_net_change(
+    maker: async_sessionmaker[AsyncSession], tree: Tree
+) -> None:
+    async with maker() as s:
+        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30))
+    got = {
+        c: (r.of(tree[c].id).members_start, r.of(tree[c].id).members, r.of(tree[c].id).joined)
+        for c in ["B1", "B2", "B3", "B4", "G1", "X1", "D", "X2", "X3", "P"]
+    }
+    assert got == {
+        "B1": (9, 10, 2),  # 10 joined 2025 - 1 died; +2 joined, -1 left (migrating counts 0)
+        "B2": (5, 4, 0),  # one moved out to B3
+        "B3": (20, 24, 3),  # +1 moved in (not a new member), +3 joined
+        "B4": (0, 0, 0),
+        "G1": (0, 0, 0),
+        "X1": (14, 14, 2),
+        "D": (14, 14, 2),
+        "X2": (20, 24, 3),
+        "X3": (0, 0, 0),
+        "P": (34, 38, 5),
+    }
+    assert r.of(tree["P"].id).net_change == 4
+    assert r.of(tree["P"].id).joined_ytd == 5
+
+
+async def test_counts_agree_with_membership_queries(
+    maker: async_sessionmaker[AsyncSession], tree: Tree
+) -> None:
+    day = dt.date(2026, 4, 30)
+    async with maker() as s:
+        r = await measures.measure(s, tree["P"], H1, day)
+        for code in ["B1", "B2", "B3", "X1", "P"]:
+            assert r.of(tree[code].id).members == await membership.members_in_subtree_on(
+                s, tree[code], day
+            )
+        assert r.of(tree["P"].id).joined == await membership.joined_between(
+            s, tree["P"], H1.first_day, day
+        )
+
+
+async def test_coverage_uses_the_latest_figure_per_commune_summed_upward(
+    maker: async_sessionmaker[AsyncSession], tree: Tree
+) -> None:
+    async with maker() as s:
+        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30))
+    x1, x2, x3, p = (r.of(tree[c].id) for c in ["X1", "X2", "X3", "P"])
+    assert (x1.covered_members, x1.population, x1.coverage_flag) == (14, 20, CoverageFlag.MET)
+    assert x1.coverage == pytest.approx(0.70)
+    assert (x2.population, x2.coverage_flag) == (50, CoverageFlag.WEAK)  # 24/50 = 48%
+    assert x3.coverage is None and x3.coverage_flag == CoverageFlag.NO_DATA
+    assert x3.communes_no_data == 1
+    # the province's own stray 1000 is ignored: its communes carry figures
+    assert (p.covered_members, p.population) == (38, 70)
+    assert p.coverage_flag == CoverageFlag.BELOW  # 54.3%
+    assert (p.communes, p.communes_no_data) == (3, 1)
+    assert r.of(tree["B1"].id).coverage is None  # a branch has no denominator of its own
+
+
+async def test_meeting_compliance_per_quarter(
+    maker: async_sessionmaker[AsyncSession], tree: Tree
+) -> None:
+    async with maker() as s:
+        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30))
+    assert r.quarters == [Quarter(2026, 1), Quarter(2026, 2)]
+    p, x1, x3 = r.of(tree["P"].id), r.of(tree["X1"].id), r.of(tree["X3"].id)
+    # Q1: B1, B2, G1, B3 must meet (B4 not founded yet); B1 and B3 held a regular meeting.
+    # Q2: + B4; B1 (the edit's original row does not count twice), G1, B3 met.
+    assert (p.meeting_units, p.met) == ([4, 5], [2, 3])
+    assert (x1.meeting_units, x1.met) == ([3, 3], [1, 2])
+    assert x3.compliance(0) is None and x3.compliance(1) == 0.0
+    assert p.compliance(1) == pytest.approx(0.6)
+
+
+async def test_attendance_and_leader_visits(
+    maker: async_sessionmaker[AsyncSession], tree: Tree
+) -> None:
+    async with maker() as s:
+        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30))
+    p, b3 = r.of(tree["P"].id), r.of(tree["B3"].id)
+    # rated: B1 7/11, 8/10; B3 14/21, 24/24, 30/24 -> 100%; G1 has no members of its own
+    assert p.rated == 5 and p.meetings == 6
+    assert p.attendance == pytest.approx((7 / 11 + 0.8 + 14 / 21 + 1 + 1) / 5)
+    assert p.two_thirds == 4  # 7/11 is under two thirds; 14/21 is exactly two thirds
+    assert b3.two_thirds_share == 1.0
+    # leaders: Q1 B2's themed meeting; Q2 B1 (own and its group's) and B3
+    assert (p.branches, p.visited) == ([3, 4], [1, 2])
+    assert r.of(tree["X1"].id).visited == [1, 1]
+
+
+async def test_semiannual_review_status_in_vietnam_time(
+    maker: async_sessionmaker[AsyncSession], tree: Tree
+) -> None:
+    async with maker() as s:
+        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30))
+        early = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 10))
+    p = r.of(tree["P"].id)
+    assert (p.review_branches, p.reviewed, p.on_time) == (4, 2, 1)
+    assert early.of(tree["P"].id).reviewed == 1  # B2 confirmed after midnight, 11 June
+
+
+async def test_targets_year_to_date(maker: async_sessionmaker[AsyncSession], tree: Tree) -> None:
+    async with maker() as s:
+        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30))
+        h2 = await measures.measure(s, tree["P"], HalfYear(2026, 2), dt.date(2026, 12, 31))
+    assert r.targets[tree["X1"].id] == 15 and r.targets[tree["B1"].id] is None
+    assert r.targets[tree["P"].id] == 15 + 30 + 15
+    assert r.target_to_date(tree["X1"].id) == 8  # 15 a year, first half: 7.5 -> 8
+    assert h2.target_to_date(tree["X1"].id) == 15
+    assert h2.of(tree["P"].id).joined == 0 and h2.of(tree["P"].id).joined_ytd == 5
+
+
+async def test_as_of_a_day_inside_the_period(
+    maker: async_sessionmaker[AsyncSession], tree: Tree
+) -> None:
+    async with maker() as s:
+        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 3, 31))
+        with pytest.raises(ValueError):
+            await measures.measure(s, tree["P"], H1, dt.date(2025, 12, 31))
+    p = r.of(tree["P"].id)
+    assert r.quarters == [Quarter(2026, 1)]
+    assert (p.members, p.joined) == (10 + 4 + 21, 2)
+    assert (p.meeting_units, p.met) == ([4], [2])
+
+
+async def test_the_same_figures_at_every_root(
+    maker: async_sessionmaker[AsyncSession], tree: Tree
+) -> None:
+    async with maker() as s:
+        whole = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30))
+        for code in ["D", "X1", "B1", "X3"]:
+            part = await measures.measure(s, tree[code], H1, dt.date(2026, 6, 30))
+            assert part.of(tree[code].id) == whole.of(tree[code].id), code
+
+
+async def test_tally_days_give_the_same_figures_and_stay_exact(
+    maker: async_sessionmaker[AsyncSession], tree: Tree
+) -> None:
+    day = dt.date(2026, 6, 30)
+    async with maker() as s:
+        raw = await measures.measure(s, tree["P"], H1, day)
+    async with transaction(maker) as s:
+        built = await tally.ensure_days(s, tally.half_year_ends(dt.date(2025, 1, 1), day), NOW)
+    assert built == [dt.date(2025, 6, 30), dt.date(2025, 12, 31), dt.date(2026, 6, 30)]
+    async with maker() as s:
+        fast = await measures.measure(s, tree["P"], H1, day)
+        assert await tally.recount_differences(s) == []
+    assert all(fast.of(u) == raw.of(u) for u in raw.units)
