@@ -7,6 +7,8 @@ and the charts come as attachments. No report ever names a member.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.core.context import Ctx
 from bot.core.dialogs import Ask, Choose, Dialog, Option, Retry, Stay, Values
 from bot.core.features import Feature, MenuEntry
@@ -15,14 +17,14 @@ from bot.core.parsing import fold
 from bot.core.types import Attachment, Reply
 from bot.reports import charts, excel
 from bot.reports import text as report_text
-from bot.scheduler.calendar import HalfYear, half_of, quarter_of
+from bot.scheduler.calendar import HalfYear, Quarter, half_of, quarter_of
 from storage.models import OrgUnit, RoleKind
 from storage.repositories import measures, org
 from storage.rollup import CoverageFlag
 
 PAGE = 8
 NEXT_WORDS = {"tiep", "trang sau", "sau", "xem tiep", "next", "more", ">"}
-DETAIL, EXCEL, CHART, UP = "detail", "excel", "chart", "up"
+DETAIL, EXCEL, CHART, UP, PERIOD = "detail", "excel", "chart", "up", "period"
 REPORT_ROLES = frozenset(RoleKind)
 
 
@@ -37,7 +39,7 @@ async def _rollup(ctx: Ctx, values: Values) -> measures.Rollup:
     key = f"report:{values['unit']}:{values['period']}"
     if key not in ctx.scratch:
         unit = await org.by_id(ctx.session, values["unit"])
-        period = HalfYear.parse(values["period"]) or half_of(ctx.today)
+        period = measures.parse_period(values["period"]) or half_of(ctx.today)
         assert unit is not None
         day = min(ctx.today, period.last_day)
         ctx.scratch[key] = await measures.measure(ctx.session, unit, period, day)
@@ -68,10 +70,31 @@ async def _actions(ctx: Ctx, values: Values) -> list[Option]:
     options = []
     if r.children(values["unit"]):
         options.append(Option(DETAIL, N_("See details")))
-    options += [Option(EXCEL, N_("Send the Excel file")), Option(CHART, N_("Charts"))]
+    options += [
+        Option(EXCEL, N_("Send the Excel file")),
+        Option(CHART, N_("Charts")),
+        Option(PERIOD, N_("Another period")),
+    ]
     if values["unit"] != values["top"]:
         options.append(Option(UP, N_("Up one level")))
     return options
+
+
+def periods(today: dt.date) -> list[HalfYear | Quarter]:
+    """The periods offered: this and the three previous half-years, this and the last quarter."""
+    halves = [half_of(today)]
+    while len(halves) < 4:
+        halves.append(halves[-1].previous())
+    quarter = quarter_of(today)
+    return [*halves, quarter, quarter.previous()]
+
+
+async def _period_prompt(ctx: Ctx, values: Values) -> str:
+    return _("Which period?")
+
+
+async def _period_options(ctx: Ctx, values: Values) -> list[Option]:
+    return [Option(p.key, p.label) for p in periods(ctx.today)]
 
 
 def _page(values: Values) -> int:
@@ -123,6 +146,8 @@ async def _done(ctx: Ctx, values: Values) -> list[Reply]:
         r = await _rollup(ctx, values)
         parent = r.root.parent_id
         ctx.begin("report", {**keep, "unit": parent if parent is not None else values["unit"]})
+    elif action == PERIOD:
+        ctx.begin("report", {**keep, "unit": values["unit"], "period": values["new_period"]})
     elif action == EXCEL:
         return [await excel_reply(ctx, values)]
     elif action == CHART:
@@ -192,6 +217,12 @@ REPORT = Dialog(
             parse=_next_page,
             options=_list_options,
             when=lambda v: v.get("action") == DETAIL,
+        ),
+        Choose(
+            "new_period",
+            _period_prompt,
+            _period_options,
+            when=lambda v: v.get("action") == PERIOD,
         ),
     ],
     on_done=_done,

@@ -404,7 +404,7 @@ class Snooze(Base):
     until: Mapped[dt.datetime]
 
 
-# --- reports (migration 0005) ------------------------------------------------------------
+# --- reports (migration 0002) ------------------------------------------------------------
 # Member tallies per unit at fixed days (half-year ends), so a national roll-up need not
 # re-add twenty million events. Database triggers on member_event keep every registered day
 # equal to a recount from events; storage/repositories/measures.py builds days and falls

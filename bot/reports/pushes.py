@@ -18,7 +18,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import _, language
-from bot.core.parsing import VN_TZ
 from bot.reports import text as report_text
 from bot.scheduler.calendar import HalfYear, half_of, local_date
 from storage.models import ChannelIdentity, OrgUnit, Outbox, Person, Role, RoleKind
@@ -30,7 +29,6 @@ PROVINCE_DELAY = dt.timedelta(days=7)
 GRACE_DAYS = 6
 # Telegram can take the Excel file the message offers; Zalo and the simulator cannot.
 CHANNEL_PREFERENCE = {"telegram": 0, "zalo": 1, "web": 2}
-SEND_FROM, SEND_UNTIL = dt.time(7, 0), dt.time(21, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,19 +50,12 @@ def push_days(half: HalfYear) -> tuple[dt.date, dt.date]:
     return commune, commune + PROVINCE_DELAY
 
 
-def _waiting_hours(now: dt.datetime) -> dt.datetime:
-    """Not at night: before 07:00 wait until 07:00, after 21:00 until 07:00 the next day."""
-    local = now.astimezone(VN_TZ)
-    if SEND_FROM <= local.time() < SEND_UNTIL:
-        return now
-    day = local.date() if local.time() < SEND_FROM else local.date() + dt.timedelta(days=1)
-    return dt.datetime.combine(day, SEND_FROM, VN_TZ).astimezone(dt.UTC)
-
-
-async def due_report_pushes(s: AsyncSession, now: dt.datetime, limit: int = 2000) -> list[str]:
+async def due_report_pushes(
+    s: AsyncSession, now: dt.datetime, not_before: dt.datetime | None = None, limit: int = 2000
+) -> list[str]:
     """Enqueue the semi-annual report pushes due at `now`; returns the outbox keys added.
 
-    Idempotent. At most `limit` recipients are handled per call (the rest on the next
+    `not_before` holds the messages back (the sweep passes the end of quiet hours). Idempotent. At most `limit` recipients are handled per call (the rest on the next
     sweep), so a national push day does not hold one transaction for minutes.
     """
     today = local_date(now)
@@ -77,7 +68,9 @@ async def due_report_pushes(s: AsyncSession, now: dt.datetime, limit: int = 2000
             (PROVINCE_PUSH, RoleKind.PROVINCE_OFFICER, province_day),
         ):
             if day <= today < day + dt.timedelta(days=GRACE_DAYS + 1):
-                added += await _push(s, now, half, kind, role, limit - len(added))
+                added += await _push(
+                    s, now, not_before or now, half, kind, role, limit - len(added)
+                )
     return added
 
 
@@ -110,7 +103,13 @@ async def recipients(s: AsyncSession, role: RoleKind) -> list[Recipient]:
 
 
 async def _push(
-    s: AsyncSession, now: dt.datetime, half: HalfYear, kind: str, role: RoleKind, limit: int
+    s: AsyncSession,
+    now: dt.datetime,
+    not_before: dt.datetime,
+    half: HalfYear,
+    kind: str,
+    role: RoleKind,
+    limit: int,
 ) -> list[str]:
     if limit <= 0:
         return []
@@ -132,7 +131,6 @@ async def _push(
         if unit is not None:
             by_parent[unit.parent_id if unit.parent_id is not None else unit.id].append(r)
     day = min(local_date(now), half.last_day)
-    not_before = _waiting_hours(now)
     added = []
     for parent_id, group in by_parent.items():
         root = units.get(parent_id) or await s.get(OrgUnit, parent_id)
@@ -143,7 +141,7 @@ async def _push(
                 body = report_text.report(rollup, r.unit_id)
                 body += "\n\n" + _('Type "report" for the details, the Excel file or charts.')
             key = push_key(kind, half, r)
-            payload = {"text": body, "choices": []}
+            payload = {"text": body, "choices": [], "period": f"{half.key}/{r.unit_id}"}
             if await outbox.enqueue(
                 s,
                 key,

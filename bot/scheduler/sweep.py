@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.features import Registry
 from bot.core.i18n import _, language, tr
+from bot.reports.pushes import due_report_pushes
 from bot.scheduler import rules as R
 from bot.scheduler import texts
 from bot.scheduler.outbox import NewMessage, enqueue_many
@@ -169,6 +170,7 @@ async def sweep_in(
     for rule in RULES:
         await rule(s, snap, plan, report.day)
     added = set(await enqueue_many(s, plan.messages, now))
+    added.update(await due_report_pushes(s, now, plan.not_before))
     await _repeat_after_snooze(s, plan, added, now)
     for key in added:
         report.added[key.split("|", 1)[0]] += 1

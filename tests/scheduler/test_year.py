@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.reports.pushes import COMMUNE_PUSH as PUSH_COMMUNE
+from bot.reports.pushes import PROVINCE_PUSH as PUSH_PROVINCE
 from bot.scheduler import rules as R
 from bot.scheduler.sweep import sweep
 from storage.models import MeetingKind
@@ -126,9 +128,18 @@ async def test_a_year_of_daily_sweeps(world: World) -> None:
     assert len(digests) == 49
     assert {d.person for d in digests} == {"Hồng"}
     assert all(d.day.weekday() == 0 for d in digests)
+    # The semi-annual reports: the chair the day after each review deadline, the province
+    # a week later (bot/reports/pushes.py), each once.
+    reports = await seen(world.maker, [PUSH_COMMUNE, PUSH_PROVINCE])
+    assert [(r.day, r.kind, r.person, r.period.split("/")[0]) for r in reports] == [
+        (D(2026, 6, 11), PUSH_COMMUNE, "Hồng", "2026-H1"),
+        (D(2026, 6, 18), PUSH_PROVINCE, "Thu", "2026-H1"),
+        (D(2026, 11, 26), PUSH_COMMUNE, "Hồng", "2026-H2"),
+        (D(2026, 12, 3), PUSH_PROVINCE, "Thu", "2026-H2"),
+    ]
     # Every row was delivered exactly once.
     rows = await _rows(world)
-    assert len(web.sent) == len(rows) == len(EXPECTED) + len(digests)
+    assert len(web.sent) == len(rows) == len(EXPECTED) + len(digests) + len(reports)
     assert all(r.status.value == "sent" and r.attempts == 1 for r in rows)
 
 

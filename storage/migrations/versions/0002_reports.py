@@ -1,7 +1,7 @@
 """reports: member tallies kept by triggers, and indexes for roll-ups
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0002
+Revises: 0001
 Create Date: 2026-11-23
 
 member_tally holds, for each registered day (member_tally_day), every unit's members and
@@ -17,8 +17,8 @@ from alembic import op
 
 import storage.models
 
-revision: str = '0005'
-down_revision: str | None = '0001'  # TEMP: back to '0004' before finishing
+revision: str = '0002'
+down_revision: str | None = '0001'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

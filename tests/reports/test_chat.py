@@ -1,0 +1,305 @@
+"""Reports in chat (handlers/reports.py): scoped by role, paged, any period, files attached.
+
+Driven through the engine with the demo organisation (tests/support/chat_fixtures.py) in
+both profiles: Telegram-like buttons and Zalo-like numbered text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from bot.core.parsing import fold
+from storage.db import transaction
+from storage.models import Level, Meeting, MeetingKind, Member
+from storage.repositories import members, org
+from tests.support.chat import Chat
+from tests.support.chat_fixtures import World
+
+PNG = b"\x89PNG\r\n\x1a\n"
+QP_BRANCHES = ["Chi hội Thôn Đông", "Chi hội Thôn Tây", "Chi hội Làng Nam"]
+HT_BRANCHES = ["Chi hội Khu phố Ba Đình", "Chi hội Khu phố Lê Lợi"]
+
+
+async def meeting(
+    world: World, code: str, on: dt.date, present: int, leader: bool = False
+) -> None:
+    async with transaction(world.maker) as s:
+        unit = await org.by_code(s, code)
+        assert unit is not None
+        s.add(
+            Meeting(
+                unit_id=unit.id,
+                held_on=on,
+                kind=MeetingKind.REGULAR,
+                present_count=present,
+                leader_present=leader,
+                logged_at=world.clock(),
+            )
+        )
+
+
+async def population(world: World, code: str, women: int) -> None:
+    async with transaction(world.maker) as s:
+        unit = await org.by_code(s, code)
+        assert unit is not None
+        await org.set_population(s, unit.id, 2026, women)
+
+
+async def personal_data(world: World) -> list[str]:
+    """Every member's name, given name alone and phone (the things a report must not show)."""
+    async with transaction(world.maker) as s:
+        branch = await org.by_code(s, "TH-QP-01")
+        assert branch is not None
+        for i in range(3):  # members with phones too
+            await members.add_member(
+                s, branch.id, f"Đinh Thị Riêng{i}", dt.date(2020, 1, 1), world.clock(),
+                phone=f"091234567{i}",
+            )
+    async with world.session() as s:
+        rows = (await s.execute(select(Member.full_name, Member.phone))).all()
+    out = [v for row in rows for v in row if v]
+    assert len(out) > 50
+    return out
+
+
+def positions(text: str, names: list[str]) -> list[int]:
+    folded = fold(text)
+    found = [folded.find(fold(n)) for n in names]
+    assert all(p >= 0 for p in found), (names, text)
+    return found
+
+
+def all_text(chat: Chat) -> str:
+    return "\n".join(chat.transcript)
+
+
+async def test_a_branch_head_sees_her_branch_only(world: World, chat: Chat) -> None:
+    await meeting(world, "TH-QP-01", dt.date(2026, 2, 14), 6)
+    await chat.script([("user", "báo cáo"), ("bot", "Báo cáo 6 tháng đầu năm 2026 – Chi hội Thôn Đông")])
+    text = chat.text()
+    assert "Sinh hoạt định kỳ Quý 1/2026: đã sinh hoạt" in text
+    assert "(số liệu đến ngày 20/03/2026)" in text
+    for other in ["Thôn Tây", "Làng Nam", "Quảng Phú", "Hạc Thành", "Thanh Hóa"]:
+        assert other not in text
+    labels = [c.label for c in chat.last[0].choices]
+    assert "Xem chi tiết" not in labels and "Lên cấp trên" not in labels
+    assert {"Gửi file Excel", "Biểu đồ", "Kỳ khác"} <= set(labels)
+
+
+async def test_a_commune_chair_sees_her_branches_worst_first(
+    world: World, chat_as: Callable[[str], Chat]
+) -> None:
+    # Thôn Đông met with a leader and good attendance, Làng Nam met without a leader and
+    # poorly, Thôn Tây did not meet: worst first is Tây, Nam, Đông.
+    await meeting(world, "TH-QP-01", dt.date(2026, 2, 14), 9, leader=True)
+    await meeting(world, "TH-QP-03", dt.date(2026, 3, 1), 2)
+    chair = chat_as("hong")
+    await chair.script([("user", "báo cáo"), ("bot", "Báo cáo 6 tháng đầu năm 2026 – Hội LHPN xã Quảng Phú")])
+    text = chair.text()
+    assert "Sinh hoạt định kỳ Quý 1/2026: 2/3 chi hội, tổ (66,7%)" in text
+    assert "Lãnh đạo Hội xã dự sinh hoạt: 1/3 chi hội trong Quý 1/2026" in text
+    tay, nam, dong = positions(text, ["Thôn Tây", "Làng Nam", "Thôn Đông"])
+    assert tay < nam < dong
+    assert "1. Chi hội Thôn Tây: chưa sinh hoạt quý này" in text
+    for other in HT_BRANCHES + ["Hạc Thành"]:
+        assert other not in text
+
+
+async def test_a_province_officer_sees_her_communes_and_zooms_in(
+    world: World, chat_as: Callable[[str], Chat]
+) -> None:
+    await population(world, "TH-QP", 40)  # ~29 members of 40: target met
+    officer = chat_as("thu")
+    await officer.script(
+        [("user", "báo cáo"), ("bot", "Báo cáo 6 tháng đầu năm 2026 – Hội LHPN tỉnh Thanh Hóa")]
+    )
+    text = officer.text()
+    ht, qp = positions(text, ["phường Hạc Thành: tập hợp", "xã Quảng Phú: tập hợp"])
+    assert ht < qp  # weak before met
+    assert "(yếu, dưới 50%)" in text and "(đạt)" in text
+    for branch in QP_BRANCHES + HT_BRANCHES:
+        assert branch not in text
+    await officer.script(
+        [
+            ("pick", "Xem chi tiết"),
+            ("bot", "Các đơn vị của Hội LHPN tỉnh Thanh Hóa, cần quan tâm trước (1–2/2)"),
+            ("pick", "Quảng Phú"),
+            ("bot", "Báo cáo 6 tháng đầu năm 2026 – Hội LHPN xã Quảng Phú"),
+            ("pick", "Xem chi tiết"),
+            ("bot", "(1–3/3)"),
+            ("pick", "Làng Nam"),
+            ("bot", "Báo cáo 6 tháng đầu năm 2026 – Chi hội Làng Nam"),
+            ("pick", "Lên cấp trên"),
+            ("bot", "Báo cáo 6 tháng đầu năm 2026 – Hội LHPN xã Quảng Phú"),
+            ("pick", "Lên cấp trên"),
+            ("bot", "Báo cáo 6 tháng đầu năm 2026 – Hội LHPN tỉnh Thanh Hóa"),
+        ]
+    )
+    # At her own unit there is nothing above to go to.
+    assert "Lên cấp trên" not in [c.label for c in officer.last[0].choices]
+
+
+async def test_details_page_through_many_branches(
+    world: World, chat_as: Callable[[str], Chat]
+) -> None:
+    async with transaction(world.maker) as s:
+        commune = await org.by_code(s, "TH-QP")
+        assert commune is not None
+        for i in range(10):
+            await org.add_unit(s, f"TH-QP-X{i:02d}", f"Chi hội Xóm {i:02d}", Level.BRANCH, commune)
+    # Every new branch met (ranked after the three old ones, which did not).
+    for i in range(10):
+        await meeting(world, f"TH-QP-X{i:02d}", dt.date(2026, 3, 2), 0)
+    chair = chat_as("hong")
+    await chair.script(
+        [
+            ("user", "báo cáo"),
+            ("bot", "Hội LHPN xã Quảng Phú"),
+            ("pick", "Xem chi tiết"),
+            ("bot", "cần quan tâm trước (1–8/13)"),
+        ]
+    )
+    first = chair.text()
+    assert "Gõ \"tiếp\" để xem thêm." in first
+    assert "Xóm 07" not in first and "Xóm 04" in first
+    await chair.script([("user", "tiếp"), ("bot", "(9–13/13)")])
+    second = chair.text()
+    assert "9. Chi hội Xóm 05" in second and "13. Chi hội Xóm 09" in second
+    assert "tiếp" not in fold(second.split("\n\n")[0]).replace("can quan tam truoc", "")
+    await chair.script(
+        [
+            ("pick", "Trang trước"),
+            ("bot", "(1–8/13)"),
+            ("pick", "Trang sau"),
+            ("bot", "(9–13/13)"),
+            ("pick", "Xóm 09"),
+            ("bot", "Báo cáo 6 tháng đầu năm 2026 – Chi hội Xóm 09"),
+        ]
+    )
+    assert "Sinh hoạt định kỳ Quý 1/2026: đã sinh hoạt" in chair.text()
+
+
+async def test_the_period_can_be_chosen(world: World, chat: Chat) -> None:
+    await meeting(world, "TH-QP-01", dt.date(2025, 11, 20), 7)
+    await chat.script(
+        [
+            ("user", "báo cáo"),
+            ("bot", "Sinh hoạt định kỳ Quý 1/2026: chưa"),
+            ("pick", "Kỳ khác"),
+            ("bot", "kỳ nào"),
+        ]
+    )
+    offered = [c.label for c in chat.last[0].choices]
+    assert offered[:4] == [
+        "6 tháng đầu năm 2026",
+        "6 tháng cuối năm 2025",
+        "6 tháng đầu năm 2025",
+        "6 tháng cuối năm 2024",
+    ]
+    assert {"Quý 1/2026", "Quý 4/2025"} <= set(offered)
+    await chat.script(
+        [
+            ("pick", "6 tháng cuối năm 2025"),
+            ("bot", "Báo cáo 6 tháng cuối năm 2025 – Chi hội Thôn Đông"),
+        ]
+    )
+    text = chat.text()
+    assert "(số liệu đến ngày 31/12/2025)" in text
+    assert "Sinh hoạt định kỳ Quý 3/2025: chưa" in text
+    assert "Sinh hoạt định kỳ Quý 4/2025: đã sinh hoạt" in text
+    # A quarter works too, and the files follow the chosen period.
+    await chat.script(
+        [("pick", "Kỳ khác"), ("bot", "kỳ nào"), ("pick", "Quý 4/2025"), ("bot", "Quý 4/2025")]
+    )
+    assert "Sinh hoạt định kỳ Quý 4/2025: đã sinh hoạt" in chat.text()
+    await chat.pick("Gửi file Excel")
+    attachment = chat.last[0].attachment
+    assert attachment is not None and attachment.filename == "bao-cao-th-qp-01-2025-q4.xlsx"
+
+
+async def test_excel_and_charts_come_as_attachments(
+    world: World, chat_as: Callable[[str], Chat]
+) -> None:
+    await population(world, "TH-QP", 40)
+    chair = chat_as("hong")
+    await chair.script([("user", "báo cáo"), ("bot", "Hội LHPN xã Quảng Phú"), ("pick", "Gửi file Excel")])
+    (reply,) = chair.last
+    assert reply.text == "Đây là báo cáo dạng file Excel ạ."
+    assert reply.attachment is not None
+    assert reply.attachment.kind == "document"
+    assert reply.attachment.filename == "bao-cao-th-qp-2026-h1.xlsx"
+    assert "Báo cáo 6 tháng đầu năm 2026 – Hội LHPN xã Quảng Phú" in reply.attachment.caption
+    wb = load_workbook(io.BytesIO(reply.attachment.data))
+    assert wb.sheetnames[:2] == ["Hội viên", "Tỷ lệ tập hợp"]
+    names = [row[1] for row in wb["Hội viên"].iter_rows(min_row=3, values_only=True)]
+    assert names == ["Hội LHPN xã Quảng Phú", *sorted(QP_BRANCHES, key=lambda n: QP_BRANCHES.index(n))]
+
+    await chair.script([("user", "báo cáo"), ("bot", "Hội LHPN xã Quảng Phú"), ("pick", "Biểu đồ")])
+    coverage, trend = chair.last
+    for r in (coverage, trend):
+        assert r.attachment is not None and r.attachment.kind == "photo"
+        assert r.attachment.data.startswith(PNG)
+    assert coverage.attachment is not None and trend.attachment is not None
+    assert coverage.attachment.filename == "bao-cao-th-qp-2026-h1-tap-hop.png"
+    assert trend.attachment.filename == "bao-cao-th-qp-2026-h1-sinh-hoat.png"
+    # The caption is a link-free summary (Zalo shows a photo with its caption only).
+    assert coverage.text.startswith("Hội LHPN xã Quảng Phú: ")
+    assert "http" not in coverage.text + trend.text
+    assert trend.attachment.caption == "Sinh hoạt định kỳ trong 8 quý gần nhất"
+
+
+async def test_a_branch_gets_the_trend_chart_only(world: World, chat: Chat) -> None:
+    await chat.script([("user", "báo cáo"), ("bot", "Chi hội Thôn Đông"), ("pick", "Biểu đồ")])
+    (reply,) = chat.last
+    assert reply.attachment is not None and reply.attachment.data.startswith(PNG)
+    assert reply.attachment.filename.endswith("-sinh-hoat.png")
+    assert reply.text.startswith("Chi hội Thôn Đông: ")
+
+
+async def test_no_report_names_a_member(world: World, chat_as: Callable[[str], Chat]) -> None:
+    private = await personal_data(world)
+    await meeting(world, "TH-QP-01", dt.date(2026, 2, 14), 9, leader=True)
+    for user in ("lan", "hong", "thu"):
+        c = chat_as(user)
+        await c.say("báo cáo")
+        if user != "lan":
+            await c.pick("Xem chi tiết")
+            await c.pick("Chi hội Thôn Đông" if user == "hong" else "Quảng Phú")
+        await c.pick("Biểu đồ")
+        await c.say("báo cáo")
+        await c.pick("Gửi file Excel")
+        assert c.last[0].attachment is not None
+        wb = load_workbook(io.BytesIO(c.last[0].attachment.data))
+        cells = " ".join(
+            str(v) for ws in wb for row in ws.iter_rows(values_only=True) for v in row if v
+        )
+        seen = all_text(c) + cells
+        for value in private:
+            assert value not in seen, value
+
+
+async def test_reports_on_both_backends(db_world: World) -> None:
+    """The same flow on PostgreSQL: a chair's report, its details and the Excel file."""
+    from bot.core.types import ZALO_CAPS
+
+    await meeting(db_world, "TH-QP-02", dt.date(2026, 1, 9), 8, leader=True)
+    chair = Chat(db_world.engine, ZALO_CAPS, "hong", db_world.clock)
+    await chair.script(
+        [
+            ("user", "báo cáo"),
+            ("bot", "Sinh hoạt định kỳ Quý 1/2026: 1/3 chi hội, tổ (33,3%)"),
+            ("user", "xem chi tiết"),
+            ("bot", "(1–3/3)"),
+            ("user", "3"),
+            ("bot", "Báo cáo 6 tháng đầu năm 2026 – Chi hội Thôn Tây"),
+            ("user", "gửi file excel"),
+            ("bot", "file Excel"),
+        ]
+    )
+    assert chair.last[0].attachment is not None
+    assert chair.last[0].attachment.data.startswith(b"PK")
