@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+S = TypeVar("S", bound=BaseSettings)
 
 VAR_DIR = Path("var")
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
@@ -92,12 +95,17 @@ class Settings(BaseSettings):
 
 def load_settings() -> Settings:
     """Read and validate settings, turning pydantic's report into one clear line."""
+    return load(Settings)
+
+
+def load(cls: type[S]) -> S:
+    """Build any settings class; a bad value becomes a ConfigError naming the variable."""
     try:
-        return Settings()
+        return cls()
     except ValidationError as exc:
         first = exc.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "?"
-        alias = Settings.model_fields[field].alias if field in Settings.model_fields else field
+        alias = cls.model_fields[field].alias if field in cls.model_fields else field
         raise ConfigError(f"{alias or field}: {first['msg']}") from None
 
 

@@ -23,11 +23,10 @@ from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _, format_date
 from bot.core.types import Reply
 from bot.scheduler.calendar import HalfYear
-from bot.scheduler.rules import Rules, review_period
+from bot.scheduler.rules import configured, review_period
 from storage.models import EventKind, Level, MemberEvent, OrgUnit, Review
 from storage.repositories import audit, membership, org
 
-RULES = Rules()
 CONFIRM = "confirm"
 # Member dialogs a correction can open, whichever the members feature defines.
 ADD_DIALOGS = ("member_register", "register_member", "add_member")
@@ -60,9 +59,9 @@ def _first(candidates: tuple[str, ...]) -> str | None:
 async def target_period(ctx: Ctx, branch_id: int) -> HalfYear:
     """The half-year a review confirmed today counts for."""
     day = ctx.today
-    half = review_period(RULES, day)
+    half = review_period(configured(), day)
     done = await _review(ctx, branch_id, half.key)
-    if done is not None and day > RULES.review_deadline(half):
+    if done is not None and day > configured().review_deadline(half):
         return half.next()
     return half
 
@@ -126,7 +125,9 @@ async def _summary(ctx: Ctx, values: Values) -> str:
     since = dt.date.fromisoformat(fig["since"])
     lines = [
         _("Member list of {branch}, review of the {period} (deadline {date}):").format(
-            branch=unit.name, period=half.label, date=format_date(RULES.review_deadline(half))
+            branch=unit.name,
+            period=half.label,
+            date=format_date(configured().review_deadline(half)),
         ),
         "- " + _("Members now: {count}").format(count=fig["members"]),
     ]
@@ -221,9 +222,9 @@ REVIEW = Dialog(
 
 async def review_status(ctx: Ctx) -> list[Reply]:
     """Which branches have confirmed the current review, per commune the person oversees."""
-    half = review_period(RULES, ctx.today)
+    half = review_period(configured(), ctx.today)
     head = _("Member review of the {period} (deadline {date}):").format(
-        period=half.label, date=format_date(RULES.review_deadline(half))
+        period=half.label, date=format_date(configured().review_deadline(half))
     )
     lines = [head]
     for unit in ctx.units_for(COMMUNE_ROLES | PROVINCE_ROLES):

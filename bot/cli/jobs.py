@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import CliError, run_async, session, settings
+from bot.config import load
 from bot.runtime import Runtime
 from bot.scheduler import outbox
 from bot.scheduler.runner import SchedulerSettings, make_sender, rules_for, transports_of
@@ -38,7 +39,7 @@ def run_once(
 ) -> None:
     """One sweep as of --at, then one drain of the outbox (sends at most what is due)."""
     cfg = settings()
-    sched = SchedulerSettings()
+    sched = load(SchedulerSettings)
 
     async def go() -> None:
         rt = Runtime.create(cfg)

@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import logging
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -20,9 +21,10 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.channels.outbound import Transports
+from bot.config import load
 from bot.runtime import Runtime
 from bot.scheduler.limits import Limits
-from bot.scheduler.rules import QuietHours, Rules
+from bot.scheduler.rules import QuietHours, Rules, configured
 from bot.scheduler.sender import Clock, Sender, WebTransport, utcnow
 from bot.scheduler.sweep import sweep
 from bot.scheduler.sweep_rules import obsolete
@@ -80,7 +82,7 @@ def rules_for(rt: Runtime, cfg: SchedulerSettings) -> Rules:
     quiet = cfg.quiet(rt.settings.zone)
     # No quiet hours: a window that never matches.
     never = QuietHours(dt.time(0, 0), dt.time(0, 0), rt.settings.zone)
-    return Rules(quiet=quiet or never, tz=rt.settings.zone)
+    return replace(configured(), quiet=quiet or never, tz=rt.settings.zone)
 
 
 def make_sender(
@@ -108,7 +110,7 @@ def transports_of(rt: Runtime) -> Transports:
 
 def add_scheduler(rt: Runtime, services: Services) -> None:
     """Register the cron jobs and the sender loop as one background task of `chihoi run`."""
-    cfg = SchedulerSettings()
+    cfg = load(SchedulerSettings)  # a bad value stops the start with one line
     tz = rt.settings.zone
     sweep_trigger = CronTrigger.from_crontab(rt.settings.sweep_cron, timezone=tz)
     digest_trigger = CronTrigger.from_crontab(cfg.digest_cron, timezone=tz)

@@ -156,7 +156,7 @@ async def sweep_in(
     rules: R.Rules | None = None,
     registry: Registry | None = None,
 ) -> SweepReport:
-    rules = rules or R.Rules()
+    rules = rules or R.configured()
     report = SweepReport(rules.local_day(now))
     if not await _try_lock(s):
         report.skipped = True

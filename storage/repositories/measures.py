@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.parsing import VN_TZ
 from bot.scheduler.calendar import HalfYear, Quarter, quarter_of
-from bot.scheduler.rules import Rules
+from bot.scheduler.rules import configured
 from storage.models import (
     Level,
     Meeting,
@@ -54,7 +54,6 @@ from storage.rollup import (
 COUNTED_KINDS = (MeetingKind.REGULAR,)
 MEETING_LEVELS = (Level.BRANCH, Level.GROUP)
 LISTED_UNITS = 500  # up to a few communes: name the units; beyond: select them by path
-RULES = Rules()  # the union's default dates: reviews due 10 June and 25 November (rule 7)
 
 
 class Period(Protocol):
@@ -84,7 +83,8 @@ def quarters_in(period: Period) -> list[Quarter]:
 
 
 def review_deadline(period: Period) -> dt.date | None:
-    return RULES.review_deadline(period) if isinstance(period, HalfYear) else None
+    # 10 June and 25 November unless the deployment changed them (rule 7).
+    return configured().review_deadline(period) if isinstance(period, HalfYear) else None
 
 
 def in_subtree(path_col: Any, path: str) -> ColumnElement[bool]:

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from bot.config import ConfigError, load
 from bot.scheduler import rules as R
 from bot.scheduler.calendar import HalfYear, Quarter
 from tests.scheduler.support import local
@@ -129,3 +130,38 @@ def test_quiet_hours() -> None:
     assert quiet.resume_at(local(2026, 3, 20, 22)) == local(2026, 3, 21, 7)
     assert quiet.resume_at(local(2026, 3, 21, 3)) == local(2026, 3, 21, 7)
     assert quiet.resume_at(local(2026, 3, 21, 9)) == local(2026, 3, 21, 9)
+
+
+def test_dates_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHIHOI_MEETING_REMINDER_DAYS", "7, 21")
+    monkeypatch.setenv("CHIHOI_REVIEW_DEADLINES", "15/06,30/11")
+    monkeypatch.setenv("CHIHOI_SNOOZE_DAYS", "2")
+    rules = load(R.RuleSettings).rules()
+    assert rules.meeting_steps == (21, 7)
+    assert rules.review_deadline(HalfYear(2026, 2)) == D(2026, 11, 30)
+    assert rules.snooze_days == 2
+    assert R.meeting_step(rules, D(2026, 3, 10)) == (
+        Quarter(2026, 1),
+        R.Step("d21", 21, D(2026, 3, 31)),
+    )
+    # Unset: the union's own dates.
+    assert R.Rules().review_deadline(HalfYear(2026, 1)) == D(2026, 6, 10)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CHIHOI_MEETING_REMINDER_DAYS", "30;14"),
+        ("CHIHOI_REVIEW_DEADLINES", "31/06,25/11"),
+        ("CHIHOI_REVIEW_DEADLINES", "25/11,10/06"),
+        ("CHIHOI_SNOOZE_DAYS", "0"),
+    ],
+)
+def test_a_bad_date_setting_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as err:
+        load(R.RuleSettings)
+    assert str(err.value).startswith(f"{name}: ")
+    assert "\n" not in str(err.value)
