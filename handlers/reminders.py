@@ -82,6 +82,7 @@ FEATURE = Feature(
             roles=BRANCH_ROLES | COMMUNE_ROLES,
             words=("nhac lai sau", "hoan nhac", "de sau"),
             order=880,
+            listed=False,
         ),
         MenuEntry(
             "digest_toggle",

@@ -26,6 +26,9 @@ class MenuEntry:
     # Folded phrases that open it from anywhere ("ghi sinh hoat").
     words: tuple[str, ...] = ()
     order: int = 100
+    # False: opened by its words or a reminder's button only, so the numbered menu an older
+    # user reads stays short (e.g. "put this reminder off" needs a reminder to act on).
+    listed: bool = True
 
 
 @dataclass(frozen=True)

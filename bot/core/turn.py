@@ -83,7 +83,7 @@ class Turn:
     # --- menu -------------------------------------------------------------
 
     async def menu(self, note: str | None = None) -> Reply:
-        entries = self.registry.entries_for(self.ctx)
+        entries = [e for e in self.registry.entries_for(self.ctx) if e.listed]
         person = self.ctx.person
         assert person is not None
         lines = [note] if note else []

@@ -10,7 +10,7 @@ import re
 
 from sqlalchemy import select
 
-from bot.core.types import TELEGRAM_CAPS, Capabilities
+from bot.core.types import TELEGRAM_CAPS, ZALO_CAPS, Capabilities
 from bot.scheduler import rules as R
 from bot.scheduler.sweep import sweep
 from storage.models import Outbox
@@ -109,6 +109,16 @@ async def test_a_step_due_during_a_snooze_comes_after_it_instead(world: World) -
 async def test_nothing_to_snooze(world: World) -> None:
     hoa = Chat(world.engine, TELEGRAM_CAPS, "hoa", world.clock)
     await hoa.script([("user", "nhắc lại sau"), ("bot", "không có lời nhắc nào gần đây")])
+
+
+async def test_snoozing_is_not_a_menu_line_but_its_words_work(world: World) -> None:
+    hoa = Chat(world.engine, ZALO_CAPS, "hoa", world.clock)
+    (menu,) = await hoa.say("menu")
+    labels = [c.label for c in menu.choices]
+    assert "Ghi sinh hoạt chi hội" in labels
+    assert "Nhắc lại sau" not in labels
+    (answer, *_rest) = await hoa.say("nhac lai sau")
+    assert "không có lời nhắc nào gần đây" in answer.text
 
 
 def digests(sent: list[Delivered]) -> list[Delivered]:
