@@ -21,7 +21,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from handlers import members_files
-from storage import crypto, db, member_excel
+from storage import crypto, db, member_excel, seed_names
 from storage.db import transaction
 from storage.models import Level
 from storage.repositories import org
@@ -29,30 +29,8 @@ from storage.seed_demo import seed
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 MIDDLE = ["Thị", "Ngọc", "Thu", "Minh", "Thanh", "Kim", "Bích", "Hồng"]
-GIVEN = [
-    "Lan",
-    "Hoa",
-    "Mai",
-    "Hương",
-    "Hằng",
-    "Thảo",
-    "Nga",
-    "Yến",
-    "Dung",
-    "Linh",
-    "Trang",
-    "Hà",
-    "Huệ",
-    "Cúc",
-    "Đào",
-    "Nhung",
-    "Oanh",
-    "Phương",
-    "Quyên",
-    "Sen",
-    "Tâm",
-    "Vân",
-]
+# The generator's first given names.
+GIVEN = seed_names.GIVEN[:22]
 PREFIXES = ["090", "091", "093", "094", "096", "097", "098", "086", "032", "033", "070", "077"]
 TODAY = dt.date(2026, 3, 20)
 

@@ -22,12 +22,12 @@ from handlers.members_steps import (
     birth_of,
     parse_name,
     parse_phone,
-    parse_ticks,
     parse_word,
     pick_branch,
     refused_id,
     seal_new_id,
-    ticks_prompt,
+    sensitive_consent_step,
+    ticks_step,
     yes_no_options,
 )
 from storage.crypto import SealedId
@@ -141,24 +141,8 @@ STEPS = [
         when=lambda v: consented(v) and v["branch"]["groups"],
         label=N_("Group"),
     ),
-    Ask(
-        "ticks",
-        ticks_prompt,
-        parse_ticks,
-        options=[Option([], N_("None of these"))],
-        number_selects=False,
-        when=consented,
-        label=N_("Groups and core member"),
-    ),
-    Choose(
-        "sensitive_ok",
-        N_(
-            "Ethnicity and religion are sensitive personal data. Does she explicitly agree that "
-            "the Union records them, only to organise activities for these women?"
-        ),
-        yes_no_options(N_("Yes, she agrees"), N_("No: do not record them")),
-        when=sensitive_ticked,
-    ),
+    ticks_step("ticks", consented),
+    sensitive_consent_step(sensitive_ticked),
     Ask(
         "ethnicity",
         N_("Which ethnic group?"),

@@ -17,10 +17,9 @@ from handlers.members_steps import (
     birth_of,
     parse_name,
     parse_phone,
-    parse_ticks,
     seal_new_id,
-    ticks_prompt,
-    yes_no_options,
+    sensitive_consent_step,
+    ticks_step,
 )
 from storage import crypto
 from storage.crypto import SealedId
@@ -246,24 +245,8 @@ STEPS = [
         when=is_field("cccd"),
         label=N_("ID number"),
     ),
-    Ask(
-        "new_ticks",
-        ticks_prompt,
-        parse_ticks,
-        options=[Option([], N_("None of these"))],
-        number_selects=False,
-        when=is_field("ticks"),
-        label=N_("Groups and core member"),
-    ),
-    Choose(
-        "sensitive_ok",
-        N_(
-            "Ethnicity and religion are sensitive personal data. Does she explicitly agree that "
-            "the Union records them, only to organise activities for these women?"
-        ),
-        yes_no_options(N_("Yes, she agrees"), N_("No: do not record them")),
-        when=needs_sensitive,
-    ),
+    ticks_step("new_ticks", is_field("ticks")),
+    sensitive_consent_step(needs_sensitive),
     Ask(
         "on",
         N_("From which day?"),

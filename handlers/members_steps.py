@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bot.core.context import BRANCH_ROLES, Ctx
-from bot.core.dialogs import Choose, Option, Retry, Values
+from bot.core.dialogs import Ask, Choose, Option, Retry, Values
 from bot.core.i18n import N_, Msg, _, tr
 from bot.core.parsing import read_name, read_yes_no
 from handlers import members_rules as rules
@@ -106,3 +107,29 @@ def ticks_prompt(ctx: Ctx, values: Values) -> str:
     if birth and rules.is_young(birth.day, ctx.today):
         lines.append(_("(She is under 35, so she is counted as a young woman.)"))
     return "\n".join(lines)
+
+
+def ticks_step(name: str, when: Callable[[Values], bool]) -> Ask:
+    """Core member and the groups she belongs to, as one typed list ("1 3", "0" for none)."""
+    return Ask(
+        name,
+        ticks_prompt,
+        parse_ticks,
+        options=[Option([], N_("None of these"))],
+        number_selects=False,
+        when=when,
+        label=N_("Groups and core member"),
+    )
+
+
+def sensitive_consent_step(when: Callable[[Values], bool]) -> Ask:
+    """The separate, explicit consent ethnicity and religion need (sensitive data)."""
+    return Choose(
+        "sensitive_ok",
+        N_(
+            "Ethnicity and religion are sensitive personal data. Does she explicitly agree that "
+            "the Union records them, only to organise activities for these women?"
+        ),
+        yes_no_options(N_("Yes, she agrees"), N_("No: do not record them")),
+        when=when,
+    )

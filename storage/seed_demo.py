@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import seed_names
 from storage.models import Level, RoleKind
 from storage.repositories import invites, members, org, people
 
@@ -33,32 +34,8 @@ DEMO_PEOPLE = [
 ]
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ"]
 MIDDLE = ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Minh"]
-GIVEN = [
-    "Lan",
-    "Hoa",
-    "Mai",
-    "Hương",
-    "Hằng",
-    "Thảo",
-    "Nga",
-    "Yến",
-    "Dung",
-    "Linh",
-    "Trang",
-    "Hà",
-    "Huệ",
-    "Cúc",
-    "Đào",
-    "Nhung",
-    "Oanh",
-    "Phương",
-    "Quyên",
-    "Sen",
-    "Tâm",
-    "Vân",
-    "Xuân",
-    "Ánh",
-]
+# The first given names of the generator's list, so the demo's members stay the same.
+GIVEN = seed_names.GIVEN[:24]
 WEB_BOT = "sim"
 
 
