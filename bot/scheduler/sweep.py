@@ -24,11 +24,11 @@ from bot.core.i18n import _, language, tr
 from bot.reports.pushes import due_report_pushes
 from bot.scheduler import rules as R
 from bot.scheduler import texts
-from bot.scheduler.outbox import NewMessage, enqueue_many
 from bot.scheduler.snapshot import Recipient, load_snapshot
 from bot.scheduler.sweep_rules import RULES
 from storage.db import transaction
 from storage.models import Outbox, Snooze
+from storage.repositories.outbox import NewMessage, enqueue_many
 
 log = logging.getLogger("chihoi.sweep")
 LOCK_KEY = 0x63686968  # "chih": one sweep at a time across processes
