@@ -40,7 +40,8 @@ def _locked() -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def extract() -> None:
+def extract_pot(out: Path = POT) -> None:
+    """Write every `_()`/`N_()` msgid of the project into a template."""
     CommandLineInterface().run(  # type: ignore[no-untyped-call]
         [
             "pybabel",
@@ -55,10 +56,14 @@ def extract() -> None:
             "--no-location",
             "--sort-output",
             "-o",
-            str(POT),
+            str(out),
             str(ROOT),
         ]
     )
+
+
+def extract() -> None:
+    extract_pot()
     for lang in LANGUAGES:
         CommandLineInterface().run(  # type: ignore[no-untyped-call]
             [
