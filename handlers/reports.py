@@ -227,7 +227,9 @@ REPORT = Dialog(
     ],
     on_done=_done,
     on_start=_start,
-    help=N_('Choose "See details" for the units below, or ask for the Excel file or charts.'),
+    help=N_(
+        'Choose "See details" for the units below, "Another period", or ask for the Excel file or charts.'
+    ),
 )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.common import CliError, run_async, session
+from bot.cli.common import CliError, fail, run_async, session
 from bot.core.i18n import language
 from bot.reports import charts, excel
 from bot.reports import text as report_text
@@ -26,7 +26,10 @@ DEPTH = typer.Option(2, "--depth", help="levels below the unit in the workbook")
 
 
 async def _rollup(code: str, period_key: str | None, as_of: str | None) -> measures.Rollup:
-    today = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    try:
+        today = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError:
+        raise CliError("--as-of must be a day like 2026-12-31") from None
     period = measures.parse_period(period_key) if period_key else half_of(today)
     if period is None:
         raise CliError("period must look like 2026-H2 or 2026-Q3")
@@ -64,7 +67,7 @@ def export(
 ) -> None:
     """Write the report as an Excel workbook, or as PNG charts (coverage and meeting trend)."""
     if fmt not in ("xlsx", "png"):
-        raise typer.BadParameter("format must be xlsx or png")
+        fail("format must be xlsx or png")
 
     async def go() -> None:
         r = await _rollup(unit, period, as_of)

@@ -41,14 +41,20 @@ def short_name(name: str) -> str:
 def _png(fig: Figure) -> bytes:
     FigureCanvasAgg(fig)
     out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=DPI, bbox_inches="tight")
+    with rc_context(STYLE):
+        fig.savefig(out, format="png", dpi=DPI, bbox_inches="tight")
     return out.getvalue()
 
 
 def coverage_chart(r: Rollup, unit_id: int) -> bytes | None:
-    """Coverage of each unit directly under `unit_id`, best first, with the 60% and 50% lines.
+    """Coverage of each unit directly under `unit_id` as a PNG (see `coverage_figure`)."""
+    fig = coverage_figure(r, unit_id)
+    return None if fig is None else _png(fig)
 
-    None when no unit below has a women-18+ figure.
+
+def coverage_figure(r: Rollup, unit_id: int) -> Figure | None:
+    """Coverage of each unit directly under `unit_id`, best at the top, with the 60% and
+    50% lines. None when no unit below has a women-18+ figure.
     """
     below = [u for u in r.children(unit_id) if r.of(u.id).coverage is not None]
     missing = sum(1 for u in r.children(unit_id) if r.of(u.id).coverage is None)
@@ -61,7 +67,13 @@ def coverage_chart(r: Rollup, unit_id: int) -> bytes | None:
     with rc_context(STYLE):
         fig = Figure(figsize=(8.5, height))
         ax = fig.add_subplot()
-        ax.barh([short_name(u.name) for u in below], values, color=colours)
+        # Positions, not names, on the axis: two communes may share a name (a categorical
+        # axis would draw them on one bar).
+        ax.barh(range(len(below)), values, color=colours)
+        names = [short_name(u.name) for u in below]
+        twice = {n for n in names if names.count(n) > 1}
+        labels = [f"{n} ({u.code})" if n in twice else n for n, u in zip(names, below, strict=True)]
+        ax.set_yticks(range(len(below)), labels)
         ax.axvline(
             COVERAGE_TARGET,
             color="#2e7d32",
@@ -88,10 +100,15 @@ def coverage_chart(r: Rollup, unit_id: int) -> bytes | None:
         if missing:
             note += " · " + _("{count} without a figure for women aged 18+").format(count=missing)
         ax.set_xlabel(note)
-        return _png(fig)
+        return fig
 
 
 def trend_chart(t: Trend) -> bytes:
+    """Share of branches and groups with a regular meeting, per quarter, as a PNG."""
+    return _png(trend_figure(t))
+
+
+def trend_figure(t: Trend) -> Figure:
     """Share of branches and groups with a regular meeting, per quarter, oldest first."""
     labels = [q.label for q in t.quarters]
     shares = [t.share(t.root.id, i) for i in range(len(t.quarters))]
@@ -111,7 +128,8 @@ def trend_chart(t: Trend) -> bytes:
                 fontsize=9,
             )
         ax.axhline(1.0, color="#2e7d32", linestyle="--", linewidth=1)
-        ax.set_xticks(range(len(labels)), labels, rotation=0)
+        # "Quý 1/2026" on two lines: eight one-line labels run into each other.
+        ax.set_xticks(range(len(labels)), [label.replace("/", "\n", 1) for label in labels])
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_ylim(0, 1.1)
         ax.grid(axis="y", alpha=0.3)
@@ -119,4 +137,4 @@ def trend_chart(t: Trend) -> bytes:
             _("Branches and groups with a regular meeting – {unit}").format(unit=t.root.name),
             fontweight="bold",
         )
-        return _png(fig)
+        return fig

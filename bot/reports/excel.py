@@ -155,7 +155,7 @@ def rows_of(r: Rollup, depth: int) -> list[UnitRow]:
     top = r.root.depth
     return sorted(
         (u for u in r.units.values() if u.depth - top <= depth and u.level != Level.GROUP),
-        key=lambda u: u.path,
+        key=lambda u: u.path_ids(),  # numerically: "/1/12/" comes after "/1/2/"
     )
 
 

@@ -55,7 +55,8 @@ async def due_report_pushes(
 ) -> list[str]:
     """Enqueue the semi-annual report pushes due at `now`; returns the outbox keys added.
 
-    `not_before` holds the messages back (the sweep passes the end of quiet hours). Idempotent. At most `limit` recipients are handled per call (the rest on the next
+    `not_before` holds the messages back (the sweep passes the end of quiet hours).
+    Idempotent. At most `limit` recipients are handled per call (the rest on the next
     sweep), so a national push day does not hold one transaction for minutes.
     """
     today = local_date(now)
