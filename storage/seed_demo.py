@@ -13,9 +13,11 @@ from storage.models import Level, RoleKind
 from storage.repositories import invites, members, org, people
 
 PROVINCE = ("TH", "Hội LHPN tỉnh Thanh Hóa")
+# Women 18+ in proportion to the demo's few dozen members, so the demo's coverage looks like
+# a real commune's: Quảng Phú above the 60% target, Hạc Thành weak (under 50%).
 COMMUNES = [
-    ("TH-QP", "Hội LHPN xã Quảng Phú", 5200),
-    ("TH-HT", "Hội LHPN phường Hạc Thành", 7400),
+    ("TH-QP", "Hội LHPN xã Quảng Phú", 45),
+    ("TH-HT", "Hội LHPN phường Hạc Thành", 58),
 ]
 BRANCHES = [
     ("TH-QP-01", "Chi hội Thôn Đông", "TH-QP"),

@@ -272,8 +272,8 @@ async def test_excel_and_charts_come_as_attachments(
     assert trend.attachment.filename == "bao-cao-th-2026-h1-sinh-hoat.png"
     # The caption is a link-free summary (Zalo shows a photo with its caption only).
     assert coverage.text == (
-        # 54 members of 40 + 7,400 women
-        "Hội LHPN tỉnh Thanh Hóa: tỷ lệ tập hợp 0,7%; 1 đơn vị dưới 50%; "
+        # 54 members of 40 + 58 women
+        "Hội LHPN tỉnh Thanh Hóa: tỷ lệ tập hợp 55,1%; 1 đơn vị dưới 50%; "
         "0% chi hội, tổ đã sinh hoạt Quý 1/2026"
     )
     assert coverage.attachment.caption == coverage.text

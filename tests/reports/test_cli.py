@@ -92,7 +92,7 @@ def test_show_prints_the_chat_report(cli_db: str) -> None:
     lines = stdout.splitlines()
     assert lines[0] == "Báo cáo Quý 1/2026 – Hội LHPN tỉnh Thanh Hóa"
     assert (
-        "1. Hội LHPN phường Hạc Thành: tập hợp 0,3% (yếu, dưới 50%); sinh hoạt 0%; 25 hội viên"
+        "1. Hội LHPN phường Hạc Thành: tập hợp 43,1% (yếu, dưới 50%); sinh hoạt 0%; 25 hội viên"
         in lines
     )
 
