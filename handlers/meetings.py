@@ -335,7 +335,7 @@ LOG_MEETING = Dialog(
     on_start=_start,
     help=N_(
         "Log a meeting: choose the day, then type how many members came (or tick their "
-        'names), then check the summary and save. Type "back" or "cancel" at any time.'
+        "names), then check the summary and save."
     ),
 )
 

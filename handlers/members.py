@@ -255,8 +255,7 @@ REGISTER = Dialog(
     on_done=save,
     on_start=pick_branch,
     help=N_(
-        "I ask for her details one by one; nothing is saved until you confirm at the end. "
-        'Type "back" for the previous question or "cancel" to stop.'
+        "I ask for her details one by one; nothing is saved until you confirm at the end."
     ),
 )
 

@@ -65,7 +65,7 @@ class Birth:
 def check_name(text: str) -> str | Problem:
     name = read_name(text)
     if name is None or len(name.split()) < 2:
-        return Problem(_("Please type her full name, for example Nguyễn Thị Lan."))
+        return Problem(_("Please type her full name (family name, middle name and given name)."))
     return name
 
 

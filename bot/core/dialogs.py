@@ -94,7 +94,7 @@ class Dialog:
     steps: Sequence[Step]
     on_done: Done
     help: Msg = field(
-        default_factory=lambda: N_("Answer the question, or type: back, cancel, menu.")
+        default_factory=lambda: N_("Answer the question, or choose one of the options.")
     )
     # Runs before the first step; a Retry refuses to start (e.g. no branch to act on).
     on_start: Callable[[Ctx, Values], Awaitable[Retry | None]] | None = None

@@ -76,7 +76,7 @@ async def test_every_wrong_answer_is_re_asked_with_its_reason(world: World, chat
             ("pick", "Có, chị ấy đồng ý"),
             ("bot", "Họ và tên"),
             ("user", "Bích"),
-            ("bot", "gõ đủ họ và tên"),
+            ("bot", "gõ đủ họ, tên đệm và tên"),
             ("user", "Lê Thị Cúc"),
             ("bot", "Ngày sinh"),
             ("user", "01/01/2009"),
