@@ -67,7 +67,11 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        driver = conn.connection.driver_connection
+        if isinstance(driver, sqlite_inline.InlineConnection):
+            driver.run("BEGIN IMMEDIATE")  # straight to sqlite3: a turn's every transaction
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -88,6 +88,14 @@ class InlineConnection:
     def isolation_level(self, value: str | None) -> None:
         self._conn.isolation_level = value  # type: ignore[assignment]
 
+    def run(self, sql: str, parameters: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """Execute at once, without the async wrapper (see storage.prepared)."""
+        return self._conn.execute(sql, parameters)
+
+    def trace(self, callback: Callable[[str], object] | None) -> None:
+        """Call `callback(sql)` for every statement SQLite runs (bench/turns.py counts them)."""
+        self._conn.set_trace_callback(callback)
+
     async def cursor(self) -> InlineCursor:
         return InlineCursor(self._conn.cursor())
 

@@ -64,16 +64,18 @@ class Engine:
     async def _turn(self, inc: Incoming) -> list[Reply]:
         now = self.clock()
         async with transaction(self.maker) as s:
-            claimed = await conversations.claim_update(
-                s, inc.channel, inc.bot_id, inc.update_id, now
-            )
-            if not claimed:
-                return []
             if inc.chat_kind == ChatKind.GROUP:
+                if not await conversations.claim_update(
+                    s, inc.channel, inc.bot_id, inc.update_id, now
+                ):
+                    return []
                 return await self._group_turn(s, inc, now)
-            conv_id, state, version = await conversations.lock_conversation(
-                s, inc.channel, inc.bot_id, inc.chat_id, now
+            locked = await conversations.claim_and_lock(
+                s, inc.channel, inc.bot_id, inc.update_id, inc.chat_id, now
             )
+            if locked is None:
+                return []  # a replay
+            conv_id, state, version = locked
             ctx = await self._context(s, inc, now)
             lang = ctx.person.locale if ctx.person else self.default_language
             with language(lang):
@@ -98,8 +100,6 @@ class Engine:
             return await handler(ctx, arg.strip())
 
     async def _context(self, s: AsyncSession, inc: Incoming, now: dt.datetime) -> Ctx:
-        person = await people.find_person(s, inc.channel, inc.bot_id, inc.user_id)
-        roles: list[RoleInfo] = []
-        if person is not None:
-            roles = [RoleInfo(kind, unit) for kind, unit in await people.roles_of(s, person.id)]
+        person, found = await people.person_and_roles(s, inc.channel, inc.bot_id, inc.user_id)
+        roles = [RoleInfo(kind, unit) for kind, unit in found]
         return Ctx(session=s, incoming=inc, person=person, roles=roles, now=now, tz=self.tz)

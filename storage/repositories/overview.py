@@ -1,43 +1,54 @@
-"""The few figures shown above an officer's menu: this quarter's meetings, unreachable heads."""
+"""The few figures shown above an officer's menu: this quarter's meetings, unreachable heads.
+
+Each is one aggregate query, built once (storage.prepared): they run on every menu shown.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import Date, bindparam, case, distinct, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ChannelIdentity, Level, Meeting, MeetingKind, OrgUnit, Role, RoleKind
+from storage.prepared import Prepared
+
+_PATH = bindparam("path", type_=OrgUnit.path.type)
+_MET = exists().where(
+    Meeting.unit_id == OrgUnit.id,
+    Meeting.kind == MeetingKind.REGULAR,
+    Meeting.superseded_by.is_(None),
+    Meeting.held_on.between(bindparam("first", type_=Date()), bindparam("last", type_=Date())),
+)
+_BRANCHES_MET = Prepared(
+    select(func.count(), func.coalesce(func.sum(case((_MET, 1), else_=0)), 0)).where(
+        OrgUnit.path.startswith(_PATH), OrgUnit.level == Level.BRANCH
+    )
+)
+_UNREACHABLE_HEADS = Prepared(
+    select(func.count(distinct(ChannelIdentity.person_id))).where(
+        ChannelIdentity.person_id.in_(
+            select(Role.person_id)
+            .join(OrgUnit, OrgUnit.id == Role.unit_id)
+            .where(OrgUnit.path.startswith(_PATH), Role.kind == RoleKind.BRANCH_HEAD)
+        ),
+        ChannelIdentity.person_id.not_in(
+            select(ChannelIdentity.person_id).where(ChannelIdentity.unreachable.is_(False))
+        ),
+    )
+)
 
 
 async def branches_met(
     s: AsyncSession, unit: OrgUnit, first: dt.date, last: dt.date
 ) -> tuple[int, int]:
     """(branches under `unit` with a regular meeting between the days, all branches)."""
-    branches = select(OrgUnit.id).where(
-        OrgUnit.path.startswith(unit.path), OrgUnit.level == Level.BRANCH
-    )
-    total = await s.scalar(select(func.count()).select_from(branches.subquery()))
-    met = await s.scalar(
-        select(func.count(distinct(Meeting.unit_id))).where(
-            Meeting.unit_id.in_(branches),
-            Meeting.kind == MeetingKind.REGULAR,
-            Meeting.superseded_by.is_(None),
-            Meeting.held_on.between(first, last),
-        )
-    )
+    row = await _BRANCHES_MET.first(s, path=unit.path, first=first, last=last)
+    assert row is not None
+    total, met = row
     return int(met or 0), int(total or 0)
 
 
 async def unreachable_heads(s: AsyncSession, unit: OrgUnit) -> int:
     """Branch heads under `unit` whose every app has blocked or left the bot."""
-    heads = (
-        select(Role.person_id)
-        .join(OrgUnit, OrgUnit.id == Role.unit_id)
-        .where(OrgUnit.path.startswith(unit.path), Role.kind == RoleKind.BRANCH_HEAD)
-    )
-    reachable = select(ChannelIdentity.person_id).where(ChannelIdentity.unreachable.is_(False))
-    stmt = select(func.count(distinct(ChannelIdentity.person_id))).where(
-        ChannelIdentity.person_id.in_(heads), ChannelIdentity.person_id.not_in(reachable)
-    )
-    return int(await s.scalar(stmt) or 0)
+    return int(await _UNREACHABLE_HEADS.scalar(s, path=unit.path) or 0)

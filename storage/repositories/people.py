@@ -3,11 +3,81 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import configure_mappers, make_transient_to_detached
+from sqlalchemy.orm.instrumentation import manager_of_class
 
 from storage.models import ChannelIdentity, OrgUnit, Person, Role, RoleKind
+from storage.prepared import Prepared
+
+T = TypeVar("T")
+_PERSON_COLS = [c.key for c in Person.__table__.columns]
+_UNIT_COLS = [c.key for c in OrgUnit.__table__.columns]
+# Who writes, with each role and its unit: one query a turn (storage.prepared).
+_WHO = Prepared(
+    select(
+        *Person.__table__.columns,
+        Role.kind,
+        *OrgUnit.__table__.columns,
+    )
+    .select_from(ChannelIdentity)
+    .join(Person, Person.id == ChannelIdentity.person_id)
+    .outerjoin(Role, Role.person_id == Person.id)
+    .outerjoin(OrgUnit, OrgUnit.id == Role.unit_id)
+    .where(
+        ChannelIdentity.channel == bindparam("channel"),
+        ChannelIdentity.bot_id == bindparam("bot_id"),
+        ChannelIdentity.external_id == bindparam("external_id"),
+    )
+    .order_by(OrgUnit.path, Role.id)
+)
+_SET_LOCALE = Prepared(
+    update(Person).where(Person.id == bindparam("person_id")).values(locale=bindparam("locale"))
+)
+
+
+_configured = False
+
+
+def _configure() -> None:
+    global _configured
+    configure_mappers()  # what an entity's constructor would do first
+    _configured = True
+
+
+def _detached(cls: type[T], names: list[str], values: Any) -> T:
+    """An entity from a plain row, as if loaded by an earlier session (not this one's).
+
+    Filled the way the ORM's loader fills it (no attribute events, nothing "changed").
+    """
+    if not _configured:
+        _configure()
+    obj: T = manager_of_class(cls).new_instance()
+    obj.__dict__.update(zip(names, values, strict=True))
+    make_transient_to_detached(obj)
+    return obj
+
+
+async def person_and_roles(
+    s: AsyncSession, channel: str, bot_id: str, external_id: str
+) -> tuple[Person | None, list[tuple[RoleKind, OrgUnit]]]:
+    """`find_person` and `roles_of` in one query; the entities are not in the session.
+
+    Handlers read them (and may set an attribute they have just updated with a statement);
+    a session that needs the row itself loads it.
+    """
+    rows = await _WHO.all(s, channel=channel, bot_id=bot_id, external_id=external_id)
+    if not rows:
+        return None, []
+    n = len(_PERSON_COLS)
+    person = _detached(Person, _PERSON_COLS, rows[0][:n])
+    roles = [
+        (row[n], _detached(OrgUnit, _UNIT_COLS, row[n + 1 :])) for row in rows if row[n] is not None
+    ]
+    return person, roles
 
 
 async def find_person(
@@ -98,7 +168,8 @@ async def mark_unreachable(
 
 
 async def set_locale(s: AsyncSession, person_id: int, locale: str) -> None:
-    await s.execute(update(Person).where(Person.id == person_id).values(locale=locale))
+    """A statement only: a Person loaded in this session keeps its old `locale`."""
+    await _SET_LOCALE.rowcount(s, person_id=person_id, locale=locale)
 
 
 async def people_with_role(
