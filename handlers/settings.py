@@ -7,7 +7,7 @@ import datetime as dt
 from bot.core.context import Ctx
 from bot.core.dialogs import Choose, Dialog, Option, Values
 from bot.core.features import Feature, MenuEntry
-from bot.core.i18n import N_, _, language
+from bot.core.i18n import N_, _, switch_language
 from bot.core.types import Reply
 from storage.repositories import invites, people
 
@@ -19,8 +19,8 @@ async def _save_language(ctx: Ctx, values: Values) -> list[Reply]:
     await people.set_locale(ctx.session, ctx.person_id, lang)
     assert ctx.person is not None
     ctx.person.locale = lang
-    with language(lang):
-        return [Reply(_("Language changed to English."))]
+    switch_language(lang)
+    return [Reply(_("Language changed to English."))]
 
 
 LANGUAGE = Dialog(

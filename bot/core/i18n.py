@@ -30,6 +30,15 @@ def current_language() -> str:
     return _current.get()
 
 
+def switch_language(lang: str) -> None:
+    """From here to the end of the enclosing `language()` block (the turn), speak `lang`.
+
+    For the language setting itself: its confirmation and the menu after it are in the
+    language just chosen; the engine's block restores the previous one when the turn ends.
+    """
+    _current.set(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+
 @contextmanager
 def language(lang: str) -> Iterator[None]:
     """Translate everything inside this block into `lang` (one turn, one message)."""
