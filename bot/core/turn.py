@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from bot.core.choices import match_typed
@@ -16,6 +17,7 @@ from bot.core.dialogs import (
     Option,
     Retry,
     Stay,
+    Step,
     Values,
     decode,
     edit_options,
@@ -26,7 +28,7 @@ from bot.core.dialogs import (
     step_options,
 )
 from bot.core.features import MenuEntry, Registry
-from bot.core.i18n import _, tr
+from bot.core.i18n import _, format_date, format_number, tr
 from bot.core.parsing import fold, read_yes_no
 from bot.core.roles import role_name
 from bot.core.types import Choice, Reply
@@ -307,7 +309,29 @@ class Turn:
             return [await self.menu(_("Cancelled. Nothing was saved."))]
         previous = history.pop()
         self.state.update(history=history, step=previous, attempts=0)
-        return [await self._prompt(dialog, dialog.step(previous), values)]
+        step = dialog.step(previous)
+        earlier = await self._shown_answer(step, values)
+        note = _("Your earlier answer: {answer}").format(answer=earlier) if earlier else ""
+        return [await self._prompt(dialog, step, values, note=note)]
+
+    async def _shown_answer(self, step: Step, values: Values) -> str:
+        """An answer as she would recognise it, to show when she goes back to its question.
+
+        Only plain answers: a structured value (an ID number, a tick-list) is not repeated.
+        """
+        value = values.get(step.name)
+        if value is None or isinstance(step, Confirm):
+            return ""
+        for option in await step_options(step, self.ctx, values):
+            if option.value == value:
+                return tr(option.label)
+        if isinstance(value, bool):
+            return ""
+        if isinstance(value, dt.date):
+            return format_date(value)
+        if isinstance(value, int):
+            return format_number(value)
+        return value if isinstance(value, str) else ""
 
     # --- offered choices ----------------------------------------------------
 
