@@ -433,6 +433,10 @@ class MemberTally(Base):
 
 # Events of one period across a whole province or the country: a range on the day alone.
 Index("ix_member_event_occurred_on", MemberEvent.occurred_on)
+# The same range read from the index alone (migration 0003): meeting-day member counts.
+Index(
+    "ix_member_event_on_unit_kind", MemberEvent.occurred_on, MemberEvent.unit_id, MemberEvent.kind
+)
 # Meetings of one quarter across a subtree, and reviews of one period.
 Index("ix_meeting_held_on", Meeting.held_on)
 Index("ix_review_period", Review.period)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 from storage.models import Level
 
@@ -194,7 +195,8 @@ def roll_up(
     """Add every unit's figures into its parent's, deepest first; `leaves` is updated in place.
 
     A holder's coverage numerator is its own subtree's members, known only once its
-    children are added: it is set just before the holder is added upward.
+    children are added: it is set just before the holder is added upward. (The reference
+    for `Table.roll_up`, which does the same on columns; tests compare the two.)
     """
     for unit in sorted(units.values(), key=lambda u: -u.depth):
         figs = leaves[unit.id]
@@ -204,6 +206,96 @@ def roll_up(
         if unit.parent_id is not None and unit.parent_id in leaves:
             leaves[unit.parent_id].add(figs)
     return leaves
+
+
+class Table(Mapping[int, Figures]):
+    """The figures of many units as columns (one list per field, one slot per unit).
+
+    Units are laid out by depth, then parent, then id, so the children of one parent at
+    one depth are a contiguous slice: rolling up adds a slice's sum into its parent, at C
+    speed, instead of adding 20-odd fields unit by unit. A `Figures` is made only for the
+    units asked for (a national report reads a few dozen of its ~100,000 units).
+    """
+
+    def __init__(self, units: Mapping[int, UnitRow], quarters: int) -> None:
+        depth = {uid: u.depth for uid, u in units.items()}
+        order = sorted(
+            units.values(),
+            key=lambda u: (depth[u.id], -1 if u.parent_id is None else u.parent_id, u.id),
+        )
+        self.depth = depth
+        self.units = units
+        self.quarters = quarters
+        self.ids = [u.id for u in order]
+        self.pos = {uid: i for i, uid in enumerate(self.ids)}
+        n = len(order)
+        self.cols: dict[str, list[int]] = {name: [0] * n for name in _SCALARS if name != "rate_sum"}
+        self.rate_sum: list[float] = [0.0] * n
+        self.per_quarter: dict[str, list[list[int]]] = {
+            name: [[0] * n for _ in range(quarters)] for name in _PER_QUARTER
+        }
+        self._order = order
+
+    def col(self, name: str) -> list[int]:
+        """A whole-number column by field name (`rate_sum` is `self.rate_sum`)."""
+        return self.cols[name]
+
+    def quarter(self, name: str, i: int) -> list[int]:
+        return self.per_quarter[name][i]
+
+    def __getitem__(self, uid: int) -> Figures:
+        i = self.pos[uid]
+        scalars: dict[str, Any] = {name: col[i] for name, col in self.cols.items()}
+        f = Figures(**scalars)
+        f.rate_sum = self.rate_sum[i]
+        for name, by_q in self.per_quarter.items():
+            setattr(f, name, [q[i] for q in by_q])
+        return f
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def roll_up(self, holders: Mapping[int, int]) -> None:
+        """What `roll_up` does, on columns: deepest level first, each run of siblings added
+        into its parent; a holder's population and covered members set before it is."""
+        runs: dict[int, list[tuple[int, int, int]]] = {}  # depth -> (parent, start, end)
+        i, n = 0, len(self._order)
+        while i < n:
+            u = self._order[i]
+            d = self.depth[u.id]
+            j = i + 1
+            while (
+                j < n
+                and self._order[j].parent_id == u.parent_id
+                and self.depth[self._order[j].id] == d
+            ):
+                j += 1
+            p = self.pos.get(u.parent_id) if u.parent_id is not None else None
+            if p is not None:
+                runs.setdefault(d, []).append((p, i, j))
+            i = j
+        held: dict[int, list[tuple[int, int]]] = {}
+        for uid, population in holders.items():
+            if uid in self.pos:
+                held.setdefault(self.depth[uid], []).append((self.pos[uid], population))
+        columns: list[list[Any]] = [*self.cols.values(), self.rate_sum]
+        for by_q in self.per_quarter.values():
+            columns.extend(by_q)
+        members, pop, covered = (
+            self.cols["members"],
+            self.cols["population"],
+            self.cols["covered_members"],
+        )
+        for depth in sorted(set(runs) | set(held), reverse=True):
+            for k, population in held.get(depth, ()):
+                pop[k] = population
+                covered[k] = members[k]
+            for col in columns:
+                for p, start, end in runs.get(depth, ()):
+                    col[p] += sum(col[start:end]) if end - start > 1 else col[start]
 
 
 def annual_targets(units: Mapping[int, UnitRow]) -> dict[int, int | None]:

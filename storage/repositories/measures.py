@@ -18,12 +18,27 @@ Decisions (DOMAIN rules 1-3, 5-7):
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Float,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    select,
+    union_all,
+)
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.parsing import VN_TZ
@@ -43,11 +58,11 @@ from storage.models import (
 from storage.repositories.membership import delta, joined_weight
 from storage.rollup import (
     Figures,
+    Table,
     UnitRow,
     annual_targets,
     communes_without_data,
     population_holders,
-    roll_up,
     target_to_date,
 )
 
@@ -129,8 +144,8 @@ async def units_under(s: AsyncSession, root: OrgUnit | UnitRow) -> dict[int, Uni
         OrgUnit.founded_on,
         OrgUnit.new_member_target,
     )
-    rows = await s.execute(select(*cols).where(in_subtree(OrgUnit.path, root.path)))
-    return {r[0]: UnitRow(*r) for r in rows.all()}
+    rows = await _rows(s, select(*cols).where(in_subtree(OrgUnit.path, root.path)))
+    return {r[0]: UnitRow(*r) for r in rows}
 
 
 async def populations(s: AsyncSession, scope: Scope, year: int) -> dict[int, int]:
@@ -146,10 +161,21 @@ async def populations(s: AsyncSession, scope: Scope, year: int) -> dict[int, int
 # --- member counts --------------------------------------------------------------------
 
 
-async def tally_day_on_or_before(s: AsyncSession, day: dt.date) -> dt.date | None:
-    stmt = select(func.max(MemberTallyDay.on_day)).where(MemberTallyDay.on_day <= day)
-    found: dt.date | None = await s.scalar(stmt)
-    return found
+async def tally_days(s: AsyncSession) -> list[dt.date]:
+    """The registered tally days, oldest first (two a year: a short list)."""
+    conn = await s.connection()
+    stmt = select(MemberTallyDay.on_day).order_by(MemberTallyDay.on_day)
+    return list((await conn.execute(stmt)).scalars().all())
+
+
+def _on_or_before(days: Sequence[dt.date], day: dt.date) -> dt.date | None:
+    i = bisect.bisect_right(days, day)
+    return days[i - 1] if i else None
+
+
+def _on_or_after(days: Sequence[dt.date], day: dt.date) -> dt.date | None:
+    i = bisect.bisect_left(days, day)
+    return days[i] if i < len(days) else None
 
 
 async def events_between(
@@ -163,28 +189,76 @@ async def events_between(
     )
     if after is not None:
         stmt = stmt.where(MemberEvent.occurred_on > after)
-    return {uid: (int(n or 0), int(j or 0)) for uid, n, j in (await s.execute(stmt)).all()}
+    return {uid: (int(n or 0), int(j or 0)) for uid, n, j in await _rows(s, stmt)}
+
+
+async def _rows(s: AsyncSession, stmt: Any, params: dict[str, Any] | None = None) -> Sequence[Any]:
+    """Plain Core rows (no ORM result machinery: ~100,000 rows a national report)."""
+    conn = await s.connection()
+    return (await conn.execute(stmt, params)).all()
+
+
+async def counts_on(
+    s: AsyncSession,
+    scope: Scope,
+    days: Sequence[dt.date],
+    registered: Sequence[dt.date] | None = None,
+) -> dict[int, list[int]]:
+    """Per unit: [members, joined events ever] at the end of each of `days`, flattened
+    ([m0, j0, m1, j1, ...]). Units with no events are absent (all zero).
+
+    Each day comes from the nearer tally day: the one on or before it plus the events
+    after it, or the one after it minus the events up to it (a report for today reads the
+    current half-year's tally and the few events dated after today, usually none); with
+    no tally day, from the events alone. All tally days are read in one row per unit.
+    """
+    if registered is None:
+        registered = await tally_days(s)
+    plans: list[tuple[dt.date | None, int, dt.date | None, dt.date]] = []
+    for day in days:
+        base = _on_or_before(registered, day)
+        above = None if base == day else _on_or_after(registered, day)
+        if above is not None and (base is None or (above - day) < (day - base)):
+            plans.append((above, -1, day, above))  # tally, sign of events, after, through
+        else:
+            plans.append((base, 1, base, day))
+    read = sorted({t for t, *_ in plans if t is not None})
+    width = 2 * len(days)
+    out: dict[int, list[int]] = {}
+    if read:
+        cols = []
+        for d in read:
+            on = MemberTally.on_day == d
+            cols += [
+                func.sum(case((on, MemberTally.members), else_=0)),
+                func.sum(case((on, MemberTally.joined), else_=0)),
+            ]
+        stmt = (
+            select(MemberTally.unit_id, *cols)
+            .where(MemberTally.on_day.in_(read), scope.filter(MemberTally.unit_id))
+            .group_by(MemberTally.unit_id)
+        )
+        # each day's (members, joined) columns, or a zero column past the row's end
+        zero_col = 1 + 2 * len(read)
+        picks: list[int] = []
+        for t, *_ in plans:
+            a = zero_col if t is None else 1 + 2 * read.index(t)
+            picks += [a, a + 1 if t is not None else zero_col]
+        for row in await _rows(s, stmt.add_columns(literal(0))):
+            out[row[0]] = [int(row[k]) for k in picks]
+    for k, (_tally_day, sign, after, through) in enumerate(plans):
+        if after == through:
+            continue
+        for uid, (n, j) in (await events_between(s, scope, after, through)).items():
+            values = out.setdefault(uid, [0] * width)
+            values[2 * k] += sign * n
+            values[2 * k + 1] += sign * j
+    return out
 
 
 async def counts_at(s: AsyncSession, scope: Scope, day: dt.date) -> dict[int, tuple[int, int]]:
-    """Per unit: (members, joined events ever) at the end of `day`.
-
-    The latest tally day on or before `day` plus the events after it; with no tally day,
-    the events alone. Units with no events are absent (0, 0).
-    """
-    base = await tally_day_on_or_before(s, day)
-    out: dict[int, tuple[int, int]] = {}
-    if base is not None:
-        stmt = select(MemberTally.unit_id, MemberTally.members, MemberTally.joined).where(
-            MemberTally.on_day == base, scope.filter(MemberTally.unit_id)
-        )
-        out = {uid: (m, j) for uid, m, j in (await s.execute(stmt)).all()}
-        if base == day:
-            return out
-    for uid, (n, j) in (await events_between(s, scope, base, day)).items():
-        m0, j0 = out.get(uid, (0, 0))
-        out[uid] = (m0 + n, j0 + j)
-    return out
+    """Per unit: (members, joined events ever) at the end of `day` (see `counts_on`)."""
+    return {uid: (v[0], v[1]) for uid, v in (await counts_on(s, scope, [day])).items()}
 
 
 # --- the whole report -----------------------------------------------------------------
@@ -199,16 +273,23 @@ class Rollup:
     as_of: dt.date
     quarters: list[Quarter]
     units: dict[int, UnitRow]
-    figures: dict[int, Figures]
+    figures: Mapping[int, Figures]
     targets: dict[int, int | None]
+    _children: dict[int, list[UnitRow]] | None = None
 
     def of(self, unit_id: int) -> Figures:
         return self.figures[unit_id]
 
     def children(self, unit_id: int) -> list[UnitRow]:
-        return sorted(
-            (u for u in self.units.values() if u.parent_id == unit_id), key=lambda u: u.code
-        )
+        if self._children is None:
+            below: dict[int, list[UnitRow]] = {}
+            for u in self.units.values():
+                if u.parent_id is not None:
+                    below.setdefault(u.parent_id, []).append(u)
+            for kids in below.values():
+                kids.sort(key=lambda u: u.code)
+            self._children = below
+        return list(self._children.get(unit_id, ()))
 
     def target_to_date(self, unit_id: int) -> int | None:
         return target_to_date(self.targets.get(unit_id), self.period.last_day)
@@ -224,39 +305,142 @@ async def measure(
         raise ValueError("the period has not started on that day")
     units = await units_under(s, root)
     quarters = [q for q in quarters_in(period) if q.first_day <= as_of]
-    figs = {uid: Figures.empty(len(quarters)) for uid in units}
+    table = Table(units, len(quarters))
     scope = Scope.of(root.path, list(units))
-    await _member_facts(s, scope, period, as_of, figs)
-    await _meeting_facts(s, scope, period, as_of, quarters, units, figs)
-    await _review_facts(s, scope, period, as_of, units, figs)
+    base = await _member_facts(s, scope, period, as_of, table)
+    await _meeting_facts(s, scope, period, as_of, quarters, base, table)
+    await _review_facts(s, scope, period, as_of, table)
     holders = population_holders(units, await populations(s, scope, period.year))
-    for uid in units:
-        if units[uid].level == Level.COMMUNE:
-            figs[uid].communes = 1
+    communes, no_data = table.col("communes"), table.col("communes_no_data")
+    for uid, u in units.items():
+        if u.level == Level.COMMUNE:
+            communes[table.pos[uid]] = 1
     for uid in communes_without_data(units, holders):
-        figs[uid].communes_no_data = 1
-    roll_up(units, figs, holders)
+        no_data[table.pos[uid]] = 1
+    table.roll_up(holders)
     top = units.get(root.id) or UnitRow(
         root.id, root.parent_id, root.level, root.code, root.name, root.path
     )
-    return Rollup(top, period, as_of, quarters, units, figs, annual_targets(units))
+    return Rollup(top, period, as_of, quarters, units, table, annual_targets(units))
 
 
 async def _member_facts(
-    s: AsyncSession, scope: Scope, period: Period, as_of: dt.date, figs: dict[int, Figures]
-) -> None:
+    s: AsyncSession, scope: Scope, period: Period, as_of: dt.date, table: Table
+) -> dt.date | None:
+    """Members at the start and end, joins in the period and year to date; returns the
+    tally day the period's start was counted from (None: from events alone)."""
     before = period.first_day - dt.timedelta(days=1)
-    start = await counts_at(s, scope, before)
+    registered = await tally_days(s)
+    base = _on_or_before(registered, before)
     year_start = dt.date(period.year, 1, 1) - dt.timedelta(days=1)
-    ytd_base = start if year_start == before else await counts_at(s, scope, year_start)
-    during = await events_between(s, scope, before, as_of)
-    for uid, f in figs.items():
-        m0, j0 = start.get(uid, (0, 0))
-        n, j = during.get(uid, (0, 0))
-        f.members_start = m0
-        f.members = m0 + n
-        f.joined = j
-        f.joined_ytd = j0 - ytd_base.get(uid, (0, 0))[1] + j
+    pos = table.pos
+    members_start, members = table.col("members_start"), table.col("members")
+    joined, joined_ytd = table.col("joined"), table.col("joined_ytd")
+    for uid, (m0, j0, m, j, _my, jy) in (
+        await counts_on(s, scope, [before, as_of, year_start], registered)
+    ).items():
+        if (i := pos.get(uid)) is not None:
+            members_start[i] = m0
+            members[i] = m
+            joined[i] = j - j0
+            joined_ytd[i] = j - jy
+    return base
+
+
+@functools.lru_cache(maxsize=64)
+def _meeting_statement(nq: int, has_base: bool, listed: bool) -> Select[Any]:
+    """The meeting query of `_meeting_facts`, built once per shape (its parameters bound at
+    run time): building this many expressions costs more than a commune's whole SQL."""
+
+    def scoped(unit_col: Any) -> ColumnElement[bool]:
+        if listed:
+            return cast(ColumnElement[bool], unit_col.in_(bindparam("unit_ids", expanding=True)))
+        inside = select(OrgUnit.id).where(
+            OrgUnit.path >= bindparam("path_lo"), OrgUnit.path < bindparam("path_hi")
+        )
+        return cast(ColumnElement[bool], unit_col.in_(inside))
+
+    zero, one = literal(0), literal(1)
+    # One stream per unit, ordered by day: the tally on `base`, each event after it, each
+    # meeting; a running sum then gives every meeting its unit's members at the end of its
+    # day (events sort before meetings of the same day). One sort, no per-meeting lookups.
+    streams = []
+    if has_base:
+        streams.append(
+            select(
+                MemberTally.unit_id.label("unit_id"),
+                bindparam("base", type_=Date).label("day"),
+                zero.label("is_meeting"),
+                MemberTally.members.label("n"),
+                zero.label("counted"),
+                zero.label("present"),
+                zero.label("leader"),
+            ).where(
+                MemberTally.on_day == bindparam("base", type_=Date), scoped(MemberTally.unit_id)
+            )
+        )
+    events = select(
+        MemberEvent.unit_id.label("unit_id"),
+        MemberEvent.occurred_on.label("day"),
+        zero.label("is_meeting"),
+        delta().label("n"),
+        zero.label("counted"),
+        zero.label("present"),
+        zero.label("leader"),
+    ).where(scoped(MemberEvent.unit_id), MemberEvent.occurred_on <= bindparam("as_of", type_=Date))
+    if has_base:
+        events = events.where(MemberEvent.occurred_on > bindparam("base", type_=Date))
+    held = select(
+        Meeting.unit_id,
+        Meeting.held_on,
+        one,
+        zero,
+        case((Meeting.kind.in_(COUNTED_KINDS), 1), else_=0),
+        Meeting.present_count,
+        case((Meeting.leader_present, 1), else_=0),
+    ).where(
+        scoped(Meeting.unit_id),
+        Meeting.superseded_by.is_(None),
+        Meeting.held_on.between(bindparam("first", type_=Date), bindparam("as_of", type_=Date)),
+    )
+    streams += [events, held]
+    stream = union_all(*streams).subquery("stream")
+    c = stream.c
+    running = (
+        func.sum(c.n)
+        .over(partition_by=c.unit_id, order_by=(c.day, c.is_meeting), rows=(None, 0))
+        .label("members_then")
+    )
+    per_meeting = (
+        select(c.unit_id, c.day, c.is_meeting, c.counted, c.present, c.leader, running)
+    ).subquery("m")
+    m = per_meeting.c
+    counted = m.counted == 1
+    rated = and_(counted, m.members_then > 0)
+    rate = case(
+        (m.present >= m.members_then, literal(1.0, Float)),
+        else_=sql_cast(m.present, Float) / m.members_then,
+    )
+    quarter_of_day = [
+        m.day.between(bindparam(f"q{i}_first", type_=Date), bindparam(f"q{i}_last", type_=Date))
+        for i in range(nq)
+    ]
+    return (
+        select(
+            m.unit_id,
+            func.sum(case((counted, one), else_=zero)),
+            func.sum(case((rated, one), else_=zero)),
+            func.sum(case((rated, rate), else_=None)),
+            func.sum(case((and_(rated, 3 * m.present >= 2 * m.members_then), one), else_=zero)),
+            *[func.max(case((and_(counted, in_q), one), else_=zero)) for in_q in quarter_of_day],
+            *[
+                func.max(case((and_(m.leader == 1, in_q), one), else_=zero))
+                for in_q in quarter_of_day
+            ],
+        )
+        .where(m.is_meeting == 1)
+        .group_by(m.unit_id)
+    )
 
 
 async def _meeting_facts(
@@ -265,77 +449,74 @@ async def _meeting_facts(
     period: Period,
     as_of: dt.date,
     quarters: Sequence[Quarter],
-    units: dict[int, UnitRow],
-    figs: dict[int, Figures],
+    base: dt.date | None,
+    table: Table,
 ) -> None:
-    for uid, u in units.items():
-        for i, q in enumerate(quarters):
-            exists = u.founded_on is None or u.founded_on <= min(q.last_day, as_of)
-            if exists and u.level in MEETING_LEVELS:
-                figs[uid].meeting_units[i] = 1
-            if exists and u.level == Level.BRANCH:
-                figs[uid].branches[i] = 1
+    """Meeting figures aggregated per unit in SQL (one row per unit that met).
+
+    Each regular meeting's denominator (members of its unit at the end of its day) is the
+    unit's tally on `base` (the tally day the period's start was counted from; none: from
+    the first event) plus the unit's events after `base` through the meeting day.
+    """
+    units = table.units
+    pos = table.pos
+    for i, q in enumerate(quarters):
+        must_q, branches_q = table.quarter("meeting_units", i), table.quarter("branches", i)
+        last = min(q.last_day, as_of)
+        for uid, u in units.items():
+            if u.level in MEETING_LEVELS and (u.founded_on is None or u.founded_on <= last):
+                must_q[pos[uid]] = 1
+                if u.level == Level.BRANCH:
+                    branches_q[pos[uid]] = 1
     if not quarters:
         return
-    first = period.first_day
-    change = (
-        select(func.coalesce(func.sum(delta()), 0))
-        .where(
-            MemberEvent.unit_id == Meeting.unit_id,
-            MemberEvent.occurred_on >= first,
-            MemberEvent.occurred_on <= Meeting.held_on,
-        )
-        .scalar_subquery()
+    params: dict[str, Any] = {"first": period.first_day, "as_of": as_of, "base": base}
+    if scope.ids is not None:
+        params["unit_ids"] = list(scope.ids)
+    else:
+        params["path_lo"], params["path_hi"] = scope.path, scope.path[:-1] + "0"
+    for i, q in enumerate(quarters):
+        params[f"q{i}_first"], params[f"q{i}_last"] = q.first_day, q.last_day
+    stmt = _meeting_statement(len(quarters), base is not None, scope.ids is not None)
+    nq = len(quarters)
+    meetings, rated_col, two_thirds = (
+        table.col("meetings"),
+        table.col("rated"),
+        table.col("two_thirds"),
     )
-    counted = Meeting.kind.in_(COUNTED_KINDS)
-    stmt = select(
-        Meeting.unit_id,
-        Meeting.held_on,
-        counted,
-        Meeting.present_count,
-        Meeting.leader_present,
-        case((counted, change), else_=None),
-    ).where(
-        scope.filter(Meeting.unit_id),
-        Meeting.superseded_by.is_(None),
-        Meeting.held_on.between(first, as_of),
-    )
-    q_index = {q: i for i, q in enumerate(quarters)}
-    branch_of = _branch_of(units)
-    met: set[tuple[int, int]] = set()
-    visited: set[tuple[int, int]] = set()
-    for uid, held_on, is_counted, present, leader, change_then in (await s.execute(stmt)).all():
-        qi = q_index[quarter_of(held_on)]
-        f = figs[uid]
-        if leader and (branch := branch_of.get(uid)) is not None:
-            visited.add((branch, qi))
-        if not is_counted:
-            continue
-        met.add((uid, qi))
-        f.meetings += 1
-        members_then = f.members_start + int(change_then or 0)
-        if members_then > 0:
-            f.rated += 1
-            f.rate_sum += min(present / members_then, 1.0)
-            f.two_thirds += 1 if 3 * present >= 2 * members_then else 0
-    for uid, qi in met:
-        figs[uid].met[qi] = figs[uid].meeting_units[qi]
-    for uid, qi in visited:
-        figs[uid].visited[qi] = figs[uid].branches[qi]
+    rate_sum = table.rate_sum
+    met = [table.quarter("met", i) for i in range(nq)]
+    must = [table.quarter("meeting_units", i) for i in range(nq)]
+    visited = [table.quarter("visited", i) for i in range(nq)]
+    branches = [table.quarter("branches", i) for i in range(nq)]
+    branch_of: dict[int, int | None] = {}
+    for row in await _rows(s, stmt, params):
+        uid = row[0]
+        i = pos[uid]
+        meetings[i] = int(row[1])
+        rated_col[i] = int(row[2])
+        rate_sum[i] = float(row[3] or 0.0)
+        two_thirds[i] = int(row[4])
+        for qi in range(nq):
+            if row[5 + qi]:
+                met[qi][i] = must[qi][i]
+            if row[5 + nq + qi]:
+                if uid not in branch_of:
+                    branch_of[uid] = _branch_of(units, uid)
+                b = branch_of[uid]
+                if b is not None:
+                    visited[qi][pos[b]] = branches[qi][pos[b]]
 
 
-def _branch_of(units: dict[int, UnitRow]) -> dict[int, int]:
-    """The branch each unit belongs to (itself for a branch, the parent branch for a group)."""
-    out: dict[int, int] = {}
-    for uid, u in units.items():
-        if u.level == Level.BRANCH:
-            out[uid] = uid
-        elif u.level == Level.GROUP:
-            above = reversed(u.path_ids()[:-1])
-            branch = next((a for a in above if a in units and units[a].level == Level.BRANCH), None)
-            if branch is not None:
-                out[uid] = branch
-    return out
+def _branch_of(units: Mapping[int, UnitRow], uid: int) -> int | None:
+    """The branch a unit belongs to (itself for a branch, the branch above for a group)."""
+    u = units[uid]
+    if u.level == Level.BRANCH:
+        return uid
+    if u.level == Level.GROUP:
+        above = reversed(u.path_ids()[:-1])
+        return next((a for a in above if a in units and units[a].level == Level.BRANCH), None)
+    return None
 
 
 async def _review_facts(
@@ -343,25 +524,35 @@ async def _review_facts(
     scope: Scope,
     period: Period,
     as_of: dt.date,
-    units: dict[int, UnitRow],
-    figs: dict[int, Figures],
+    table: Table,
 ) -> None:
-    for uid, u in units.items():
+    pos = table.pos
+    must, reviewed, on_time = (
+        table.col("review_branches"),
+        table.col("reviewed"),
+        table.col("on_time"),
+    )
+    for uid, u in table.units.items():
         if u.level == Level.BRANCH and (u.founded_on is None or u.founded_on <= as_of):
-            figs[uid].review_branches = 1
-    stmt = select(Review.unit_id, Review.confirmed_at).where(
+            must[pos[uid]] = 1
+    deadline = review_deadline(period)
+    # on time: confirmed on or before the deadline, Vietnam time
+    in_time = (
+        literal(1)
+        if deadline is None
+        else case((Review.confirmed_at < _end_of_local_day(deadline), 1), else_=0)
+    )
+    stmt = select(Review.unit_id, in_time).where(
         scope.filter(Review.unit_id),
         Review.period == period.key,
         Review.confirmed_at < _end_of_local_day(as_of),
     )
-    deadline = review_deadline(period)
-    for uid, confirmed_at in (await s.execute(stmt)).all():
-        f = figs[uid]
-        if not f.review_branches:
+    for uid, in_time_flag in await _rows(s, stmt):
+        i = pos[uid]
+        if not must[i]:
             continue
-        f.reviewed = 1
-        day = confirmed_at.astimezone(VN_TZ).date()
-        f.on_time = 1 if deadline is None or day <= deadline else 0
+        reviewed[i] = 1
+        on_time[i] = int(in_time_flag)
 
 
 # --- compliance over many quarters (the trend chart) -------------------------------------
