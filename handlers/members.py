@@ -254,9 +254,7 @@ REGISTER = Dialog(
     steps=[*STEPS, Confirm(summary, when=going)],
     on_done=save,
     on_start=pick_branch,
-    help=N_(
-        "I ask for her details one by one; nothing is saved until you confirm at the end."
-    ),
+    help=N_("I ask for her details one by one; nothing is saved until you confirm at the end."),
 )
 
 FEATURE = Feature(
