@@ -87,7 +87,7 @@ async def serve(settings: Settings) -> None:
             f"chihoi web simulator: http://{settings.web_host}:{settings.web_port}/", err=False
         )
     for name in services.names:
-        typer.echo(f"chihoi channel: {name}")
+        typer.echo(f"chihoi serving: {name}")
     await stop.wait()
     # Pollers stop taking updates; a turn in flight finishes inside its task's cancel shielding.
     server.should_exit = True
