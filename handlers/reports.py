@@ -191,10 +191,11 @@ async def chart_replies(ctx: Ctx, values: Values) -> list[Reply]:
     r = await _rollup(ctx, values)
     text = summary(r)
     out = []
-    coverage = charts.coverage_chart(r, r.root.id)
-    if coverage is not None:
-        name = _file_stem(r) + "-tap-hop.png"
-        out.append(Reply(text, attachment=Attachment("photo", name, coverage, text)))
+    by_unit = charts.unit_chart(r, r.root.id)
+    if by_unit is not None:
+        suffix, png = by_unit
+        name = f"{_file_stem(r)}-{suffix}.png"
+        out.append(Reply(text, attachment=Attachment("photo", name, png, text)))
     trend = await measures.compliance_trend(ctx.session, r.root, quarter_of(r.as_of))
     name = _file_stem(r) + "-sinh-hoat.png"
     caption = _("Regular meetings over the last eight quarters")

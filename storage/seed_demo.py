@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.parsing import VN_TZ
+from bot.scheduler.calendar import quarter_of
 from storage import seed_names
-from storage.models import Level, RoleKind
-from storage.repositories import invites, members, org, people
+from storage.models import Level, MeetingKind, RoleKind
+from storage.repositories import invites, meetings, members, membership, org, people
 
 PROVINCE = ("TH", "Hội LHPN tỉnh Thanh Hóa")
 # Women 18+ in proportion to the demo's few dozen members, so the demo's coverage looks like
@@ -83,3 +85,49 @@ async def _build(s: AsyncSession, now: dt.datetime, rng: random.Random) -> None:
         person = await people.create_person(s, name, now)
         await people.link_identity(s, person.id, "web", WEB_BOT, web_id, web_id, now)
         await people.grant_role(s, person.id, unit.id, role)
+
+
+TOPICS = [
+    "Phòng chống bạo lực gia đình",
+    "Vệ sinh an toàn thực phẩm",
+    "Xây dựng gia đình 5 không 3 sạch",
+    "Tiết kiệm, vay vốn phát triển kinh tế",
+    "Phòng chống mua bán người",
+]
+# Branches that skipped a past quarter's regular meeting (quarters back from the current):
+# the demo's reports then show a late branch, not a perfect record.
+SKIPPED = {("TH-HT-02", 2), ("TH-QP-03", 1)}
+
+
+async def seed_history(
+    s: AsyncSession, now: dt.datetime, rng: random.Random | None = None, quarters: int = 4
+) -> int:
+    """Regular meetings in the last `quarters` whole quarters, for the demo's reports and
+    history; returns how many. Only `chihoi demo seed` calls it: tests start from no
+    meetings and log their own."""
+    rng = rng or random.Random(11)
+    q = quarter_of(now.astimezone(VN_TZ).date())
+    added = 0
+    for back in range(1, quarters + 1):
+        q = q.previous()
+        for code, _name, _parent in BRANCHES:
+            if (code, back) in SKIPPED:
+                continue
+            unit = await org.by_code(s, code)
+            assert unit is not None
+            day = q.first_day + dt.timedelta(days=rng.randint(20, 75))
+            on_roll = await membership.members_on(s, unit.id, day)
+            if on_roll == 0:
+                continue
+            await meetings.add_meeting(
+                s,
+                unit_id=unit.id,
+                held_on=day,
+                kind=MeetingKind.REGULAR,
+                present_count=max(1, round(on_roll * rng.uniform(0.5, 0.95))),
+                now=now,
+                topic=rng.choice(TOPICS),
+                leader_present=rng.random() < 0.4,
+            )
+            added += 1
+    return added

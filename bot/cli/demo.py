@@ -45,8 +45,13 @@ def seed(
 
     async def go() -> None:
         async with session() as s:
-            info = await seed_demo.seed(s, dt.datetime.now(dt.UTC))
-        typer.echo("demo organisation created" if info.created else "demo organisation present")
+            now = dt.datetime.now(dt.UTC)
+            info = await seed_demo.seed(s, now)
+            held = await seed_demo.seed_history(s, now) if info.created else 0
+        if info.created:
+            typer.echo(f"demo organisation created, with {held} meetings of past quarters")
+        else:
+            typer.echo("demo organisation present")
         typer.echo("demo invite codes (valid 7 days):")
         for code, role, unit in info.invites:
             typer.echo(f"  {code}  {role}  {unit}")

@@ -78,10 +78,11 @@ def export(
                 path.write_bytes(excel.workbook(r, depth=depth))
                 typer.echo(f"wrote {path}")
                 return
-            coverage = charts.coverage_chart(r, r.root.id)
-            if coverage is not None:
-                path = stem.with_name(stem.stem + "-tap-hop.png")
-                path.write_bytes(coverage)
+            by_unit = charts.unit_chart(r, r.root.id)
+            if by_unit is not None:
+                suffix, png = by_unit
+                path = stem.with_name(f"{stem.stem}-{suffix}.png")
+                path.write_bytes(png)
                 typer.echo(f"wrote {path}")
             async with session() as s:
                 last: Quarter = quarter_of(r.as_of)

@@ -1,4 +1,4 @@
-"""Report charts as PNG bytes: coverage by unit, and meeting compliance over eight quarters.
+"""Report charts as PNG bytes: coverage or attendance by unit, and compliance over 8 quarters.
 
 Drawn with matplotlib's object API on the Agg canvas (no pyplot state, safe in a server).
 DejaVu Sans, bundled with matplotlib, carries every Vietnamese letter with its marks.
@@ -16,7 +16,7 @@ from matplotlib.ticker import PercentFormatter
 
 from bot.core.i18n import _, format_date, format_pct
 from storage.repositories.measures import Rollup, Trend
-from storage.rollup import COVERAGE_TARGET, COVERAGE_WEAK, CoverageFlag
+from storage.rollup import ATTENDANCE_TARGET, COVERAGE_TARGET, COVERAGE_WEAK, CoverageFlag
 
 # Charts look the same whatever matplotlibrc the host has.
 STYLE: Any = {
@@ -101,6 +101,63 @@ def coverage_figure(r: Rollup, unit_id: int) -> Figure | None:
             note += " · " + _("{count} without a figure for women aged 18+").format(count=missing)
         ax.set_xlabel(note)
         return fig
+
+
+def attendance_chart(r: Rollup, unit_id: int) -> bytes | None:
+    """Mean attendance at the meetings of each unit directly under `unit_id`, as a PNG.
+
+    The chart for a commune: its branches hold no women-18+ figure, so no coverage chart.
+    """
+    fig = attendance_figure(r, unit_id)
+    return None if fig is None else _png(fig)
+
+
+def attendance_figure(r: Rollup, unit_id: int) -> Figure | None:
+    """Attendance by unit, best at the top, with the 2/3 line; None when no unit below met."""
+    below = [u for u in r.children(unit_id) if r.of(u.id).attendance is not None]
+    missing = len(r.children(unit_id)) - len(below)
+    if not below:
+        return None
+    below.sort(key=lambda u: (r.of(u.id).attendance or 0.0, u.code))
+    values = [r.of(u.id).attendance or 0.0 for u in below]
+    colours = [
+        COLOURS[CoverageFlag.MET if v >= ATTENDANCE_TARGET else CoverageFlag.WEAK] for v in values
+    ]
+    with rc_context(STYLE):
+        fig = Figure(figsize=(8.5, max(3.5, 0.24 * len(below) + 1.8)))
+        ax = fig.add_subplot()
+        ax.barh(range(len(below)), values, color=colours)
+        ax.set_yticks(range(len(below)), [f"{u.name} ({u.code})" for u in below])
+        ax.axvline(
+            ATTENDANCE_TARGET,
+            color="#2e7d32",
+            linestyle="--",
+            linewidth=1.2,
+            label=_("Two thirds of the members"),
+        )
+        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_xlim(0, 1.05)
+        ax.margins(y=0.01)
+        ax.legend(loc="lower right")
+        title = _("Attendance at meetings – {unit}").format(unit=r.units[unit_id].name)
+        ax.set_title(title, fontweight="bold")
+        note = _("{period}, figures up to {date}").format(
+            period=getattr(r.period, "label", r.period.key), date=format_date(r.as_of)
+        )
+        if missing:
+            note += " · " + _("{count} without a meeting logged").format(count=missing)
+        ax.set_xlabel(note)
+        return fig
+
+
+def unit_chart(r: Rollup, unit_id: int) -> tuple[str, bytes] | None:
+    """The by-unit chart that fits the level: coverage where the units below hold a
+    women-18+ figure, attendance otherwise. ("tap-hop" | "du-sinh-hoat", PNG) or None."""
+    coverage = coverage_chart(r, unit_id)
+    if coverage is not None:
+        return "tap-hop", coverage
+    attendance = attendance_chart(r, unit_id)
+    return None if attendance is None else ("du-sinh-hoat", attendance)
 
 
 def trend_chart(t: Trend) -> bytes:

@@ -10,13 +10,16 @@ import datetime as dt
 import io
 from collections.abc import Callable
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.core.parsing import fold
+from bot.reports import charts
+from bot.scheduler.calendar import HalfYear
 from storage.db import transaction
 from storage.models import Level, Meeting, MeetingKind, Member
-from storage.repositories import members, org
+from storage.repositories import measures, members, org
 from tests.support.chat import Chat
 from tests.support.chat_fixtures import World
 
@@ -294,6 +297,46 @@ async def test_a_branch_gets_the_trend_chart_only(world: World, chat: Chat) -> N
     assert reply.attachment is not None and reply.attachment.data.startswith(PNG)
     assert reply.attachment.filename.endswith("-sinh-hoat.png")
     assert reply.text.startswith("Chi hội Thôn Đông: ")
+
+
+async def test_a_commune_chair_gets_attendance_by_branch_and_the_trend(
+    world: World, chat_as: Callable[[str], Chat]
+) -> None:
+    # Branches hold no women-18+ figure, so the by-unit chart of a commune is attendance.
+    await meeting(world, "TH-QP-01", dt.date(2026, 2, 14), 9, leader=True)
+    await meeting(world, "TH-QP-03", dt.date(2026, 3, 1), 2)
+    chair = chat_as("hong")
+    await chair.script(
+        [
+            ("user", "báo cáo"),
+            ("bot", "Hội LHPN xã Quảng Phú"),
+            ("pick", "Biểu đồ"),
+            ("bot", "Hội LHPN xã Quảng Phú:"),
+            ("bot", "8 quý"),
+        ]
+    )
+    attendance, trend = chair.last
+    assert attendance.attachment is not None and trend.attachment is not None
+    assert attendance.attachment.filename == "bao-cao-th-qp-2026-h1-du-sinh-hoat.png"
+    assert trend.attachment.filename == "bao-cao-th-qp-2026-h1-sinh-hoat.png"
+    assert attendance.attachment.data.startswith(PNG)
+
+    async with world.session() as s:
+        commune = await org.by_code(s, "TH-QP")
+        assert commune is not None
+        r = await measures.measure(s, commune, HalfYear(2026, 1), world.clock().date())
+    fig = charts.attendance_figure(r, commune.id)
+    assert fig is not None
+    (ax,) = fig.axes
+    # Worst at the bottom; Thôn Tây logged no meeting and has no bar.
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "Chi hội Làng Nam (TH-QP-03)",
+        "Chi hội Thôn Đông (TH-QP-01)",
+    ]
+    low, high = (p.get_width() for p in ax.patches)
+    assert low < 2 / 3 < high
+    assert [line.get_xdata()[0] for line in ax.lines] == [pytest.approx(2 / 3)]
+    assert "1 đơn vị chưa ghi buổi sinh hoạt nào" in ax.get_xlabel()
 
 
 async def test_no_report_names_a_member(world: World, chat_as: Callable[[str], Chat]) -> None:
