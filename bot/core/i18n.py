@@ -76,16 +76,21 @@ def tr(text: str) -> str:
     return _(str.__str__(text)) if isinstance(text, Msg) else text
 
 
+# Babel locales for formatting: English as used in Vietnam writes day before month (en_GB),
+# never the US 11/22/26 that a reader here would take for the 11th of the 22nd month.
+FORMAT_LOCALES = {"vi": "vi", "en": "en_GB"}
+
+
 def format_date(day: dt.date, fmt: str = "short") -> str:
-    """Vietnamese "05/03/2026"; "medium"/"long" give "5 thg 3, 2026" / "ngày 5 tháng 3 năm 2026"."""
-    if fmt == "short" and _current.get() == "vi":
+    """ "05/03/2026" in both languages; "medium"/"long" give "5 thg 3, 2026" / "5 Mar 2026"."""
+    if fmt == "short":
         return day.strftime("%d/%m/%Y")
-    return _babel_format_date(day, format=fmt, locale=_current.get())
+    return _babel_format_date(day, format=fmt, locale=FORMAT_LOCALES[_current.get()])
 
 
 def format_number(n: int | float) -> str:
-    return format_decimal(n, locale=_current.get())
+    return format_decimal(n, locale=FORMAT_LOCALES[_current.get()])
 
 
 def format_pct(ratio: float) -> str:
-    return format_percent(ratio, format="#,##0.#%", locale=_current.get())
+    return format_percent(ratio, format="#,##0.#%", locale=FORMAT_LOCALES[_current.get()])

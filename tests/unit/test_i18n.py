@@ -91,3 +91,6 @@ def test_dates_and_numbers_the_vietnamese_way() -> None:
     assert format_number(12345) == "12.345"
     with language("en"):
         assert format_number(12345) == "12,345"
+        # Day before month in English too: never the US 03/05/26.
+        assert format_date(dt.date(2026, 3, 5)) == "05/03/2026"
+        assert format_date(dt.date(2026, 3, 5), "long") == "5 March 2026"
