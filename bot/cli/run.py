@@ -34,12 +34,26 @@ async def _run(task: Callable[[], Awaitable[None]]) -> None:
     await task()
 
 
+class KeyValueFormatter(logging.Formatter):
+    """Adds a record's `extra` fields as key=value: "sweep_done day=2026-03-20 added=14".
+
+    Our log calls pass ids, counts and error names as extras, never personal data.
+    """
+
+    STANDARD = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        extras = " ".join(f"{k}={v}" for k, v in vars(record).items() if k not in self.STANDARD)
+        line = super().formatMessage(record)
+        return f"{line} {extras}" if extras else line
+
+
 def run() -> None:
     """Serve every configured channel; the web simulator when none is (or CHIHOI_SIMULATOR=1)."""
     settings = load()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(KeyValueFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.basicConfig(level=settings.log_level, handlers=[handler])
     for noisy in ("alembic", "apscheduler", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     asyncio.run(serve(settings))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.cli.run import KeyValueFormatter
 from tests.support import databases
 
 runner = CliRunner()
@@ -123,3 +125,19 @@ def test_db_upgrade_on_a_new_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     code, out, _ = databases.in_thread(lambda: invoke("db", "upgrade"))
     assert code == 0 and out == "database at head\n"
     assert (tmp_path / "new" / "chihoi.sqlite3").exists()
+
+
+def test_log_lines_carry_their_extra_fields() -> None:
+    formatter = KeyValueFormatter("%(levelname)s %(name)s %(message)s")
+    record = logging.makeLogRecord(
+        {
+            "name": "chihoi.sweep",
+            "levelname": "INFO",
+            "msg": "sweep_done",
+            "day": "2026-03-20",
+            "added": 14,
+        }
+    )
+    assert formatter.format(record) == "INFO chihoi.sweep sweep_done day=2026-03-20 added=14"
+    plain = logging.makeLogRecord({"name": "x", "levelname": "INFO", "msg": "hello"})
+    assert formatter.format(plain) == "INFO x hello"
