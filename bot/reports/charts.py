@@ -7,6 +7,8 @@ DejaVu Sans, bundled with matplotlib, carries every Vietnamese letter with its m
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from matplotlib import rc_context
@@ -16,7 +18,7 @@ from matplotlib.ticker import PercentFormatter
 
 from bot.core.i18n import _, format_date, format_pct
 from storage.repositories.measures import Rollup, Trend
-from storage.rollup import ATTENDANCE_TARGET, COVERAGE_TARGET, COVERAGE_WEAK, CoverageFlag
+from storage.rollup import ATTENDANCE_TARGET, COVERAGE_TARGET, COVERAGE_WEAK, CoverageFlag, Figures
 
 # Charts look the same whatever matplotlibrc the host has.
 STYLE: Any = {
@@ -26,7 +28,8 @@ STYLE: Any = {
     "axes.spines.right": False,
     "figure.facecolor": "white",
 }
-COLOURS = {CoverageFlag.MET: "#2e7d32", CoverageFlag.BELOW: "#f9a825", CoverageFlag.WEAK: "#c62828"}
+GREEN, AMBER, RED = "#2e7d32", "#f9a825", "#c62828"
+COLOURS = {CoverageFlag.MET: GREEN, CoverageFlag.BELOW: AMBER, CoverageFlag.WEAK: RED}
 DPI = 120
 
 
@@ -52,55 +55,85 @@ def coverage_chart(r: Rollup, unit_id: int) -> bytes | None:
     return None if fig is None else _png(fig)
 
 
-def coverage_figure(r: Rollup, unit_id: int) -> Figure | None:
-    """Coverage of each unit directly under `unit_id`, best at the top, with the 60% and
-    50% lines. None when no unit below has a women-18+ figure.
-    """
-    below = [u for u in r.children(unit_id) if r.of(u.id).coverage is not None]
-    missing = sum(1 for u in r.children(unit_id) if r.of(u.id).coverage is None)
+@dataclass(frozen=True)
+class Line:
+    """A reference line across the bars (a target), with its legend text."""
+
+    at: float
+    colour: str
+    style: str
+    label: str
+
+
+def _bars(
+    r: Rollup,
+    unit_id: int,
+    measure: Callable[[Figures], float | None],
+    colour: Callable[[Figures, float], str],
+    lines: list[Line],
+    title: str,
+    missing_note: str,
+) -> Figure | None:
+    """One bar per unit directly under `unit_id`, best at the top; units without a value
+    are counted in the footnote (`missing_note`, with {count}). None when no unit has one."""
+    children = r.children(unit_id)
+    below = [u for u in children if measure(r.of(u.id)) is not None]
     if not below:
         return None
-    below.sort(key=lambda u: (r.of(u.id).coverage or 0.0, u.code))
-    values = [r.of(u.id).coverage or 0.0 for u in below]
-    colours = [COLOURS[r.of(u.id).coverage_flag] for u in below]
-    height = max(3.5, 0.24 * len(below) + 1.8)
+    below.sort(key=lambda u: (measure(r.of(u.id)) or 0.0, u.code))
+    values = [measure(r.of(u.id)) or 0.0 for u in below]
     with rc_context(STYLE):
-        fig = Figure(figsize=(8.5, height))
+        fig = Figure(figsize=(8.5, max(3.5, 0.24 * len(below) + 1.8)))
         ax = fig.add_subplot()
         # Positions, not names, on the axis: two communes may share a name (a categorical
         # axis would draw them on one bar).
+        colours = [colour(r.of(u.id), v) for u, v in zip(below, values, strict=True)]
         ax.barh(range(len(below)), values, color=colours)
         names = [short_name(u.name) for u in below]
         twice = {n for n in names if names.count(n) > 1}
         labels = [f"{n} ({u.code})" if n in twice else n for n, u in zip(names, below, strict=True)]
         ax.set_yticks(range(len(below)), labels)
-        ax.axvline(
-            COVERAGE_TARGET,
-            color="#2e7d32",
-            linestyle="--",
-            linewidth=1.2,
-            label=_("Target {pct}").format(pct=format_pct(COVERAGE_TARGET)),
-        )
-        ax.axvline(
-            COVERAGE_WEAK,
-            color="#c62828",
-            linestyle=":",
-            linewidth=1.2,
-            label=_("Weak under {pct}").format(pct=format_pct(COVERAGE_WEAK)),
-        )
+        for line in lines:
+            ax.axvline(
+                line.at, color=line.colour, linestyle=line.style, linewidth=1.2, label=line.label
+            )
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_xlim(0, max(1.0, max(values) * 1.05))
         ax.margins(y=0.01)
         ax.legend(loc="lower right")
-        title = _("Membership coverage – {unit}").format(unit=r.units[unit_id].name)
-        ax.set_title(title, fontweight="bold")
+        ax.set_title(title.format(unit=r.units[unit_id].name), fontweight="bold")
         note = _("{period}, figures up to {date}").format(
             period=getattr(r.period, "label", r.period.key), date=format_date(r.as_of)
         )
-        if missing:
-            note += " · " + _("{count} without a figure for women aged 18+").format(count=missing)
+        if len(children) > len(below):
+            note += " · " + missing_note.format(count=len(children) - len(below))
         ax.set_xlabel(note)
         return fig
+
+
+def coverage_figure(r: Rollup, unit_id: int) -> Figure | None:
+    """Coverage of each unit directly under `unit_id`, best at the top, with the 60% and
+    50% lines. None when no unit below has a women-18+ figure.
+    """
+    return _bars(
+        r,
+        unit_id,
+        lambda f: f.coverage,
+        lambda f, _v: COLOURS[f.coverage_flag],
+        [
+            Line(
+                COVERAGE_TARGET,
+                GREEN,
+                "--",
+                _("Target {pct}").format(pct=format_pct(COVERAGE_TARGET)),
+            ),
+            Line(
+                COVERAGE_WEAK, RED, ":", _("Weak under {pct}").format(pct=format_pct(COVERAGE_WEAK))
+            ),
+        ],
+        _("Membership coverage – {unit}"),
+        _("{count} without a figure for women aged 18+"),
+    )
 
 
 def attendance_chart(r: Rollup, unit_id: int) -> bytes | None:
@@ -114,40 +147,15 @@ def attendance_chart(r: Rollup, unit_id: int) -> bytes | None:
 
 def attendance_figure(r: Rollup, unit_id: int) -> Figure | None:
     """Attendance by unit, best at the top, with the 2/3 line; None when no unit below met."""
-    below = [u for u in r.children(unit_id) if r.of(u.id).attendance is not None]
-    missing = len(r.children(unit_id)) - len(below)
-    if not below:
-        return None
-    below.sort(key=lambda u: (r.of(u.id).attendance or 0.0, u.code))
-    values = [r.of(u.id).attendance or 0.0 for u in below]
-    colours = [
-        COLOURS[CoverageFlag.MET if v >= ATTENDANCE_TARGET else CoverageFlag.WEAK] for v in values
-    ]
-    with rc_context(STYLE):
-        fig = Figure(figsize=(8.5, max(3.5, 0.24 * len(below) + 1.8)))
-        ax = fig.add_subplot()
-        ax.barh(range(len(below)), values, color=colours)
-        ax.set_yticks(range(len(below)), [f"{u.name} ({u.code})" for u in below])
-        ax.axvline(
-            ATTENDANCE_TARGET,
-            color="#2e7d32",
-            linestyle="--",
-            linewidth=1.2,
-            label=_("Two thirds of the members"),
-        )
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.set_xlim(0, 1.05)
-        ax.margins(y=0.01)
-        ax.legend(loc="lower right")
-        title = _("Attendance at meetings – {unit}").format(unit=r.units[unit_id].name)
-        ax.set_title(title, fontweight="bold")
-        note = _("{period}, figures up to {date}").format(
-            period=getattr(r.period, "label", r.period.key), date=format_date(r.as_of)
-        )
-        if missing:
-            note += " · " + _("{count} without a meeting logged").format(count=missing)
-        ax.set_xlabel(note)
-        return fig
+    return _bars(
+        r,
+        unit_id,
+        lambda f: f.attendance,
+        lambda _f, v: GREEN if v >= ATTENDANCE_TARGET else RED,
+        [Line(ATTENDANCE_TARGET, GREEN, "--", _("Two thirds of the members"))],
+        _("Attendance at meetings – {unit}"),
+        _("{count} without a meeting logged"),
+    )
 
 
 def unit_chart(r: Rollup, unit_id: int) -> tuple[str, bytes] | None:
@@ -184,7 +192,7 @@ def trend_figure(t: Trend) -> Figure:
                 ha="center",
                 fontsize=9,
             )
-        ax.axhline(1.0, color="#2e7d32", linestyle="--", linewidth=1)
+        ax.axhline(1.0, color=GREEN, linestyle="--", linewidth=1)
         # "Quý 1/2026" on two lines: eight one-line labels run into each other.
         ax.set_xticks(range(len(labels)), [label.replace("/", "\n", 1) for label in labels])
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
