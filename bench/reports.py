@@ -165,6 +165,9 @@ async def explain(engine: AsyncEngine, statement: str, params: Any) -> None:
     pg = engine.dialect.name == "postgresql"
     prefix = "EXPLAIN (ANALYZE, BUFFERS) " if pg else "EXPLAIN QUERY PLAN "
     async with engine.connect() as conn:
+        if pg:  # as the report ran it (a province's or the nation's settings)
+            for name, value in measures.BIG_REPORT_SETTINGS.items():
+                await conn.exec_driver_sql(f"SET LOCAL {name} = '{value}'")
         rows = (await conn.exec_driver_sql(prefix + statement, params)).all()
     for row in rows:
         print("   ", " | ".join(str(v) for v in row) if not pg else row[0])

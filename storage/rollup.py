@@ -13,7 +13,7 @@ import enum
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, NamedTuple
 
 from storage.models import Level
 
@@ -33,8 +33,10 @@ class CoverageFlag(enum.StrEnum):
     NO_DATA = "no_data"
 
 
-@dataclass(frozen=True, slots=True)
-class UnitRow:
+class UnitRow(NamedTuple):
+    """One unit as a report sees it. A named tuple, not a frozen dataclass: a national
+    report makes ~116,000 of them, and a tuple is made several times faster."""
+
     id: int
     parent_id: int | None
     level: Level

@@ -18,11 +18,15 @@ Decisions (DOMAIN rules 1-3, 5-7):
 
 from __future__ import annotations
 
+import asyncio
 import bisect
+import contextlib
 import datetime as dt
 import functools
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import gc
+import operator
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol, cast
 
 from sqlalchemy import (
@@ -35,7 +39,9 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    or_,
     select,
+    true,
     union_all,
 )
 from sqlalchemy import cast as sql_cast
@@ -55,7 +61,7 @@ from storage.models import (
     Review,
     UnitPopulation,
 )
-from storage.repositories.membership import delta, joined_weight
+from storage.repositories.membership import ENTERS, LEAVES, delta, joined_weight
 from storage.rollup import (
     Figures,
     Table,
@@ -67,7 +73,10 @@ from storage.rollup import (
 )
 
 COUNTED_KINDS = (MeetingKind.REGULAR,)
+# The events `delta` or `joined_weight` count (JOINED is one of ENTERS); others add 0.
+COUNTING_EVENTS = (*ENTERS, *LEAVES)
 MEETING_LEVELS = (Level.BRANCH, Level.GROUP)
+_LEVELS: dict[str, Level] = {lv.value: lv for lv in Level}
 LISTED_UNITS = 500  # up to a few communes: name the units; beyond: select them by path
 
 
@@ -110,20 +119,41 @@ def in_subtree(path_col: Any, path: str) -> ColumnElement[bool]:
 @dataclass(frozen=True)
 class Scope:
     """The units a query covers: listed when few (so each query walks its per-unit index),
-    else every unit under a path (one scan is the fastest way through most of the tree)."""
+    else every unit under a path (one scan is the fastest way through most of the tree), or
+    no filter at all when the subtree is every unit there is (the nation: matching each
+    fact row against 100,000 units cost more than reading the row)."""
 
     path: str
     ids: tuple[int, ...] | None = None
+    everything: bool = False
 
     def filter(self, unit_col: Any) -> ColumnElement[bool]:
         if self.ids is not None:
             return cast(ColumnElement[bool], unit_col.in_(self.ids))
+        if self.everything:
+            return true()
         inside = select(OrgUnit.id).where(in_subtree(OrgUnit.path, self.path))
         return cast(ColumnElement[bool], unit_col.in_(inside))
 
     @classmethod
-    def of(cls, root_path: str, unit_ids: Sequence[int]) -> Scope:
-        return cls(root_path, tuple(unit_ids) if len(unit_ids) <= LISTED_UNITS else None)
+    def of(cls, root_path: str, unit_ids: Sequence[int], everything: bool = False) -> Scope:
+        if len(unit_ids) <= LISTED_UNITS:
+            return cls(root_path, tuple(unit_ids))
+        return cls(root_path, None, everything)
+
+    @property
+    def shape(self) -> str:
+        return "ids" if self.ids is not None else "all" if self.everything else "path"
+
+
+async def scope_of(s: AsyncSession, root: OrgUnit | UnitRow, unit_ids: Sequence[int]) -> Scope:
+    """The scope of `root`'s subtree (`unit_ids`): unfiltered when it holds every unit."""
+    everything = False
+    if root.parent_id is None and len(unit_ids) > LISTED_UNITS:
+        conn = await s.connection()
+        total = await conn.scalar(select(func.count()).select_from(OrgUnit))
+        everything = total == len(unit_ids)
+    return Scope.of(root.path, unit_ids, everything)
 
 
 def _end_of_local_day(day: dt.date) -> dt.datetime:
@@ -145,7 +175,10 @@ async def units_under(s: AsyncSession, root: OrgUnit | UnitRow) -> dict[int, Uni
         OrgUnit.new_member_target,
     )
     rows = await _rows(s, select(*cols).where(in_subtree(OrgUnit.path, root.path)))
-    return {r[0]: UnitRow(*r) for r in rows}
+    level, new = _LEVELS, tuple.__new__  # raw PostgreSQL records carry the level's text
+    return {
+        r[0]: new(UnitRow, (r[0], r[1], level[r[2]], r[3], r[4], r[5], r[6], r[7])) for r in rows
+    }
 
 
 async def populations(s: AsyncSession, scope: Scope, year: int) -> dict[int, int]:
@@ -155,7 +188,7 @@ async def populations(s: AsyncSession, scope: Scope, year: int) -> dict[int, int
         .where(scope.filter(UnitPopulation.unit_id), UnitPopulation.year <= year)
         .order_by(UnitPopulation.year)
     )
-    return {uid: n for uid, _year, n in (await s.execute(stmt)).all()}
+    return {uid: n for uid, _year, n in await _rows(s, stmt)}
 
 
 # --- member counts --------------------------------------------------------------------
@@ -166,6 +199,10 @@ async def tally_days(s: AsyncSession) -> list[dt.date]:
     conn = await s.connection()
     stmt = select(MemberTallyDay.on_day).order_by(MemberTallyDay.on_day)
     return list((await conn.execute(stmt)).scalars().all())
+
+
+_first = operator.itemgetter(0)
+_code = operator.attrgetter("code")
 
 
 def _on_or_before(days: Sequence[dt.date], day: dt.date) -> dt.date | None:
@@ -184,7 +221,11 @@ async def events_between(
     """Per unit: (net members, joined) from events after `after` through `through`."""
     stmt = (
         select(MemberEvent.unit_id, func.sum(delta()), func.sum(joined_weight()))
-        .where(scope.filter(MemberEvent.unit_id), MemberEvent.occurred_on <= through)
+        .where(
+            scope.filter(MemberEvent.unit_id),
+            MemberEvent.occurred_on <= through,
+            MemberEvent.kind.in_(COUNTING_EVENTS),
+        )
         .group_by(MemberEvent.unit_id)
     )
     if after is not None:
@@ -193,9 +234,21 @@ async def events_between(
 
 
 async def _rows(s: AsyncSession, stmt: Any, params: dict[str, Any] | None = None) -> Sequence[Any]:
-    """Plain Core rows (no ORM result machinery: ~100,000 rows a national report)."""
+    """Plain rows, indexable and unpackable like tuples (~400,000 a national report).
+
+    On PostgreSQL (asyncpg) the driver's records are taken straight off the cursor:
+    SQLAlchemy's per-row processing was most of a national report's Python time. So the
+    columns read here must need no result processing: numbers, dates, text (an enum's
+    column comes back as its stored value; see `units_under`).
+    """
     conn = await s.connection()
-    return (await conn.execute(stmt, params)).all()
+    result = await conn.execute(stmt, params)
+    if conn.dialect.driver == "asyncpg":
+        try:
+            return result.cursor.fetchall()  # type: ignore[no-any-return]
+        finally:
+            result.close()
+    return result.all()
 
 
 async def counts_on(
@@ -244,8 +297,11 @@ async def counts_on(
         for t, *_ in plans:
             a = zero_col if t is None else 1 + 2 * read.index(t)
             picks += [a, a + 1 if t is not None else zero_col]
-        for row in await _rows(s, stmt.add_columns(literal(0))):
-            out[row[0]] = [int(row[k]) for k in picks]
+        rows = await _rows(s, stmt.add_columns(literal(0)))
+        # (sums of integers: ints on both backends) in C, not row by row: ~100,000 rows
+        out = dict(
+            zip(map(_first, rows), map(list, map(operator.itemgetter(*picks), rows)), strict=True)
+        )
     for k, (_tally_day, sign, after, through) in enumerate(plans):
         if after == through:
             continue
@@ -276,20 +332,28 @@ class Rollup:
     figures: Mapping[int, Figures]
     targets: dict[int, int | None]
     _children: dict[int, list[UnitRow]] | None = None
+    _sorted: set[int] = field(default_factory=set)
 
     def of(self, unit_id: int) -> Figures:
         return self.figures[unit_id]
 
     def children(self, unit_id: int) -> list[UnitRow]:
+        """The units right under `unit_id`, by code (each parent's list sorted when asked
+        for: a national report asks for a few of its ~100,000 parents)."""
         if self._children is None:
             below: dict[int, list[UnitRow]] = {}
             for u in self.units.values():
                 if u.parent_id is not None:
                     below.setdefault(u.parent_id, []).append(u)
-            for kids in below.values():
-                kids.sort(key=lambda u: u.code)
             self._children = below
-        return list(self._children.get(unit_id, ()))
+            self._sorted = set()
+        kids = self._children.get(unit_id)
+        if kids is None:
+            return []
+        if unit_id not in self._sorted:
+            kids.sort(key=_code)
+            self._sorted.add(unit_id)
+        return list(kids)
 
     def target_to_date(self, unit_id: int) -> int | None:
         return target_to_date(self.targets.get(unit_id), self.period.last_day)
@@ -303,25 +367,91 @@ async def measure(
     as_of = min(as_of, period.last_day)
     if as_of < period.first_day:
         raise ValueError("the period has not started on that day")
+    with _cyclic_gc_paused():
+        return await _measure(s, root, period, as_of)
+
+
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a report is computed.
+
+    A national report makes about a million objects (driver records, unit rows, lists)
+    that all live until it ends; the collector kept re-scanning them as they were made
+    (~0.7 s of a 3.5 s report) and could free none. Reference counting still frees
+    everything else; collection resumes (and catches up) when the last report ends.
+    """
+    global _gc_pauses, _gc_was_enabled
+    if _gc_pauses == 0:
+        _gc_was_enabled = gc.isenabled()
+        gc.disable()
+    _gc_pauses += 1
+    try:
+        yield
+    finally:
+        _gc_pauses -= 1
+        if _gc_pauses == 0 and _gc_was_enabled:
+            gc.enable()
+
+
+async def _measure(
+    s: AsyncSession, root: OrgUnit | UnitRow, period: Period, as_of: dt.date
+) -> Rollup:
     units = await units_under(s, root)
     quarters = [q for q in quarters_in(period) if q.first_day <= as_of]
     table = Table(units, len(quarters))
-    scope = Scope.of(root.path, list(units))
-    base = await _member_facts(s, scope, period, as_of, table)
-    await _meeting_facts(s, scope, period, as_of, quarters, base, table)
-    await _review_facts(s, scope, period, as_of, table)
-    holders = population_holders(units, await populations(s, scope, period.year))
-    communes, no_data = table.col("communes"), table.col("communes_no_data")
-    for uid, u in units.items():
-        if u.level == Level.COMMUNE:
-            communes[table.pos[uid]] = 1
+    scope = await scope_of(s, root, list(units))
+
+    def duties() -> dict[int, int | None]:
+        """What needs no facts: who must meet and review, the communes, the targets."""
+        _meeting_duties(table, quarters, as_of)
+        _review_duties(table, as_of)
+        communes = table.col("communes")
+        for uid, u in units.items():
+            if u.level == Level.COMMUNE:
+                communes[table.pos[uid]] = 1
+        return annual_targets(units)
+
+    # A big report does that in a thread while the database counts (~0.2 s of Python
+    # while the meeting query runs: the main thread only waits on the socket meanwhile).
+    # It writes only its own columns, which nothing else touches before it is awaited.
+    duty = None if scope.ids is not None else asyncio.ensure_future(asyncio.to_thread(duties))
+    try:
+        if scope.ids is None and s.bind.dialect.name == "postgresql":
+            await _big_report_settings(s)
+        base = await _member_facts(s, scope, period, as_of, table)
+        meeting_rows = await _meeting_rows(s, scope, period, as_of, quarters, base)
+        review_rows = await _review_rows(s, scope, period, as_of)
+        holders = population_holders(units, await populations(s, scope, period.year))
+    except BaseException:
+        if duty is not None:
+            duty.cancel()
+        raise
+    targets = duties() if duty is None else await duty
+    _add_meetings(table, len(quarters), meeting_rows)
+    _add_reviews(table, review_rows)
+    no_data = table.col("communes_no_data")
     for uid in communes_without_data(units, holders):
         no_data[table.pos[uid]] = 1
     table.roll_up(holders)
     top = units.get(root.id) or UnitRow(
         root.id, root.parent_id, root.level, root.code, root.name, root.path
     )
-    return Rollup(top, period, as_of, quarters, units, table, annual_targets(units))
+    return Rollup(top, period, as_of, quarters, units, table, targets)
+
+
+BIG_REPORT_SETTINGS = {"work_mem": "64MB", "jit": "off"}
+
+
+async def _big_report_settings(s: AsyncSession) -> None:
+    """For the rest of this transaction (PostgreSQL): 64 MB of work memory keeps the member
+    counts' per-unit hash and the nation's meeting stream sort (~62 MB) in memory (both
+    spilled at the default 4 MB) and no JIT compilation (it cost 20-100 ms a big query and
+    saved less)."""
+    await _rows(s, select(*(func.set_config(k, v, True) for k, v in BIG_REPORT_SETTINGS.items())))
 
 
 async def _member_facts(
@@ -348,33 +478,35 @@ async def _member_facts(
 
 
 @functools.lru_cache(maxsize=64)
-def _meeting_statement(nq: int, has_base: bool, listed: bool) -> Select[Any]:
-    """The meeting query of `_meeting_facts`, built once per shape (its parameters bound at
+def _meeting_statement(nq: int, has_base: bool, shape: str) -> Select[Any]:
+    """The meeting query of `_meeting_rows`, built once per shape (its parameters bound at
     run time): building this many expressions costs more than a commune's whole SQL."""
 
     def scoped(unit_col: Any) -> ColumnElement[bool]:
-        if listed:
+        if shape == "ids":
             return cast(ColumnElement[bool], unit_col.in_(bindparam("unit_ids", expanding=True)))
+        if shape == "all":
+            return true()
         inside = select(OrgUnit.id).where(
             OrgUnit.path >= bindparam("path_lo"), OrgUnit.path < bindparam("path_hi")
         )
         return cast(ColumnElement[bool], unit_col.in_(inside))
 
-    zero, one = literal(0), literal(1)
+    zero, one, fact = literal(0), literal(1), literal(-1)
     # One stream per unit, ordered by day: the tally on `base`, each event after it, each
     # meeting; a running sum then gives every meeting its unit's members at the end of its
     # day (events sort before meetings of the same day). One sort, no per-meeting lookups.
+    # `what` is -1 for a member fact, else 1 (counted) + 2 (a leader came): narrow rows,
+    # so the nation's ~700,000 sort in less memory.
     streams = []
     if has_base:
         streams.append(
             select(
                 MemberTally.unit_id.label("unit_id"),
                 bindparam("base", type_=Date).label("day"),
-                zero.label("is_meeting"),
+                fact.label("what"),
                 MemberTally.members.label("n"),
-                zero.label("counted"),
                 zero.label("present"),
-                zero.label("leader"),
             ).where(
                 MemberTally.on_day == bindparam("base", type_=Date), scoped(MemberTally.unit_id)
             )
@@ -382,40 +514,42 @@ def _meeting_statement(nq: int, has_base: bool, listed: bool) -> Select[Any]:
     events = select(
         MemberEvent.unit_id.label("unit_id"),
         MemberEvent.occurred_on.label("day"),
-        zero.label("is_meeting"),
+        fact.label("what"),
         delta().label("n"),
-        zero.label("counted"),
         zero.label("present"),
-        zero.label("leader"),
-    ).where(scoped(MemberEvent.unit_id), MemberEvent.occurred_on <= bindparam("as_of", type_=Date))
+    ).where(
+        scoped(MemberEvent.unit_id),
+        MemberEvent.occurred_on <= bindparam("as_of", type_=Date),
+        # events that change no count (a migration, a return, ...) would add 0: skip them
+        MemberEvent.kind.in_(COUNTING_EVENTS),
+    )
     if has_base:
         events = events.where(MemberEvent.occurred_on > bindparam("base", type_=Date))
     held = select(
         Meeting.unit_id,
         Meeting.held_on,
-        one,
+        case((Meeting.kind.in_(COUNTED_KINDS), 1), else_=0)
+        + case((Meeting.leader_present, 2), else_=0),
         zero,
-        case((Meeting.kind.in_(COUNTED_KINDS), 1), else_=0),
         Meeting.present_count,
-        case((Meeting.leader_present, 1), else_=0),
     ).where(
         scoped(Meeting.unit_id),
         Meeting.superseded_by.is_(None),
         Meeting.held_on.between(bindparam("first", type_=Date), bindparam("as_of", type_=Date)),
+        # a meeting neither counted nor visited by a leader adds nothing to any figure
+        or_(Meeting.kind.in_(COUNTED_KINDS), Meeting.leader_present),
     )
     streams += [events, held]
     stream = union_all(*streams).subquery("stream")
     c = stream.c
     running = (
         func.sum(c.n)
-        .over(partition_by=c.unit_id, order_by=(c.day, c.is_meeting), rows=(None, 0))
+        .over(partition_by=c.unit_id, order_by=(c.day, c.what), rows=(None, 0))
         .label("members_then")
     )
-    per_meeting = (
-        select(c.unit_id, c.day, c.is_meeting, c.counted, c.present, c.leader, running)
-    ).subquery("m")
+    per_meeting = (select(c.unit_id, c.day, c.what, c.present, running)).subquery("m")
     m = per_meeting.c
-    counted = m.counted == 1
+    counted = m.what.in_((1, 3))
     rated = and_(counted, m.members_then > 0)
     rate = case(
         (m.present >= m.members_then, literal(1.0, Float)),
@@ -434,30 +568,17 @@ def _meeting_statement(nq: int, has_base: bool, listed: bool) -> Select[Any]:
             func.sum(case((and_(rated, 3 * m.present >= 2 * m.members_then), one), else_=zero)),
             *[func.max(case((and_(counted, in_q), one), else_=zero)) for in_q in quarter_of_day],
             *[
-                func.max(case((and_(m.leader == 1, in_q), one), else_=zero))
+                func.max(case((and_(m.what >= 2, in_q), one), else_=zero))
                 for in_q in quarter_of_day
             ],
         )
-        .where(m.is_meeting == 1)
+        .where(m.what >= 0)
         .group_by(m.unit_id)
     )
 
 
-async def _meeting_facts(
-    s: AsyncSession,
-    scope: Scope,
-    period: Period,
-    as_of: dt.date,
-    quarters: Sequence[Quarter],
-    base: dt.date | None,
-    table: Table,
-) -> None:
-    """Meeting figures aggregated per unit in SQL (one row per unit that met).
-
-    Each regular meeting's denominator (members of its unit at the end of its day) is the
-    unit's tally on `base` (the tally day the period's start was counted from; none: from
-    the first event) plus the unit's events after `base` through the meeting day.
-    """
+def _meeting_duties(table: Table, quarters: Sequence[Quarter], as_of: dt.date) -> None:
+    """The branches and groups that must meet each quarter (founded by its end)."""
     units = table.units
     pos = table.pos
     for i, q in enumerate(quarters):
@@ -468,17 +589,39 @@ async def _meeting_facts(
                 must_q[pos[uid]] = 1
                 if u.level == Level.BRANCH:
                     branches_q[pos[uid]] = 1
+
+
+async def _meeting_rows(
+    s: AsyncSession,
+    scope: Scope,
+    period: Period,
+    as_of: dt.date,
+    quarters: Sequence[Quarter],
+    base: dt.date | None,
+) -> Sequence[Any]:
+    """Meeting figures aggregated per unit in SQL (one row per unit that met).
+
+    Each regular meeting's denominator (members of its unit at the end of its day) is the
+    unit's tally on `base` (the tally day the period's start was counted from; none: from
+    the first event) plus the unit's events after `base` through the meeting day.
+    """
     if not quarters:
-        return
+        return []
     params: dict[str, Any] = {"first": period.first_day, "as_of": as_of, "base": base}
     if scope.ids is not None:
         params["unit_ids"] = list(scope.ids)
-    else:
+    elif not scope.everything:
         params["path_lo"], params["path_hi"] = scope.path, scope.path[:-1] + "0"
     for i, q in enumerate(quarters):
         params[f"q{i}_first"], params[f"q{i}_last"] = q.first_day, q.last_day
-    stmt = _meeting_statement(len(quarters), base is not None, scope.ids is not None)
-    nq = len(quarters)
+    stmt = _meeting_statement(len(quarters), base is not None, scope.shape)
+    return await _rows(s, stmt, params)
+
+
+def _add_meetings(table: Table, nq: int, rows: Sequence[Any]) -> None:
+    """The rows of `_meeting_rows` into the table (after `_meeting_duties`)."""
+    units = table.units
+    pos = table.pos
     meetings, rated_col, two_thirds = (
         table.col("meetings"),
         table.col("rated"),
@@ -490,16 +633,17 @@ async def _meeting_facts(
     visited = [table.quarter("visited", i) for i in range(nq)]
     branches = [table.quarter("branches", i) for i in range(nq)]
     branch_of: dict[int, int | None] = {}
-    for row in await _rows(s, stmt, params):
+    for row in rows:
         uid = row[0]
-        i = pos[uid]
-        meetings[i] = int(row[1])
-        rated_col[i] = int(row[2])
-        rate_sum[i] = float(row[3] or 0.0)
-        two_thirds[i] = int(row[4])
+        if (k := pos.get(uid)) is None:  # a unit added since the units were read
+            continue
+        meetings[k] = int(row[1])
+        rated_col[k] = int(row[2])
+        rate_sum[k] = float(row[3] or 0.0)
+        two_thirds[k] = int(row[4])
         for qi in range(nq):
             if row[5 + qi]:
-                met[qi][i] = must[qi][i]
+                met[qi][k] = must[qi][k]
             if row[5 + nq + qi]:
                 if uid not in branch_of:
                     branch_of[uid] = _branch_of(units, uid)
@@ -519,22 +663,19 @@ def _branch_of(units: Mapping[int, UnitRow], uid: int) -> int | None:
     return None
 
 
-async def _review_facts(
-    s: AsyncSession,
-    scope: Scope,
-    period: Period,
-    as_of: dt.date,
-    table: Table,
-) -> None:
+def _review_duties(table: Table, as_of: dt.date) -> None:
+    """The branches that must review (founded by the day asked about)."""
     pos = table.pos
-    must, reviewed, on_time = (
-        table.col("review_branches"),
-        table.col("reviewed"),
-        table.col("on_time"),
-    )
+    must = table.col("review_branches")
     for uid, u in table.units.items():
         if u.level == Level.BRANCH and (u.founded_on is None or u.founded_on <= as_of):
             must[pos[uid]] = 1
+
+
+async def _review_rows(
+    s: AsyncSession, scope: Scope, period: Period, as_of: dt.date
+) -> Sequence[Any]:
+    """(unit, confirmed on time) of each review of the period confirmed by `as_of`."""
     deadline = review_deadline(period)
     # on time: confirmed on or before the deadline, Vietnam time
     in_time = (
@@ -547,9 +688,20 @@ async def _review_facts(
         Review.period == period.key,
         Review.confirmed_at < _end_of_local_day(as_of),
     )
-    for uid, in_time_flag in await _rows(s, stmt):
-        i = pos[uid]
-        if not must[i]:
+    return await _rows(s, stmt)
+
+
+def _add_reviews(table: Table, rows: Sequence[Any]) -> None:
+    """The rows of `_review_rows` into the table (after `_review_duties`)."""
+    pos = table.pos
+    must, reviewed, on_time = (
+        table.col("review_branches"),
+        table.col("reviewed"),
+        table.col("on_time"),
+    )
+    for uid, in_time_flag in rows:
+        i = pos.get(uid)
+        if i is None or not must[i]:
             continue
         reviewed[i] = 1
         on_time[i] = int(in_time_flag)

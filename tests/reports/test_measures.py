@@ -9,9 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.scheduler.calendar import HalfYear, Quarter
 from storage.db import transaction
-from storage.repositories import measures, membership, tally
+from storage.models import Level, OrgUnit
+from storage.repositories import measures, members, membership, org, tally
 from storage.rollup import CoverageFlag
-from tests.reports.tree import NOW, Tree, build
+from tests.reports.tree import NOW, Tree, _meeting, build
 
 H1 = HalfYear(2026, 1)
 
@@ -169,3 +170,46 @@ async def test_tally_days_give_the_same_figures_and_stay_exact(
         fast = await measures.measure(s, tree["P"], H1, day)
         assert await tally.recount_differences(s) == []
     assert all(fast.of(u) == raw.of(u) for u in raw.units)
+
+
+async def test_every_scope_shape_gives_the_same_figures(
+    maker: async_sessionmaker[AsyncSession], tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Units listed (few), selected by path (many), or unfiltered (the whole organisation):
+    the same figures; a second tree's facts never leak into the first one's report."""
+    day = dt.date(2026, 6, 30)
+    shapes: list[str] = []
+    scope_of = measures.scope_of
+
+    async def recording(*args: object) -> measures.Scope:
+        scope = await scope_of(*args)  # type: ignore[arg-type]
+        shapes.append(scope.shape)
+        return scope
+
+    monkeypatch.setattr(measures, "scope_of", recording)
+    async with maker() as s:
+        listed = {code: await measures.measure(s, tree[code], H1, day) for code in ["P", "D"]}
+    monkeypatch.setattr(measures, "LISTED_UNITS", 0)
+    async with maker() as s:
+        wide = {code: await measures.measure(s, tree[code], H1, day) for code in ["P", "D"]}
+    async with transaction(maker) as s:  # another organisation, with members and a meeting
+        other = await build_other(s)
+    async with maker() as s:
+        mixed = await measures.measure(s, tree["P"], H1, day)
+        alone = await measures.measure(s, other, H1, day)
+    assert shapes == ["ids", "ids", "all", "path", "path", "path"]
+    for code, r in wide.items():
+        assert all(r.of(u) == listed[code].of(u) for u in listed[code].units), code
+    assert all(mixed.of(u) == listed["P"].of(u) for u in listed["P"].units)
+    assert (alone.of(other.id).members, alone.of(other.id).meetings) == (2, 1)
+
+
+async def build_other(s: AsyncSession) -> OrgUnit:
+    root = await org.add_unit(s, "Q", "Hội LHPN tỉnh Q", Level.PROVINCE, None)
+    commune = await org.add_unit(s, "Y1", "Hội LHPN xã Y1", Level.COMMUNE, root)
+    branch = await org.add_unit(s, "Y1-B1", "Chi hội Y1-B1", Level.BRANCH, commune)
+    for i in range(2):
+        await members.add_member(s, branch.id, f"Hội viên {i}", dt.date(2026, 2, 1), NOW)
+    s.add(_meeting(branch, dt.date(2026, 3, 1), 2))
+    await s.flush()
+    return root
