@@ -5,6 +5,9 @@ spread sends evenly and together reach the full rate. A worker can still resume 
 (an event loop is not a real-time system), and a late message followed by an on-time one
 would break the platform's count; so right before each send a gate checks the real
 windows: the last `n` sends of the bot within a second, the last sends to that chat.
+The bot's window counts a finished send from its answer, not its start: the platform
+counts arrivals, and a request can be held up on its way for longer than the pace's
+margin (a busy event loop, a descheduled process, a client's connection pool).
 Time comes from an injected clock, and waiting from an injected sleep.
 """
 
@@ -58,13 +61,20 @@ class TokenBucket:
 
 
 class Window:
-    """At most `count` sends in any `period` seconds, judged on the sends actually made."""
+    """At most `count` sends in any `period` seconds, judged on the sends actually made.
+
+    A send counts from when it starts; `finished` moves it to when its answer came, the
+    latest moment the platform can have received it. A send then waits a full period
+    after the answer to the one `count` sends before it, however the request was
+    delayed on its way (a busy event loop, a descheduled process).
+    """
 
     def __init__(self, count: int, period: float, clock: Seconds) -> None:
         self.count = count
         self.period = period
         self.clock = clock
         self.times: deque[float] = deque(maxlen=count)
+        self.marked = 0  # sends marked so far: the number of the next one
 
     @classmethod
     def for_rate(cls, per_second: float, clock: Seconds) -> Window:
@@ -76,8 +86,19 @@ class Window:
             return 0.0
         return max(self.times[0] + self.period - self.clock(), 0.0)
 
-    def mark(self) -> None:
+    def mark(self) -> int:
+        """Count a send starting now; returns its number, for `finished`."""
         self.times.append(self.clock())
+        self.marked += 1
+        return self.marked
+
+    def finished(self, number: int) -> None:
+        back = self.marked - number + 1  # 1 is the latest send
+        if back <= len(self.times):
+            self.times[-back] = max(self.times[-back], self.clock())
+
+
+Ticket = tuple[Window, int]
 
 
 class RateGate:
@@ -141,7 +162,8 @@ class RateGate:
             self._held = {k: t for k, t in self._held.items() if t > now}
         self._last[key] = now
 
-    async def enter(self, channel: str, bot_id: str, chat_id: str, group: bool) -> None:
+    async def enter(self, channel: str, bot_id: str, chat_id: str, group: bool) -> Ticket:
+        """Wait for this send's turn; hand the ticket to `done` when the platform answered."""
         key = (channel, bot_id, chat_id)
         if (wait := self._chat_wait(key, group)) > 0:  # this chat's turn first: no bot slot lost
             await self.sleep(wait)
@@ -152,7 +174,11 @@ class RateGate:
             await self.sleep(wait)
         # No await between the check and the send: nothing else can slip in.
         self._mark_chat(key, group)
-        window.mark()
+        return window, window.mark()
+
+    def done(self, ticket: Ticket) -> None:
+        window, number = ticket
+        window.finished(number)
 
     def hold_chat(self, channel: str, bot_id: str, chat_id: str, seconds: float) -> None:
         key = (channel, bot_id, chat_id)

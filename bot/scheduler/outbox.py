@@ -48,40 +48,32 @@ async def claim(
     lease: dt.timedelta,
     routes: Collection[tuple[str, str]] | None,
     kinds: Collection[str] | None = None,
+    expired: bool = True,
 ) -> list[Claimed]:
     """Take up to `limit` due rows (of the given (channel, bot_id) routes, if any).
 
-    Due: pending with `not_before` reached, or sending with an expired lease. `kinds`
-    restricts the claim (quiet hours let only replies through).
+    Due: pending with `not_before` reached, or sending with an expired lease (looked for
+    only if `expired`: the scan reads every row in sending, which in a broadcast is every
+    row sent since the last vacuum). `kinds` restricts the claim (quiet hours let only
+    replies through).
     """
     if routes is not None and not routes:
         return []
     # Two index range scans (ix_outbox_due) rather than one OR: an OR makes PostgreSQL
     # gather and sort every due row for each batch, which in a broadcast is all of them.
-    expired = _pick(s, routes, kinds, limit).where(
-        Outbox.status == OutboxStatus.SENDING, Outbox.claimed_at < now - lease
-    )
-    ids = list((await s.scalars(expired)).all())
-    if len(ids) < limit:
-        pending = _pick(s, routes, kinds, limit - len(ids)).where(
+    taken: list[Any] = []
+    if expired:
+        stale = _pick(s, routes, kinds, limit).where(
+            Outbox.status == OutboxStatus.SENDING, Outbox.claimed_at < now - lease
+        )
+        taken += await _take(s, stale, now)
+    if len(taken) < limit:
+        pending = _pick(s, routes, kinds, limit - len(taken)).where(
             Outbox.status == OutboxStatus.PENDING, Outbox.not_before <= now
         )
         # By not_before alone: a sweep's rows share one instant, and a tie-break on id
         # would sort all of them for every batch.
-        ids += (await s.scalars(pending.order_by(Outbox.not_before))).all()
-    if not ids:
-        return []
-    table = cast(Table, Outbox.__table__)
-    c = table.c
-    stmt = (
-        update(table)
-        .where(c.id.in_(ids))
-        .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=c.attempts + 1)
-        .returning(
-            c.id, c.key, c.kind, c.person_id, c.channel, c.bot_id, c.chat_id, c.payload, c.attempts
-        )
-    )
-    rows = (await s.execute(stmt)).all()
+        taken += await _take(s, pending.order_by(Outbox.not_before), now)
     claimed = [
         Claimed(
             id=r.id,
@@ -95,9 +87,24 @@ async def claim(
             attempts=r.attempts,
             claimed_at=now,
         )
-        for r in rows
+        for r in taken
     ]
     return sorted(claimed, key=lambda c: c.id)
+
+
+async def _take(s: AsyncSession, pick: Select[tuple[int]], now: dt.datetime) -> list[Any]:
+    """Mark the picked rows sending in one statement (no ids sent back and forth)."""
+    table = cast(Table, Outbox.__table__)
+    c = table.c
+    stmt = (
+        update(table)
+        .where(c.id.in_(pick))
+        .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=c.attempts + 1)
+        .returning(
+            c.id, c.key, c.kind, c.person_id, c.channel, c.bot_id, c.chat_id, c.payload, c.attempts
+        )
+    )
+    return list((await s.execute(stmt)).all())
 
 
 def _pick(

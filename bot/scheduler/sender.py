@@ -89,18 +89,24 @@ class Sender:
         self.gate = RateGate(self.limits, self.default_limits, seconds, self.sleep)
         self._results: list[Result] = []
         self._flush_lock = asyncio.Lock()
+        self._expired_at: dt.datetime | None = None
         self.report = DrainReport()
 
     async def drain(self) -> DrainReport:
         """Send everything due now; return when nothing due is left.
 
         One task claims batches while the workers send, so the next batch is at hand
-        when the last rows of this one go out. Rows wait claimed for at most about 1.5
-        batches, which must stay well inside the lease (`batch` <= rate x lease / 2).
+        when the last rows of this one go out. Rows wait claimed for at most about 2
+        batches, which must stay well inside the lease (`batch` <= rate x lease / 4).
+        Rows of dead senders (lease expired) are looked for by the first claim, then at
+        most every quarter lease.
         """
         self.report = DrainReport()
+        self._expired_at = None
+        # The next batch is claimed once this one is queued: a claim has a batch's sending
+        # time to finish before the workers run dry.
         queue: asyncio.Queue[Claimed | None] = asyncio.Queue(
-            maxsize=max(2 * self.concurrency, self.batch // 2)
+            maxsize=max(2 * self.concurrency, self.batch)
         )
 
         async def claim_all() -> None:
@@ -129,10 +135,16 @@ class Sender:
         """The next batch to send (obsolete rows left out); None when nothing is due."""
         now = self.clock()
         kinds = self.quiet_exempt if self.quiet and self.quiet.is_quiet(now) else None
+        expired = self._expired_at is None or now - self._expired_at >= self.lease / 4
         async with transaction(self.maker) as s:
-            rows = await outbox.claim(s, now, self.batch, self.lease, self.routes, kinds)
+            rows = await outbox.claim(
+                s, now, self.batch, self.lease, self.routes, kinds, expired=expired
+            )
             skip = await self.obsolete(s, rows) if (self.obsolete and rows) else set()
             await outbox.mark_skipped(s, skip)
+        if expired and not any(r.attempts > 1 for r in rows):
+            # No row claimed before, so no expired lease was left over: look again later.
+            self._expired_at = now
         if not rows:
             return None
         self.report.batches += 1
@@ -148,7 +160,7 @@ class Sender:
             await self._release([row], self.clock() + self.orphan_delay)
             return
         is_group = bool(row.payload.get("group"))
-        await self.gate.enter(row.channel, row.bot_id, row.chat_id, is_group)
+        ticket = await self.gate.enter(row.channel, row.bot_id, row.chat_id, is_group)
         now = self.clock()
         if row.kind not in self.quiet_exempt and self.quiet and self.quiet.is_quiet(now):
             await self._release([row], self.quiet.resume_at(now))
@@ -158,7 +170,10 @@ class Sender:
             return
         address = Address(row.channel, row.bot_id, row.chat_id, is_group)
         try:
-            await transport.deliver(address, reply_of(row.payload))
+            try:
+                await transport.deliver(address, reply_of(row.payload))
+            finally:
+                self.gate.done(ticket)
         except Exception as exc:  # every failure is recorded on the row, never raised
             if isinstance(exc, SendError) and exc.retry_after:
                 # Our own pacing keeps the bot under its overall limit, so a 429 is about

@@ -57,6 +57,9 @@ class Plan:
     # Messages to repeat once a snooze is over, unless something newer went out meanwhile.
     again: list[tuple[NewMessage, dt.datetime]] = field(default_factory=list)
     _actions: dict[str, dict[str, texts.Action]] = field(default_factory=dict)
+    _extras: dict[tuple[str, str, bool, str | None], tuple[list[list[str]], str]] = field(
+        default_factory=dict
+    )
 
     @property
     def not_before(self) -> dt.datetime:
@@ -110,9 +113,25 @@ class Plan:
     def _payload(
         self, kind: str, locale: str, buttons: bool, body: Callable[[], str], action: str | None
     ) -> dict[str, Any]:
-        acts = self.actions(locale)
+        # The buttons and the typing hint depend on the kind, language and channel only: a
+        # national sweep builds them once, not once per branch.
+        key = (kind, locale, buttons, action)
+        if key not in self._extras:
+            self._extras[key] = self._extra(kind, locale, buttons, action)
+        choices, hint = self._extras[key]
         with language(locale):
             message = body()
+        if hint:
+            message = f"{message}\n{hint}"
+        # numbered=False: a typed "1" would answer the chat's last menu, not this message.
+        return {"text": message, "choices": [list(c) for c in choices], "numbered": False}
+
+    def _extra(
+        self, kind: str, locale: str, buttons: bool, action: str | None
+    ) -> tuple[list[list[str]], str]:
+        acts = self.actions(locale)
+        hint = ""
+        with language(locale):
             choices: list[list[str]] = []
             act = acts.get(action) if action else None
             if act is not None and action is not None:
@@ -125,9 +144,7 @@ class Plan:
                 choices.append([acts["digest"].key, tr(texts.MUTE_LABEL)])
             if not buttons:
                 hint = texts.typing_hint(act, snooze, self.rules.snooze_days)
-                message = f"{message}\n{hint}" if hint else message
-        # numbered=False: a typed "1" would answer the chat's last menu, not this message.
-        return {"text": message, "choices": choices, "numbered": False}
+        return choices, hint
 
 
 def _label(action: str) -> str:

@@ -86,7 +86,9 @@ async def test_a_killed_sender_loses_nothing(
 
     async with db_world.maker() as s:
         rows = (await s.scalars(select(Outbox))).all()
-    assert all(r.status == OutboxStatus.SENT for r in rows)
+    assert all(r.status == OutboxStatus.SENT for r in rows), [
+        (r.key, r.status, r.attempts, r.last_error) for r in rows if r.status != OutboxStatus.SENT
+    ]
     assert all(r.attempts <= 2 for r in rows)
     copies = Counter(sent.text for sent in fake.sent)
     assert set(copies) == {f"Nhắc việc số {i}" for i in range(ROWS)}  # nothing lost

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.channels.outbound import SendError, Unreachable
 from bot.scheduler import outbox
-from bot.scheduler.limits import TokenBucket
+from bot.scheduler.limits import TokenBucket, Window
 from bot.scheduler.sweep import sweep
 from bot.scheduler.sweep_rules import obsolete
 from storage.db import transaction
@@ -48,6 +48,25 @@ def test_token_bucket_books_slots_at_the_rate() -> None:
     assert bucket.reserve() == 0.0
     bucket.hold(3.0)
     assert bucket.reserve() == 3.0
+
+
+def test_the_window_counts_a_send_from_its_answer() -> None:
+    # The platform counts arrivals; a request held up on its way arrives after it started.
+    now = [0.0]
+    window = Window(count=2, period=1.0, clock=lambda: now[0])
+    first = window.mark()
+    now[0] = 0.25
+    second = window.mark()
+    assert window.wait() == 0.75
+    now[0] = 0.5
+    window.finished(first)  # answered half a second after it started
+    now[0] = 0.75
+    window.finished(second)
+    assert window.wait() == 0.75  # a second after the first answer, not after its start
+    now[0] = 1.5
+    assert window.wait() == 0.0
+    window.finished(window.mark() - 5)  # long out of the window: ignored
+    assert list(window.times) == [0.75, 1.5]
 
 
 async def test_overall_and_per_chat_limits_are_kept(world: World) -> None:
