@@ -1,4 +1,5 @@
-"""The few figures shown above an officer's menu: this quarter's meetings, unreachable heads.
+"""The few figures shown above an officer's menu: this quarter's meetings, unreachable
+heads, and for admins the messages that could not be delivered.
 
 Each is one aggregate query, built once (storage.prepared): they run on every menu shown.
 """
@@ -10,7 +11,17 @@ import datetime as dt
 from sqlalchemy import Date, bindparam, case, distinct, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ChannelIdentity, Level, Meeting, MeetingKind, OrgUnit, Role, RoleKind
+from storage.models import (
+    ChannelIdentity,
+    Level,
+    Meeting,
+    MeetingKind,
+    OrgUnit,
+    Outbox,
+    OutboxStatus,
+    Role,
+    RoleKind,
+)
 from storage.prepared import Prepared
 
 _PATH = bindparam("path", type_=OrgUnit.path.type)
@@ -39,6 +50,12 @@ _UNREACHABLE_HEADS = Prepared(
 )
 
 
+# Only admins see it, so an index on status is not worth its cost on every write.
+_FAILED_MESSAGES = Prepared(
+    select(func.count()).select_from(Outbox).where(Outbox.status == OutboxStatus.FAILED)
+)
+
+
 async def branches_met(
     s: AsyncSession, unit: OrgUnit, first: dt.date, last: dt.date
 ) -> tuple[int, int]:
@@ -52,3 +69,8 @@ async def branches_met(
 async def unreachable_heads(s: AsyncSession, unit: OrgUnit) -> int:
     """Branch heads under `unit` whose every app has blocked or left the bot."""
     return int(await _UNREACHABLE_HEADS.scalar(s, path=unit.path) or 0)
+
+
+async def failed_messages(s: AsyncSession) -> int:
+    """Outbox messages given up on after every retry (`chihoi jobs failed` lists them)."""
+    return int(await _FAILED_MESSAGES.scalar(s) or 0)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from sqlalchemy import update
+
 from storage.db import transaction
-from storage.models import Meeting, MeetingKind
-from storage.repositories import org, people
+from storage.models import Meeting, MeetingKind, Outbox, OutboxStatus, RoleKind
+from storage.repositories import org, outbox, people
 from tests.support.chat import Chat
 from tests.support.chat_fixtures import World
 
@@ -49,3 +51,29 @@ async def test_commune_chair_sees_her_branches_and_unreachable_heads(
     async with transaction(world.maker) as s:
         await people.mark_unreachable(s, "web", "sim", "hoa")
     await hong.script([("user", "menu"), ("bot", "1 chi hội trưởng không nhận được tin")])
+
+
+async def test_an_admin_sees_messages_that_could_not_be_delivered(
+    world: World, chat_as: Callable[[str], Chat]
+) -> None:
+    async with transaction(world.maker) as s:
+        province = await org.by_code(s, "TH")
+        assert province is not None
+        thu = await people.find_person(s, "web", "sim", "thu")
+        assert thu is not None
+        await people.grant_role(s, thu.id, province.id, RoleKind.ADMIN)
+        for i in range(2):
+            await outbox.enqueue(
+                s, f"k{i}", "digest", "web", "sim", "hong", {"text": "x"}, world.clock()
+            )
+    thu_chat, hong = chat_as("thu"), chat_as("hong")
+    await thu_chat.script([("user", "menu"), ("bot", "Chị muốn làm gì")])
+    assert "không gửi được" not in thu_chat.text()
+    async with transaction(world.maker) as s:
+        await s.execute(update(Outbox).values(status=OutboxStatus.FAILED))
+    await thu_chat.script(
+        [("user", "menu"), ("bot", "2 tin nhắn không gửi được sau nhiều lần thử")]
+    )
+    # Not an admin: a commune chair does not see the operators' figure.
+    await hong.script([("user", "menu"), ("bot", "Chị muốn làm gì")])
+    assert "không gửi được" not in hong.text()
