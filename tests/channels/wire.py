@@ -39,10 +39,11 @@ class User(Protocol):
     def seen(self) -> list[str]: ...
 
 
-@dataclass
-class TelegramUser:
-    side: TelegramSide
-    chat_id: int
+class _Delivering:
+    """Sending an update and typing a message are the same on both platforms' fakes."""
+
+    side: Any  # TelegramSide | ZaloSide: same attribute names, other types
+    chat_id: Any
 
     async def send(self, update: dict[str, Any]) -> None:
         """Deliver an update (queue or webhook) and wait until the channel has finished it."""
@@ -57,6 +58,12 @@ class TelegramUser:
     async def say(self, text: str) -> None:
         date = self.side.world.clock().timestamp()
         await self.send(self.side.fake.message(self.chat_id, text, date=date))
+
+
+@dataclass
+class TelegramUser(_Delivering):
+    side: TelegramSide
+    chat_id: int
 
     async def pick(self, label: str) -> None:
         """Tap the button like `label` on the newest message that has buttons."""
@@ -75,22 +82,9 @@ class TelegramUser:
 
 
 @dataclass
-class ZaloUser:
+class ZaloUser(_Delivering):
     side: ZaloSide
     chat_id: str
-
-    async def send(self, update: dict[str, Any]) -> None:
-        s = self.side
-        done = s.channel.progress.count + 1
-        if s.mode == "polling":
-            await s.fake.push(s.bot, update)
-        else:
-            assert await s.fake.post_webhook(s.bot, update) == 200
-        await s.channel.progress.wait_for(done)
-
-    async def say(self, text: str) -> None:
-        date = self.side.world.clock().timestamp()
-        await self.send(self.side.fake.message(self.chat_id, text, date=date))
 
     async def pick(self, label: str) -> None:
         """Type the number of the listed option like `label` (Zalo has no buttons)."""

@@ -14,6 +14,7 @@ from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl
 
+import httpx
 import uvicorn
 from starlette.requests import Request
 from starlette.types import ASGIApp
@@ -75,6 +76,25 @@ async def serve(app: ASGIApp) -> Running:
     if task.done():
         task.result()
     return Running(f"http://127.0.0.1:{port}", server, task)
+
+
+class WebhookPoster:
+    """Delivers updates to a bot's webhook the way a platform does: a POST on one kept
+    client (a platform reuses its connections too)."""
+
+    def __init__(self) -> None:
+        self._http: httpx.AsyncClient | None = None
+
+    async def post(self, url: str, update: dict[str, Any], headers: dict[str, str]) -> int:
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=30)
+        response = await self._http.post(url, json=update, headers=headers)
+        return response.status_code
+
+    async def aclose(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
 
 
 async def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:

@@ -13,13 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.server import ManualClock, read_params
+from tests.fakes.server import ManualClock, WebhookPoster, read_params
 from tests.fakes.telegram_spec import BadRequest, Spec, UnknownMethod, utf16_len, visible_text
 
 _DESCRIPTIONS = {400: "Bad Request: injected", 502: "Bad Gateway", 500: "Internal Server Error"}
@@ -77,7 +76,7 @@ class FakeTelegram:
         self.spec = spec or Spec()
         route = Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])
         self.app = Starlette(routes=[route])
-        self._http: httpx.AsyncClient | None = None
+        self._webhooks = WebhookPoster()
         self.reset()
 
     def reset(self, clock: Callable[[], float] | None = None) -> None:
@@ -186,15 +185,10 @@ class FakeTelegram:
         assert bot.webhook is not None, "no webhook set"
         token = bot.webhook.get("secret_token") if secret is None else secret
         headers = {"X-Telegram-Bot-Api-Secret-Token": token} if token else {}
-        if self._http is None:  # one client, kept: a platform reuses its connections too
-            self._http = httpx.AsyncClient(timeout=30)
-        response = await self._http.post(bot.webhook["url"], json=update, headers=headers)
-        return response.status_code
+        return await self._webhooks.post(bot.webhook["url"], update, headers)
 
     async def aclose(self) -> None:
-        if self._http is not None:
-            await self._http.aclose()
-            self._http = None
+        await self._webhooks.aclose()
 
     # --- the Bot API ---------------------------------------------------------
 
