@@ -6,7 +6,6 @@ from bot.core.context import BRANCH_ROLES, COMMUNE_ROLES, PROVINCE_ROLES, Ctx
 from bot.core.features import Feature
 from bot.core.i18n import _
 from bot.scheduler.calendar import quarter_of
-from storage.models import RoleKind
 from storage.repositories import overview
 
 
@@ -42,8 +41,7 @@ async def menu_note(ctx: Ctx) -> list[str]:
                     count=unreachable
                 )
             )
-    is_admin = any(r.kind == RoleKind.ADMIN for r in ctx.roles)
-    if is_admin and (failed := await overview.failed_messages(ctx.session)):
+    if ctx.is_admin and (failed := await overview.failed_messages(ctx.session)):
         lines.append(
             _(
                 "{count} messages could not be delivered after every retry "

@@ -44,8 +44,13 @@ class Ctx:
     def caps(self) -> Capabilities:
         return self.incoming.caps
 
+    @property
+    def is_admin(self) -> bool:
+        return any(r.kind == RoleKind.ADMIN for r in self.roles)
+
     def has_role(self, kinds: frozenset[RoleKind]) -> bool:
-        return any(r.kind in kinds or r.kind == RoleKind.ADMIN for r in self.roles)
+        """Holds one of `kinds`; an admin holds every role."""
+        return self.is_admin or any(r.kind in kinds for r in self.roles)
 
     def units_for(self, kinds: frozenset[RoleKind]) -> list[OrgUnit]:
         return [r.unit for r in self.roles if r.kind in kinds]
