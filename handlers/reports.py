@@ -190,21 +190,14 @@ def summary(r: measures.Rollup) -> str:
 async def chart_replies(ctx: Ctx, values: Values) -> list[Reply]:
     r = await _rollup(ctx, values)
     text = summary(r)
-    out = []
-    by_unit = charts.unit_chart(r, r.root.id)
-    if by_unit is not None:
-        suffix, png = by_unit
+    out: list[Reply] = []
+    trend_caption = _("Regular meetings over the last eight quarters")
+    for suffix, png in await charts.report_charts(ctx.session, r):
+        # The first message carries the summary; the trend photo says what it shows.
+        caption = trend_caption if suffix == charts.TREND else text
         name = f"{_file_stem(r)}-{suffix}.png"
-        out.append(Reply(text, attachment=Attachment("photo", name, png, text)))
-    trend = await measures.compliance_trend(ctx.session, r.root, quarter_of(r.as_of))
-    name = _file_stem(r) + "-sinh-hoat.png"
-    caption = _("Regular meetings over the last eight quarters")
-    out.append(
-        Reply(
-            caption if out else text,
-            attachment=Attachment("photo", name, charts.trend_chart(trend), caption),
-        )
-    )
+        reply_text = caption if out else text
+        out.append(Reply(reply_text, attachment=Attachment("photo", name, png, caption)))
     return out
 
 

@@ -11,7 +11,7 @@ from bot.cli.common import CliError, fail, run_async, session
 from bot.core.i18n import language
 from bot.reports import charts, excel
 from bot.reports import text as report_text
-from bot.scheduler.calendar import Quarter, half_of, quarter_of
+from bot.scheduler.calendar import half_of
 from storage.repositories import measures, org, tally
 
 app = typer.Typer(no_args_is_help=True, help="Reports: coverage, meetings, attendance, members.")
@@ -78,18 +78,12 @@ def export(
                 path.write_bytes(excel.workbook(r, depth=depth))
                 typer.echo(f"wrote {path}")
                 return
-            by_unit = charts.unit_chart(r, r.root.id)
-            if by_unit is not None:
-                suffix, png = by_unit
+            async with session() as s:
+                pngs = await charts.report_charts(s, r)
+            for suffix, png in pngs:
                 path = stem.with_name(f"{stem.stem}-{suffix}.png")
                 path.write_bytes(png)
                 typer.echo(f"wrote {path}")
-            async with session() as s:
-                last: Quarter = quarter_of(r.as_of)
-                trend = await measures.compliance_trend(s, r.root, last)
-            path = stem.with_name(stem.stem + "-sinh-hoat.png")
-            path.write_bytes(charts.trend_chart(trend))
-            typer.echo(f"wrote {path}")
 
     run_async(go)
 

@@ -15,8 +15,11 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import _, format_date, format_pct
+from bot.scheduler.calendar import quarter_of
+from storage.repositories import measures
 from storage.repositories.measures import Rollup, Trend
 from storage.rollup import ATTENDANCE_TARGET, COVERAGE_TARGET, COVERAGE_WEAK, CoverageFlag, Figures
 
@@ -166,6 +169,18 @@ def unit_chart(r: Rollup, unit_id: int) -> tuple[str, bytes] | None:
         return "tap-hop", coverage
     attendance = attendance_chart(r, unit_id)
     return None if attendance is None else ("du-sinh-hoat", attendance)
+
+
+TREND = "sinh-hoat"
+
+
+async def report_charts(s: AsyncSession, r: Rollup) -> list[tuple[str, bytes]]:
+    """Every chart of a report as (file-name suffix, PNG): the by-unit chart that fits the
+    level (if any unit below has a value), then the compliance trend up to the report's day."""
+    out = [c for c in [unit_chart(r, r.root.id)] if c is not None]
+    trend = await measures.compliance_trend(s, r.root, quarter_of(r.as_of))
+    out.append((TREND, trend_chart(trend)))
+    return out
 
 
 def trend_chart(t: Trend) -> bytes:
