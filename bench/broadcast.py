@@ -36,9 +36,9 @@ from sqlalchemy.engine import make_url
 from bot.channels.outbound import Address, SendError, Transports, Unreachable
 from bot.channels.telegram_wire import bot_id_of
 from bot.core.types import Reply
+from bot.domain.rules import QuietHours, Rules
 from bot.scheduler import outbox
 from bot.scheduler.limits import Limits
-from bot.scheduler.rules import QuietHours
 from bot.scheduler.sender import Sender
 from bot.scheduler.sweep import sweep
 from handlers import registry
@@ -139,7 +139,7 @@ async def timed_sweep(url: str, moment: dt.datetime) -> tuple[float, int]:
     maker = db.make_sessionmaker(engine)
     reg = registry()
     start = time.perf_counter()
-    report = await sweep(maker, moment, registry=reg)
+    report = await sweep(maker, moment, Rules(), registry=reg)
     seconds = time.perf_counter() - start
     await engine.dispose()
     return seconds, report.total()
@@ -211,7 +211,9 @@ async def drain(url: str, api: str, rate: float, mode: str) -> None:
 
         bot = Bot(TOKEN, base_url=f"{api}/bot", request=HTTPXRequest(connection_pool_size=32))
         await bot.initialize()
-        transports.add(TelegramChannel(bot, Engine(maker, registry(), VN), maker, secret="bench"))
+        transports.add(
+            TelegramChannel(bot, Engine(maker, registry(), Rules()), maker, secret="bench")
+        )
     sender = Sender(
         maker,
         transports,

@@ -24,9 +24,9 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.core.engine import Engine
+from bot.domain.rules import Rules
 from handlers import registry
 from storage import db
 from storage.db import transaction
@@ -86,7 +86,7 @@ async def in_process(url: str, codes: list[str], turns: int) -> dict[str, list[f
     tg_srv, zl_srv = await serve(tg.app), await serve(zl.app)
     engine_db = db.make_engine(url)
     maker = db.make_sessionmaker(engine_db)
-    engine = Engine(maker, registry(), ZoneInfo("Asia/Ho_Chi_Minh"))
+    engine = Engine(maker, registry(), Rules())
     results: dict[str, list[float]] = {}
     for n, mode in enumerate(("polling", "webhook")):
         tg.reset(clock=real_clock)

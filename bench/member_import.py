@@ -20,10 +20,10 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from bot.domain.enums import Level
 from handlers import members_files
 from storage import crypto, db, member_excel, seed_names
 from storage.db import transaction
-from storage.models import Level
 from storage.repositories import org
 from storage.seed_demo import seed
 

@@ -31,11 +31,13 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.i18n import language
+from bot.domain.calendar import half_of
+from bot.domain.enums import Level
+from bot.domain.rules import Rules
 from bot.reports import excel
 from bot.reports import text as report_text
-from bot.scheduler.calendar import half_of
 from storage import db, seed_scale
-from storage.models import Level, MemberEvent, OrgUnit
+from storage.models import MemberEvent, OrgUnit
 from storage.repositories import measures, org
 
 DEFAULT_DB = "sqlite+aiosqlite:///var/bench-province.sqlite3"
@@ -198,7 +200,7 @@ async def main(args: argparse.Namespace) -> None:
         def report_of(unit: OrgUnit) -> Callable[[], Awaitable[None]]:
             async def go() -> None:
                 async with maker() as s:
-                    r = await measures.measure(s, unit, period, as_of)
+                    r = await measures.measure(s, unit, period, as_of, Rules())
                 with language("vi"):
                     report_text.report(r, unit.id)
 
@@ -206,7 +208,7 @@ async def main(args: argparse.Namespace) -> None:
 
         async def export() -> None:
             async with maker() as s:
-                r = await measures.measure(s, province, period, as_of)
+                r = await measures.measure(s, province, period, as_of, Rules())
             with language("vi"):
                 data = excel.workbook(r)
             export.size = len(data)  # type: ignore[attr-defined]

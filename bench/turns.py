@@ -28,6 +28,7 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.core.engine import Engine
 from bot.core.types import TELEGRAM_CAPS, Incoming
+from bot.domain.rules import Rules
 from handlers import registry
 from storage import db, sqlite_inline
 from storage.db import transaction
@@ -73,7 +74,7 @@ async def engine_bench(url: str, turns: int) -> tuple[float, float, float, float
     now = dt.datetime.now(dt.UTC)
     async with transaction(maker) as s:
         await seed(s, now)
-    engine = Engine(maker, registry(), VN)  # type: ignore[arg-type]
+    engine = Engine(maker, registry(), Rules())  # type: ignore[arg-type]
     words = ["ngôn ngữ", "Tiếng Việt"]
     latencies: list[float] = []
     for i in range(200 + turns + 200):  # the first 200 warm caches and dateparser

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
+import datetime as dt
+import re
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.domain.rules import DEFAULT_TZ, Deadline, QuietHours, Rules
+from storage import VAR_DIR
+
 S = TypeVar("S", bound=BaseSettings)
 
-VAR_DIR = Path("var")
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 
@@ -109,6 +112,101 @@ def load(cls: type[S]) -> S:
         raise ConfigError(f"{alias or field}: {first['msg']}") from None
 
 
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return load_settings()
+def load_rules(settings: Settings) -> Rules:
+    """The one `Rules` of a process: the environment's dates, quiet hours and time zone."""
+    quiet = load(SchedulerSettings).quiet(settings.zone)
+    return load(RuleSettings).rules(settings.zone, quiet)
+
+
+_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
+
+
+class SchedulerSettings(BaseSettings):
+    """Knobs of reminders and sending (README "Configuration"); CHIHOI_SWEEP_CRON is in Settings."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    digest_cron: str = Field(default="30 7 * * 1", alias="CHIHOI_DIGEST_CRON")
+    quiet_hours: str = Field(default="21:00-07:00", alias="CHIHOI_QUIET_HOURS")
+    telegram_rate: float = Field(default=30.0, gt=0, alias="CHIHOI_TELEGRAM_RATE")
+    zalo_rate: float = Field(default=10.0, gt=0, alias="CHIHOI_ZALO_RATE")
+    zalo_chat_rate: float = Field(default=1.0, gt=0, alias="CHIHOI_ZALO_CHAT_RATE")
+    lease_seconds: int = Field(default=120, ge=10, alias="CHIHOI_OUTBOX_LEASE")
+    max_attempts: int = Field(default=5, ge=1, alias="CHIHOI_OUTBOX_MAX_ATTEMPTS")
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        if value.strip() and not _HOURS.match(value):
+            raise ValueError("expected HH:MM-HH:MM, e.g. 21:00-07:00 (empty: no quiet hours)")
+        return value
+
+    @field_validator("digest_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        CronTrigger.from_crontab(value)
+        return value
+
+    def quiet(self, tz: ZoneInfo) -> QuietHours:
+        m = _HOURS.match(self.quiet_hours)
+        if m is None:
+            # No quiet hours: a window that never matches.
+            return QuietHours(dt.time(0, 0), dt.time(0, 0), tz)
+        h1, m1, h2, m2 = (int(g) for g in m.groups())
+        return QuietHours(dt.time(h1, m1), dt.time(h2, m2), tz)
+
+
+_DAYS = re.compile(r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$")
+_DEADLINES = re.compile(r"^\s*(\d{1,2})/(\d{1,2})\s*,\s*(\d{1,2})/(\d{1,2})\s*$")
+
+
+class RuleSettings(BaseSettings):
+    """The dates of `Rules` a province may change (README "Reminders")."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    meeting_days: str = Field(default="30,14,5", alias="CHIHOI_MEETING_REMINDER_DAYS")
+    review_days: str = Field(default="20,7,2", alias="CHIHOI_REVIEW_REMINDER_DAYS")
+    review_deadlines: str = Field(default="10/06,25/11", alias="CHIHOI_REVIEW_DEADLINES")
+    province_after_days: int = Field(default=15, ge=0, le=60, alias="CHIHOI_PROVINCE_AFTER_DAYS")
+    snooze_days: int = Field(default=3, ge=1, le=14, alias="CHIHOI_SNOOZE_DAYS")
+
+    @field_validator("meeting_days", "review_days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        if not _DAYS.match(value):
+            raise ValueError("expected days before the deadline, e.g. 30,14,5")
+        return value
+
+    @field_validator("review_deadlines")
+    @classmethod
+    def _deadlines(cls, value: str) -> str:
+        m = _DEADLINES.match(value)
+        try:
+            if m is None:
+                raise ValueError
+            d1, m1, d2, m2 = (int(g) for g in m.groups())
+            dt.date(2024, m1, d1), dt.date(2024, m2, d2)  # 2024: 29/02 is a day
+        except ValueError:
+            raise ValueError("expected two days as dd/mm, e.g. 10/06,25/11") from None
+        if (m1, d1) >= (m2, d2):
+            raise ValueError("the first-half deadline must come before the second's") from None
+        return value
+
+    def rules(self, tz: ZoneInfo = DEFAULT_TZ, quiet: QuietHours | None = None) -> Rules:
+        m = _DEADLINES.match(self.review_deadlines)
+        assert m is not None  # validated
+        d1, m1, d2, m2 = (int(g) for g in m.groups())
+        return Rules(
+            tz=tz,
+            quiet=quiet or QuietHours(tz=tz),
+            meeting_steps=_day_list(self.meeting_days),
+            review_steps=_day_list(self.review_days),
+            review_deadlines=(Deadline(m1, d1), Deadline(m2, d2)),
+            province_after_days=self.province_after_days,
+            snooze_days=self.snooze_days,
+        )
+
+
+def _day_list(value: str) -> tuple[int, ...]:
+    return tuple(sorted({int(x) for x in value.split(",")}, reverse=True))

@@ -14,7 +14,8 @@ from bot.core.dialogs import Choose, Dialog, Option, Retry, Values
 from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _
 from bot.core.types import Reply
-from storage.models import Level, OrgUnit
+from bot.domain.enums import Level
+from storage.models import OrgUnit
 from storage.repositories import audit, groups, invites, org
 
 LINK_ROLES = BRANCH_ROLES | COMMUNE_ROLES

@@ -18,6 +18,7 @@ from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _, format_date
 from bot.core.parsing import read_count, read_date
 from bot.core.types import Reply
+from bot.domain.enums import Level, MeetingKind, RoleKind
 from handlers import meetings_history, meetings_report, meetings_ticks
 from handlers.meetings_common import (
     KIND_NAMES,
@@ -30,7 +31,6 @@ from handlers.meetings_common import (
     present_of,
     summary,
 )
-from storage.models import Level, MeetingKind, RoleKind
 from storage.repositories import audit, meetings, membership, org
 
 LOG = "log_meeting"

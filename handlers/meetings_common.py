@@ -7,8 +7,9 @@ import datetime as dt
 from bot.core.context import BRANCH_ROLES, COMMUNE_ROLES, Ctx
 from bot.core.dialogs import Option, Values
 from bot.core.i18n import N_, Msg, _, format_date, format_pct, tr
+from bot.domain.enums import Level, MeetingKind
 from handlers import meetings_ticks
-from storage.models import Level, Meeting, MeetingKind, OrgUnit
+from storage.models import Meeting, OrgUnit
 from storage.repositories import meetings, membership, org
 
 # Branch officers log their own meetings; commune officers may log one they attended.

@@ -10,9 +10,9 @@ from typing import Any
 
 from bot.core.context import COMMUNE_ROLES, Ctx
 from bot.core.dialogs import Ask, Choose, Dialog, Option, Retry, Values
-from bot.core.i18n import N_, _, format_date, format_pct, tr
+from bot.core.i18n import N_, _, format_date, format_pct, period_label, tr
 from bot.core.types import Reply
-from bot.scheduler.calendar import last_quarters, quarter_of
+from bot.domain.calendar import last_quarters, quarter_of
 from handlers.meetings_common import (
     KIND_NAMES,
     branch_options,
@@ -52,7 +52,7 @@ async def _branch_prompt(ctx: Ctx, values: Values) -> str:
             "{quarter}: {held} of {total} branches held their regular meeting; a commune "
             "leader attended {led} of them."
         )
-        lines.append(msg.format(quarter=q.label, held=held, total=len(units), led=led))
+        lines.append(msg.format(quarter=period_label(q), held=held, total=len(units), led=led))
     lines.append(_("Which branch do you want to see?"))
     return "\n".join(lines)
 
@@ -99,7 +99,7 @@ async def _page_prompt(ctx: Ctx, values: Values) -> str:
         f = facts[(values["branch_id"], q)]
         regular = _("regular meeting ✓") if f.regular_held else _("regular meeting ✗")
         leader = _("commune leader ✓") if f.leader_attended else _("commune leader ✗")
-        lines.append(f"{q.label}: {regular} · {leader}")
+        lines.append(f"{period_label(q)}: {regular} · {leader}")
     return "\n".join(lines)
 
 

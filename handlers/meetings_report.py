@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 from bot.core.context import COMMUNE_ROLES, Ctx
 from bot.core.dialogs import Choose, Dialog, Option, Values
-from bot.core.i18n import DEFAULT_LANGUAGE, N_, _, format_date, format_pct, language
-from bot.core.parsing import VN_TZ, fold
+from bot.core.i18n import DEFAULT_LANGUAGE, N_, _, format_date, format_pct, language, period_label
 from bot.core.types import Reply
-from bot.scheduler.calendar import quarter_of
-from storage.models import Level, Meeting, OrgUnit
+from bot.domain.calendar import quarter_of
+from bot.domain.enums import Level
+from bot.domain.textkeys import fold
+from storage.models import Meeting, OrgUnit
 from storage.repositories import groups, meetings, membership, org, outbox
 
 ABSENTEES = "meeting_absentees"
@@ -72,9 +74,11 @@ async def _quarter_lines(ctx: Ctx, unit: OrgUnit, meeting: Meeting) -> list[str]
     out = []
     for q in quarters:
         if facts[(unit.id, q)].regular_held:
-            out.append(_("{quarter}: the regular meeting is done ✓").format(quarter=q.label))
+            out.append(
+                _("{quarter}: the regular meeting is done ✓").format(quarter=period_label(q))
+            )
         else:
-            out.append(_("{quarter}: no regular meeting yet.").format(quarter=q.label))
+            out.append(_("{quarter}: no regular meeting yet.").format(quarter=period_label(q)))
     return out
 
 
@@ -90,7 +94,9 @@ async def _leader_lines(ctx: Ctx, unit: OrgUnit) -> list[str]:
     facts = await meetings.quarter_facts(ctx.session, [b.id for b in branches], [q])
     missing = [b.name for b in branches if not facts[(b.id, q)].leader_attended]
     msg = _("{quarter}: a commune leader has attended {done} of {total} branches.")
-    out = [msg.format(quarter=q.label, done=len(branches) - len(missing), total=len(branches))]
+    out = [
+        msg.format(quarter=period_label(q), done=len(branches) - len(missing), total=len(branches))
+    ]
     if missing:
         out.append(_("Not yet: {names}.").format(names=", ".join(missing)))
     return out
@@ -155,9 +161,9 @@ async def send_group_summaries(
     return queued
 
 
-def _next_quarter_morning(day: dt.date) -> dt.datetime:
+def _next_quarter_morning(day: dt.date, tz: ZoneInfo) -> dt.datetime:
     first = quarter_of(day).next().first_day
-    return dt.datetime(first.year, first.month, first.day, 8, 0, tzinfo=VN_TZ).astimezone(dt.UTC)
+    return dt.datetime(first.year, first.month, first.day, 8, 0, tzinfo=tz).astimezone(dt.UTC)
 
 
 async def _remind(ctx: Ctx, values: Values) -> list[Reply]:
@@ -169,7 +175,7 @@ async def _remind(ctx: Ctx, values: Values) -> list[Reply]:
     _here, away = await meetings.attendance(ctx.session, meeting.id)
     names = await meetings.member_names(ctx.session, away)
     listed = ", ".join(names.get(m) or _("(no name)") for m in away)
-    when = _next_quarter_morning(meeting.held_on)
+    when = _next_quarter_morning(meeting.held_on, ctx.tz)
     text = _(
         "Before the next meeting, remember to invite the members who missed the meeting of "
         "{date}: {names}."
@@ -188,7 +194,7 @@ async def _remind(ctx: Ctx, values: Values) -> list[Reply]:
         not_before=when,
         person_id=ctx.person_id,
     )
-    day = when.astimezone(VN_TZ).date()
+    day = when.astimezone(ctx.tz).date()
     msg = _("Done. On {date} I will remind you to invite the {count} absent members.")
     return [Reply(msg.format(date=format_date(day), count=len(away)))]
 

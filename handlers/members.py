@@ -13,6 +13,7 @@ from bot.core.dialogs import Ask, Choose, Confirm, Dialog, Option, Retry, Values
 from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _, tr
 from bot.core.types import Reply
+from bot.domain.enums import Level
 from handlers import members_changes, members_search
 from handlers import members_rules as rules
 from handlers.members_rules import Problem
@@ -31,7 +32,6 @@ from handlers.members_steps import (
     yes_no_options,
 )
 from storage.crypto import SealedId
-from storage.models import Level
 from storage.repositories import audit, members, membership, org
 
 

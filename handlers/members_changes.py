@@ -8,8 +8,10 @@ from typing import Any
 from bot.core.context import BRANCH_ROLES, Ctx
 from bot.core.dialogs import Ask, Choose, Confirm, Dialog, Option, Retry, Values
 from bot.core.i18n import N_, Msg, _, format_date, tr
-from bot.core.parsing import fold, mask_id, read_date
+from bot.core.parsing import read_date
 from bot.core.types import Reply
+from bot.domain.enums import EventKind, Level, MemberStatus
+from bot.domain.textkeys import fold, mask_id
 from handlers import members_rules as rules
 from handlers.members_rules import Birth, Problem
 from handlers.members_search import status_name
@@ -23,7 +25,7 @@ from handlers.members_steps import (
 )
 from storage import crypto
 from storage.crypto import SealedId
-from storage.models import EventKind, Level, Member, MemberStatus
+from storage.models import Member
 from storage.repositories import audit, members, membership, org
 
 ACTIONS: dict[str, Msg] = {

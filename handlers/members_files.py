@@ -11,14 +11,16 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import _
-from bot.core.parsing import fold, mask_id, normalize_cccd, read_name, read_yes_no
+from bot.core.parsing import normalize_cccd, read_name, read_yes_no
+from bot.domain.enums import Level
+from bot.domain.textkeys import fold, mask_id
 from handlers import members_rules as rules
 from handlers.members_rules import Birth, Problem
 from handlers.members_search import status_name
 from handlers.members_steps import refused_id
 from storage import crypto, member_excel
 from storage.member_excel import IMPORT_COLUMNS
-from storage.models import Level, Member, OrgUnit
+from storage.models import Member, OrgUnit
 from storage.repositories import audit, members, org
 from storage.repositories.members import NewMember
 

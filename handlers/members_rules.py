@@ -12,7 +12,6 @@ from bot.core.choices import match_typed
 from bot.core.i18n import N_, Msg, _, format_date, tr
 from bot.core.parsing import (
     check_cccd,
-    fold,
     normalize_cccd,
     read_birth_date,
     read_date,
@@ -20,6 +19,7 @@ from bot.core.parsing import (
     read_number_list,
     read_phone,
 )
+from bot.domain.textkeys import fold
 
 ADULT = 18
 YOUNG_UNDER = 35

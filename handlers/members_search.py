@@ -7,10 +7,11 @@ from typing import Any
 from bot.core.context import Ctx
 from bot.core.dialogs import Ask, Dialog, Option, Retry, Stay, Values
 from bot.core.i18n import N_, Msg, _, tr
-from bot.core.parsing import fold
 from bot.core.types import Reply
+from bot.domain.enums import MemberStatus
+from bot.domain.textkeys import fold
 from handlers.members_steps import BRANCH_STEP, pick_branch
-from storage.models import Member, MemberStatus
+from storage.models import Member
 from storage.repositories import members
 
 PAGE = 8

@@ -9,10 +9,11 @@ from bot.core.context import BRANCH_ROLES, Ctx
 from bot.core.dialogs import Ask, Choose, Option, Retry, Values
 from bot.core.i18n import N_, Msg, _, tr
 from bot.core.parsing import read_name, read_yes_no
+from bot.domain.enums import Level
 from handlers import members_rules as rules
 from handlers.members_rules import Birth, Problem
 from storage import crypto
-from storage.models import Level, OrgUnit
+from storage.models import OrgUnit
 from storage.repositories import members, org
 
 SKIP = N_("Skip")

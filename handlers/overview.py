@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.core.context import BRANCH_ROLES, COMMUNE_ROLES, PROVINCE_ROLES, Ctx
 from bot.core.features import Feature
-from bot.core.i18n import _
-from bot.scheduler.calendar import quarter_of
+from bot.core.i18n import _, period_label
+from bot.domain.calendar import quarter_of
 from storage.repositories import overview
 
 
@@ -18,12 +18,12 @@ async def menu_note(ctx: Ctx) -> list[str]:
         )
         if met:
             lines.append(
-                _("{quarter}: the regular meeting is logged.").format(quarter=quarter.label)
+                _("{quarter}: the regular meeting is logged.").format(quarter=period_label(quarter))
             )
         else:
             lines.append(
                 _("{quarter}: no regular meeting logged yet (quarter ends {day}).").format(
-                    quarter=quarter.label, day=quarter.last_day.strftime("%d/%m")
+                    quarter=period_label(quarter), day=quarter.last_day.strftime("%d/%m")
                 )
             )
     for unit in ctx.units_for(COMMUNE_ROLES | PROVINCE_ROLES):
@@ -32,7 +32,7 @@ async def menu_note(ctx: Ctx) -> list[str]:
         )
         lines.append(
             _("{quarter}: {met} of {total} branches have held their regular meeting.").format(
-                quarter=quarter.label, met=met, total=total
+                quarter=period_label(quarter), met=met, total=total
             )
         )
         if unreachable := await overview.unreachable_heads(ctx.session, unit):

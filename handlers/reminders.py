@@ -10,8 +10,9 @@ from bot.core.context import BRANCH_ROLES, COMMUNE_ROLES, Ctx
 from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _, format_date
 from bot.core.types import Reply
-from bot.scheduler.rules import SNOOZABLE, configured
-from storage.models import Outbox, OutboxStatus, Person, Snooze
+from bot.domain.enums import OutboxStatus
+from bot.domain.rules import SNOOZABLE
+from storage.models import Outbox, Person, Snooze
 from storage.repositories import audit
 
 # Only a reminder received lately can be put off; an old one is about a past deadline.
@@ -44,7 +45,7 @@ async def snooze(ctx: Ctx) -> list[Reply]:
     key = (ctx.person_id, row.kind, period)
     if await ctx.session.get(Snooze, key) is not None:
         return [Reply(_("You already put this reminder off once, so it cannot be put off again."))]
-    until = ctx.now + dt.timedelta(days=configured().snooze_days)
+    until = ctx.now + dt.timedelta(days=ctx.rules.snooze_days)
     ctx.session.add(Snooze(person_id=ctx.person_id, kind=row.kind, period=period, until=until))
     await audit.record(ctx.session, ctx.now, ctx.person_id, "reminder_snoozed", "outbox", row.id)
     # The sweep runs once a day, so the repeat comes with the first sweep after `until`.

@@ -12,15 +12,16 @@ import datetime as dt
 from bot.core.context import Ctx
 from bot.core.dialogs import Ask, Choose, Dialog, Option, Retry, Stay, Values
 from bot.core.features import Feature, MenuEntry
-from bot.core.i18n import N_, _, format_pct
-from bot.core.parsing import fold
+from bot.core.i18n import N_, _, format_pct, period_label
 from bot.core.types import Attachment, Reply
+from bot.domain.calendar import HalfYear, Quarter, half_of, quarter_of
+from bot.domain.enums import RoleKind
+from bot.domain.figures import CoverageFlag
+from bot.domain.textkeys import fold
 from bot.reports import charts, excel
 from bot.reports import text as report_text
-from bot.scheduler.calendar import HalfYear, Quarter, half_of, quarter_of
-from storage.models import OrgUnit, RoleKind
+from storage.models import OrgUnit
 from storage.repositories import measures, org
-from storage.rollup import CoverageFlag
 
 PAGE = 8
 NEXT_WORDS = {"tiep", "trang sau", "sau", "xem tiep", "next", "more", ">"}
@@ -42,7 +43,7 @@ async def _rollup(ctx: Ctx, values: Values) -> measures.Rollup:
         period = measures.parse_period(values["period"]) or half_of(ctx.today)
         assert unit is not None
         day = min(ctx.today, period.last_day)
-        ctx.scratch[key] = await measures.measure(ctx.session, unit, period, day)
+        ctx.scratch[key] = await measures.measure(ctx.session, unit, period, day, ctx.rules)
     rollup: measures.Rollup = ctx.scratch[key]
     return rollup
 
@@ -94,7 +95,7 @@ async def _period_prompt(ctx: Ctx, values: Values) -> str:
 
 
 async def _period_options(ctx: Ctx, values: Values) -> list[Option]:
-    return [Option(p.key, p.label) for p in periods(ctx.today)]
+    return [Option(p.key, period_label(p)) for p in periods(ctx.today)]
 
 
 def _page(values: Values) -> int:
@@ -163,7 +164,7 @@ async def excel_reply(ctx: Ctx, values: Values) -> Reply:
     r = await _rollup(ctx, values)
     data = excel.workbook(r)
     caption = _("Report for the {period} – {unit}").format(
-        period=getattr(r.period, "label", r.period.key), unit=r.root.name
+        period=period_label(r.period), unit=r.root.name
     )
     attachment = Attachment("document", _file_stem(r) + ".xlsx", data, caption)
     return Reply(_("Here is the report as an Excel file."), attachment=attachment)
@@ -181,7 +182,8 @@ def summary(r: measures.Rollup) -> str:
     if r.quarters and f.meeting_units[-1]:
         parts.append(
             _("{pct} of branches and groups met in {quarter}").format(
-                pct=format_pct(f.met[-1] / f.meeting_units[-1]), quarter=r.quarters[-1].label
+                pct=format_pct(f.met[-1] / f.meeting_units[-1]),
+                quarter=period_label(r.quarters[-1]),
             )
         )
     return f"{r.root.name}: " + "; ".join(parts)

@@ -20,11 +20,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from bot.core.context import BRANCH_ROLES, COMMUNE_ROLES, PROVINCE_ROLES, Ctx
 from bot.core.dialogs import Choose, Dialog, Option, Retry, Values
 from bot.core.features import Feature, MenuEntry
-from bot.core.i18n import N_, _, format_date
+from bot.core.i18n import N_, _, format_date, period_label
 from bot.core.types import Reply
-from bot.scheduler.calendar import HalfYear
-from bot.scheduler.rules import configured, review_period
-from storage.models import EventKind, Level, MemberEvent, OrgUnit, Review
+from bot.domain.calendar import HalfYear
+from bot.domain.enums import EventKind, Level
+from bot.domain.rules import review_period
+from storage.models import MemberEvent, OrgUnit, Review
 from storage.repositories import audit, membership, org
 
 CONFIRM = "confirm"
@@ -59,9 +60,9 @@ def _first(candidates: tuple[str, ...]) -> str | None:
 async def target_period(ctx: Ctx, branch_id: int) -> HalfYear:
     """The half-year a review confirmed today counts for."""
     day = ctx.today
-    half = review_period(configured(), day)
+    half = review_period(ctx.rules, day)
     done = await _review(ctx, branch_id, half.key)
-    if done is not None and day > configured().review_deadline(half):
+    if done is not None and day > ctx.rules.review_deadline(half):
         return half.next()
     return half
 
@@ -126,8 +127,8 @@ async def _summary(ctx: Ctx, values: Values) -> str:
     lines = [
         _("Member list of {branch}, review of the {period} (deadline {date}):").format(
             branch=unit.name,
-            period=half.label,
-            date=format_date(configured().review_deadline(half)),
+            period=period_label(half),
+            date=format_date(ctx.rules.review_deadline(half)),
         ),
         "- " + _("Members now: {count}").format(count=fig["members"]),
     ]
@@ -176,7 +177,7 @@ async def _done(ctx: Ctx, values: Values) -> list[Reply]:
     half = HalfYear.parse(fig["period"])
     assert half is not None
     msg = _("Thank you! The member list of {branch} is confirmed for the {period}.")
-    return [Reply(msg.format(branch=unit.name, period=half.label))]
+    return [Reply(msg.format(branch=unit.name, period=period_label(half)))]
 
 
 async def save_review(ctx: Ctx, unit_id: int, period: str, changes: dict[str, Any]) -> None:
@@ -222,9 +223,9 @@ REVIEW = Dialog(
 
 async def review_status(ctx: Ctx) -> list[Reply]:
     """Which branches have confirmed the current review, per commune the person oversees."""
-    half = review_period(configured(), ctx.today)
+    half = review_period(ctx.rules, ctx.today)
     head = _("Member review of the {period} (deadline {date}):").format(
-        period=half.label, date=format_date(configured().review_deadline(half))
+        period=period_label(half), date=format_date(ctx.rules.review_deadline(half))
     )
     lines = [head]
     for unit in ctx.units_for(COMMUNE_ROLES | PROVINCE_ROLES):

@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from bot.config import VAR_DIR, load_settings
-from bot.core.parsing import mask_id
+from bot.domain.textkeys import mask_id
+from storage import VAR_DIR
 
 KEY_FILE = VAR_DIR / "data.key"
 # One master secret, two independent sub-keys: the index key can be rotated or
@@ -58,11 +58,21 @@ def derive(secret: str) -> DataKeys:
     return DataKeys(enc=sub(_ENC_INFO), index=sub(_INDEX_INFO))
 
 
+_configured: str | None = None
+
+
+def configure(secret: str | None) -> None:
+    """The entry point hands over CHIHOI_DATA_KEY as its settings read it (``.env`` too)."""
+    global _configured
+    reset()
+    _configured = secret
+
+
 def load_secret(key_file: Path = KEY_FILE) -> str:
     """CHIHOI_DATA_KEY, else the demo key file `chihoi demo seed` writes."""
-    configured = load_settings().data_key
-    if configured is not None:
-        return configured.get_secret_value()
+    configured = _configured or os.environ.get("CHIHOI_DATA_KEY")
+    if configured:
+        return configured
     if key_file.exists():
         return key_file.read_text(encoding="utf-8").strip()
     raise KeyMissing(
@@ -83,9 +93,10 @@ def keys() -> DataKeys:
 
 
 def reset() -> None:
-    """Forget the cached keys (tests, or after the configuration changed)."""
-    global _cached
+    """Forget the configured secret and the cached keys (tests, or a configuration change)."""
+    global _cached, _configured
     _cached = None
+    _configured = None
 
 
 def has_key() -> bool:

@@ -16,7 +16,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from bot.core.parsing import fold
+from bot.domain.textkeys import fold
 
 DATE_FORMAT = "DD/MM/YYYY"
 TEXT_FORMAT = "@"

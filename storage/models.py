@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.domain.enums import EventKind, Level, MeetingKind, MemberStatus, OutboxStatus, RoleKind
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -69,58 +71,6 @@ class Base(DeclarativeBase):
 def _enum(cls: type[enum.Enum]) -> Enum:
     # Stored as plain strings (no native PG enum) so adding a value needs no type migration.
     return Enum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
-
-
-class Level(enum.StrEnum):
-    CENTRAL = "central"
-    PROVINCE = "province"
-    DISTRICT = "district"
-    COMMUNE = "commune"
-    BRANCH = "branch"
-    GROUP = "group"
-
-
-class RoleKind(enum.StrEnum):
-    BRANCH_HEAD = "branch_head"
-    BRANCH_DEPUTY = "branch_deputy"
-    COMMUNE_CHAIR = "commune_chair"
-    COMMUNE_OFFICER = "commune_officer"
-    PROVINCE_OFFICER = "province_officer"
-    ADMIN = "admin"
-
-
-class MemberStatus(enum.StrEnum):
-    ACTIVE = "active"
-    MIGRANT = "migrant"
-    MOVED_AWAY = "moved_away"
-    LEFT = "left"
-    DIED = "died"
-
-
-class EventKind(enum.StrEnum):
-    JOINED = "joined"
-    MOVED_OUT = "moved_out"
-    MOVED_IN = "moved_in"
-    MIGRATED = "migrated"
-    RETURNED = "returned"
-    LEFT = "left"
-    DIED = "died"
-    CORRECTED = "corrected"
-    ERASED = "erased"
-
-
-class MeetingKind(enum.StrEnum):
-    REGULAR = "regular"
-    THEMED = "themed"
-    JOINT = "joint"
-    ONLINE = "online"
-
-
-class OutboxStatus(enum.StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
 
 
 class OrgUnit(Base):

@@ -9,7 +9,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Level, OrgUnit
+from bot.domain.enums import Level
+from storage.models import OrgUnit
 from storage.repositories import org
 
 COLUMNS = ("code", "name", "level", "parent_code", "women_18_plus")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.parsing import VN_TZ
-from bot.scheduler.calendar import quarter_of
+from bot.domain.calendar import quarter_of
+from bot.domain.enums import Level, MeetingKind, RoleKind
 from storage import seed_names
-from storage.models import Level, MeetingKind, RoleKind
 from storage.repositories import invites, meetings, members, membership, org, people
 
 PROVINCE = ("TH", "Hội LHPN tỉnh Thanh Hóa")
@@ -100,13 +100,17 @@ SKIPPED = {("TH-HT-02", 2), ("TH-QP-03", 1)}
 
 
 async def seed_history(
-    s: AsyncSession, now: dt.datetime, rng: random.Random | None = None, quarters: int = 4
+    s: AsyncSession,
+    now: dt.datetime,
+    tz: ZoneInfo,
+    rng: random.Random | None = None,
+    quarters: int = 4,
 ) -> int:
     """Regular meetings in the last `quarters` whole quarters, for the demo's reports and
     history; returns how many. Only `chihoi demo seed` calls it: tests start from no
     meetings and log their own."""
     rng = rng or random.Random(11)
-    q = quarter_of(now.astimezone(VN_TZ).date())
+    q = quarter_of(now.astimezone(tz).date())
     added = 0
     for back in range(1, quarters + 1):
         q = q.previous()

@@ -13,8 +13,8 @@ import datetime as dt
 import random
 from typing import Any
 
-from bot.core.parsing import fold, sort_key
-from bot.scheduler.calendar import HalfYear, Quarter, half_of, quarter_of
+from bot.domain.calendar import HalfYear, Quarter, half_of, quarter_of
+from bot.domain.textkeys import fold, sort_key
 from storage.seed_names import BRANCH_KINDS, FAMILY, GIVEN, MIDDLE, PLACE
 
 Rows = dict[str, list[tuple[Any, ...]]]

@@ -18,8 +18,9 @@ from bot.core.choices import numbered, split_text
 from bot.core.i18n import language
 from bot.core.roles import role_name
 from bot.core.types import Capabilities, Choice, Incoming, Reply
+from bot.domain.enums import OutboxStatus
 from bot.runtime import Runtime
-from storage.models import ChannelIdentity, Outbox, OutboxStatus, Person
+from storage.models import ChannelIdentity, Outbox, Person
 from storage.repositories import people
 from storage.seed_demo import WEB_BOT
 

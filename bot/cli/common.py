@@ -10,7 +10,9 @@ from typing import NoReturn, TypeVar
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, load_rules, load_settings
+from bot.domain.rules import Rules
+from storage import crypto
 from storage.db import make_engine, make_sessionmaker
 
 T = TypeVar("T")
@@ -27,7 +29,16 @@ def fail(message: str) -> NoReturn:
 
 def settings() -> Settings:
     try:
-        return load_settings()
+        cfg = load_settings()
+    except ConfigError as exc:
+        fail(str(exc))
+    crypto.configure(cfg.data_key.get_secret_value() if cfg.data_key else None)
+    return cfg
+
+
+def rules() -> Rules:
+    try:
+        return load_rules(settings())
     except ConfigError as exc:
         fail(str(exc))
 

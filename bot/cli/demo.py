@@ -9,13 +9,12 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.common import run_async, session
+from bot.cli.common import run_async, session, settings
 from bot.cli.scale import seed_scale_cli
-from bot.config import VAR_DIR
 from storage import seed_demo
+from storage.crypto import KEY_FILE
 
 app = typer.Typer(no_args_is_help=True, help="Demo data.")
-KEY_FILE = VAR_DIR / "data.key"
 
 
 def ensure_demo_key(path: Path = KEY_FILE) -> bool:
@@ -47,7 +46,7 @@ def seed(
         async with session() as s:
             now = dt.datetime.now(dt.UTC)
             info = await seed_demo.seed(s, now)
-            held = await seed_demo.seed_history(s, now) if info.created else 0
+            held = await seed_demo.seed_history(s, now, settings().zone) if info.created else 0
         if info.created:
             typer.echo(f"demo organisation created, with {held} meetings of past quarters")
         else:

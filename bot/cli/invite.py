@@ -8,7 +8,7 @@ import re
 import typer
 
 from bot.cli.common import CliError, run_async, session
-from storage.models import RoleKind
+from bot.domain.enums import RoleKind
 from storage.repositories import invites, org
 
 app = typer.Typer(no_args_is_help=True, help="Invite codes.")

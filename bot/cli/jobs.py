@@ -10,10 +10,10 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import CliError, run_async, session, settings
-from bot.config import load
+from bot.config import SchedulerSettings, load
 from bot.runtime import Runtime
 from bot.scheduler import outbox
-from bot.scheduler.runner import SchedulerSettings, make_sender, rules_for, transports_of
+from bot.scheduler.runner import make_sender, transports_of
 from bot.scheduler.sweep import sweep
 
 app = typer.Typer(no_args_is_help=True, help="Reminders: sweeps and the outbox.")
@@ -46,7 +46,7 @@ def run_once(
         moment = parse_at(at, cfg.zone)
         closers = _add_channels(rt)
         try:
-            report = await sweep(rt.maker, moment, rules_for(rt, sched), rt.engine.registry)
+            report = await sweep(rt.maker, moment, rt.rules, rt.engine.registry)
             if report.skipped:
                 typer.echo("another sweep is running; nothing done")
                 return

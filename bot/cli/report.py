@@ -7,11 +7,11 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.common import CliError, fail, run_async, session
+from bot.cli.common import CliError, fail, rules, run_async, session
 from bot.core.i18n import language
+from bot.domain.calendar import half_of
 from bot.reports import charts, excel
 from bot.reports import text as report_text
-from bot.scheduler.calendar import half_of
 from storage.repositories import measures, org, tally
 
 app = typer.Typer(no_args_is_help=True, help="Reports: coverage, meetings, attendance, members.")
@@ -38,7 +38,7 @@ async def _rollup(code: str, period_key: str | None, as_of: str | None) -> measu
         if unit is None:
             raise CliError(f"no unit with code {code}")
         try:
-            return await measures.measure(s, unit, period, min(today, period.last_day))
+            return await measures.measure(s, unit, period, min(today, period.last_day), rules())
         except ValueError as exc:
             raise CliError(str(exc)) from None
 

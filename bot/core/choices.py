@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.parsing import fold, read_count
+from bot.core.parsing import read_count
 from bot.core.types import Choice
+from bot.domain.textkeys import fold
 
 
 def numbered(text: str, choices: Sequence[Choice], with_numbers: bool = True) -> str:

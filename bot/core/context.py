@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.types import Capabilities, Incoming
-from storage.models import OrgUnit, Person, RoleKind
+from bot.domain.enums import RoleKind
+from bot.domain.rules import Rules
+from storage.models import OrgUnit, Person
 
 BRANCH_ROLES = frozenset({RoleKind.BRANCH_HEAD, RoleKind.BRANCH_DEPUTY})
 COMMUNE_ROLES = frozenset({RoleKind.COMMUNE_CHAIR, RoleKind.COMMUNE_OFFICER})
@@ -30,10 +32,14 @@ class Ctx:
     person: Person | None
     roles: list[RoleInfo]
     now: dt.datetime
-    tz: ZoneInfo
+    rules: Rules
     # Set by a handler to open a dialog after its own replies (e.g. a reminder's action).
     next_dialog: tuple[str, dict[str, Any]] | None = None
     scratch: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.rules.tz
 
     @property
     def today(self) -> dt.date:

@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 import secrets
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -15,6 +14,7 @@ from bot.core.features import Registry
 from bot.core.i18n import DEFAULT_LANGUAGE, _, language
 from bot.core.turn import Turn
 from bot.core.types import ChatKind, Incoming, Reply
+from bot.domain.rules import Rules
 from storage.db import transaction
 from storage.repositories import conversations, people
 
@@ -33,13 +33,14 @@ class Engine:
         self,
         maker: async_sessionmaker[AsyncSession],
         registry: Registry,
-        tz: ZoneInfo,
+        rules: Rules,
         clock: Callable[[], dt.datetime] = utcnow,
         default_language: str = DEFAULT_LANGUAGE,
     ) -> None:
         self.maker = maker
         self.registry = registry
-        self.tz = tz
+        self.rules = rules
+        self.tz = rules.tz
         self.clock = clock
         self.default_language = default_language
 
@@ -102,4 +103,4 @@ class Engine:
     async def _context(self, s: AsyncSession, inc: Incoming, now: dt.datetime) -> Ctx:
         person, found = await people.person_and_roles(s, inc.channel, inc.bot_id, inc.user_id)
         roles = [RoleInfo(kind, unit) for kind, unit in found]
-        return Ctx(session=s, incoming=inc, person=person, roles=roles, now=now, tz=self.tz)
+        return Ctx(session=s, incoming=inc, person=person, roles=roles, now=now, rules=self.rules)

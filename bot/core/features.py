@@ -9,7 +9,7 @@ from bot.core.context import Ctx
 from bot.core.dialogs import Dialog
 from bot.core.i18n import Msg
 from bot.core.types import Reply
-from storage.models import RoleKind
+from bot.domain.enums import RoleKind
 
 Action = Callable[[Ctx], Awaitable[list[Reply]]]
 # A command's handler also gets the text after the command word ("/link ABC" -> "ABC").

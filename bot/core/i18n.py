@@ -13,6 +13,8 @@ from pathlib import Path
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_decimal, format_percent
 
+from bot.domain.calendar import HalfYear, Quarter
+
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
 DOMAIN = "chihoi"
 LANGUAGES = ("vi", "en")
@@ -24,10 +26,6 @@ _current: ContextVar[str] = ContextVar("chihoi_locale", default=DEFAULT_LANGUAGE
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALES_DIR, languages=[lang], fallback=True)
-
-
-def current_language() -> str:
-    return _current.get()
 
 
 def switch_language(lang: str) -> None:
@@ -94,3 +92,12 @@ def format_number(n: int | float) -> str:
 
 def format_pct(ratio: float) -> str:
     return format_percent(ratio, format="#,##0.#%", locale=FORMAT_LOCALES[_current.get()])
+
+
+def period_label(period: Quarter | HalfYear) -> str:
+    """A period in the turn's language, e.g. "Quý 1/2026", "6 tháng đầu năm 2026"."""
+    if isinstance(period, Quarter):
+        return _("Q{number}/{year}").format(number=period.number, year=period.year)
+    if period.number == 1:
+        return _("first half of {year}").format(year=period.year)
+    return _("second half of {year}").format(year=period.year)

@@ -6,18 +6,16 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from enum import StrEnum
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import dateparser
-import vn_collate
 import vn_ident
 import vn_text
 from vn_numberwords import words_to_number
 
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from bot.domain.enums import Gender
+from bot.domain.textkeys import fold
 
 # Longer text is a paste, not an answer; refusing it keeps regexes and dateparser cheap.
 _MAX_INPUT = 200
@@ -25,29 +23,11 @@ _MAX_INPUT = 200
 _MAX_COUNT = 999_999
 
 
-def fold(text: str) -> str:
-    """Accent-, đ- and case-insensitive key: "Nguyễn  Thị Lan!" -> "nguyen thi lan"."""
-    return vn_text.fold(text)
-
-
 def _light(text: str) -> str:
     # Like fold() but keeps "/", "-", "." and "," inside the text, so "5/3" and "5-9" survive.
     s = vn_text.strip_stroke(vn_text.deaccent(unicodedata.normalize("NFC", text))).lower()
     s = " ".join(s.split())
     return re.sub(r"^[^\w\-]+|[\W_]+$", "", s)  # a leading "-" may mean "minus"
-
-
-def sort_key(name: str) -> str:
-    """Sort key for a person's name, compared as bytes (COLLATE "C").
-
-    Vietnamese lists of people are ordered by given name (the last word), then
-    by the whole name, in Vietnamese collation (D before Đ, tone order).
-    """
-    clean = " ".join(unicodedata.normalize("NFC", name).split())
-    given = clean.rsplit(" ", 1)[-1]
-    # Each key ends with a terminator below every letter weight, so a
-    # concatenation compares the given name first and the full name second.
-    return vn_collate.collate_key(given) + vn_collate.collate_key(clean)
 
 
 # --- counts ------------------------------------------------------------------
@@ -139,7 +119,7 @@ def read_date(text: str, today: date) -> date | None:
     """A day: "hôm qua", "5/3", "12.3.26", "mùng 5 tháng 3", "thứ bảy tuần trước", "3 ngày trước".
 
     A day and month without a year is the most recent such day up to today.
-    Relative forms count back from ``today`` (local date in VN_TZ).
+    Relative forms count back from ``today`` (the user's local date).
     """
     if len(text) > _MAX_INPUT:
         return None
@@ -318,11 +298,6 @@ def read_phone(text: str) -> str | None:
     return phone
 
 
-class Gender(StrEnum):
-    FEMALE = "female"
-    MALE = "male"
-
-
 @dataclass(frozen=True)
 class CccdCheck:
     """Result of check_cccd; ``reason`` is a machine code, never the number itself."""
@@ -354,7 +329,7 @@ def check_cccd(
         gender: the member's gender (members are women), or None to skip.
         approximate_birth: the birth date is a guess (a year alone), so a year
             one off is tolerated.
-        today: local date; defaults to today in VN_TZ.
+        today: local date; defaults to today in UTC (only its year is compared).
     """
     digits = normalize_cccd(text)
     if digits is None:
@@ -366,7 +341,7 @@ def check_cccd(
     card = vn_ident.parse_cccd(digits) if vn_ident.is_province_code(digits[:3]) else None
     if card is None:
         return CccdCheck(False, "cccd", "province")
-    this_year = (today or datetime.now(VN_TZ).date()).year
+    this_year = (today or datetime.now(UTC).date()).year
     if card.century > 21:  # 4th digit 4-9: born in the 2100s or later
         return CccdCheck(False, "cccd", "century_gender")
     # vn_ident happily yields future years (0383… -> 2088).
@@ -377,13 +352,6 @@ def check_cccd(
     if gender is not None and card.gender != gender.value:
         return CccdCheck(False, "cccd", "gender")
     return CccdCheck(True, "cccd", None)
-
-
-def mask_id(digits: str) -> str:
-    """Show only the first and last three digits: "038188001234" -> "038******234"."""
-    if len(digits) <= 6:
-        return "*" * len(digits)
-    return digits[:3] + "*" * (len(digits) - 6) + digits[-3:]
 
 
 # --- names, yes/no, tick-lists -----------------------------------------------------

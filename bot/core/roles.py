@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.i18n import N_, Msg, tr
-from storage.models import Level, RoleKind
+from bot.domain.enums import Level, RoleKind
 
 ROLE_NAMES: dict[RoleKind, Msg] = {
     RoleKind.BRANCH_HEAD: N_("branch head"),

@@ -29,9 +29,10 @@ from bot.core.dialogs import (
 )
 from bot.core.features import MenuEntry, Registry
 from bot.core.i18n import _, format_date, format_number, tr
-from bot.core.parsing import fold, read_yes_no
+from bot.core.parsing import read_yes_no
 from bot.core.roles import role_name
 from bot.core.types import Choice, Reply
+from bot.domain.textkeys import fold
 
 BACK = {"quay lai", "back", "/back", "tro lai", "lui", "lui lai", "quay ve"}
 CANCEL = {"huy", "/cancel", "cancel", "thoi", "huy bo", "dung lai", "/huy"}

@@ -17,11 +17,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.i18n import _, format_date, format_pct
-from bot.scheduler.calendar import quarter_of
+from bot.core.i18n import _, format_date, format_pct, period_label
+from bot.domain.calendar import quarter_of
+from bot.domain.figures import TARGETS, CoverageFlag, Figures
 from storage.repositories import measures
 from storage.repositories.measures import Rollup, Trend
-from storage.rollup import ATTENDANCE_TARGET, COVERAGE_TARGET, COVERAGE_WEAK, CoverageFlag, Figures
 
 # Charts look the same whatever matplotlibrc the host has.
 STYLE: Any = {
@@ -106,7 +106,7 @@ def _bars(
         ax.legend(loc="lower right")
         ax.set_title(title.format(unit=r.units[unit_id].name), fontweight="bold")
         note = _("{period}, figures up to {date}").format(
-            period=getattr(r.period, "label", r.period.key), date=format_date(r.as_of)
+            period=period_label(r.period), date=format_date(r.as_of)
         )
         if len(children) > len(below):
             note += " · " + missing_note.format(count=len(children) - len(below))
@@ -125,13 +125,16 @@ def coverage_figure(r: Rollup, unit_id: int) -> Figure | None:
         lambda f, _v: COLOURS[f.coverage_flag],
         [
             Line(
-                COVERAGE_TARGET,
+                TARGETS.coverage,
                 GREEN,
                 "--",
-                _("Target {pct}").format(pct=format_pct(COVERAGE_TARGET)),
+                _("Target {pct}").format(pct=format_pct(TARGETS.coverage)),
             ),
             Line(
-                COVERAGE_WEAK, RED, ":", _("Weak under {pct}").format(pct=format_pct(COVERAGE_WEAK))
+                TARGETS.coverage_weak,
+                RED,
+                ":",
+                _("Weak under {pct}").format(pct=format_pct(TARGETS.coverage_weak)),
             ),
         ],
         _("Membership coverage – {unit}"),
@@ -154,8 +157,8 @@ def attendance_figure(r: Rollup, unit_id: int) -> Figure | None:
         r,
         unit_id,
         lambda f: f.attendance,
-        lambda _f, v: GREEN if v >= ATTENDANCE_TARGET else RED,
-        [Line(ATTENDANCE_TARGET, GREEN, "--", _("Two thirds of the members"))],
+        lambda _f, v: GREEN if v >= TARGETS.attendance else RED,
+        [Line(TARGETS.attendance, GREEN, "--", _("Two thirds of the members"))],
         _("Attendance at meetings – {unit}"),
         _("{count} without a meeting logged"),
     )
@@ -190,7 +193,7 @@ def trend_chart(t: Trend) -> bytes:
 
 def trend_figure(t: Trend) -> Figure:
     """Share of branches and groups with a regular meeting, per quarter, oldest first."""
-    labels = [q.label for q in t.quarters]
+    labels = [period_label(q) for q in t.quarters]
     shares = [t.share(t.root.id, i) for i in range(len(t.quarters))]
     with rc_context(STYLE):
         fig = Figure(figsize=(8.5, 4.2))

@@ -18,12 +18,12 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.core.i18n import _, format_date
+from bot.core.i18n import _, format_date, period_label
+from bot.domain.calendar import Quarter
+from bot.domain.enums import Level
+from bot.domain.figures import TARGETS, CoverageFlag, Figures, UnitRow
 from bot.reports.text import coverage_text
-from bot.scheduler.calendar import Quarter
-from storage.models import Level
-from storage.repositories.measures import Rollup, review_deadline
-from storage.rollup import ATTENDANCE_TARGET, WEAK_SHARE, CoverageFlag, Figures, UnitRow
+from storage.repositories.measures import Rollup
 
 PCT = "0.0%"
 WEAK_FILL = PatternFill("solid", start_color="FFF4CCCC", end_color="FFF4CCCC")
@@ -49,7 +49,7 @@ def _q(get: Callable[[Figures, int], Any], i: int) -> Callable[[Rollup, UnitRow,
 
 
 def _weak_share(part: int, whole: int) -> bool:
-    return bool(whole) and part / whole < WEAK_SHARE
+    return bool(whole) and part / whole < TARGETS.weak_share
 
 
 Weak = Callable[[Rollup, UnitRow, Figures], bool]
@@ -77,26 +77,29 @@ def _sheets(r: Rollup) -> list[tuple[str, list[Column], Weak]]:
     for i, q in enumerate(qs):
         meetings += [
             Column(
-                _("{quarter}: branches and groups").format(quarter=q.label),
+                _("{quarter}: branches and groups").format(quarter=period_label(q)),
                 _q(lambda f, i: f.meeting_units[i], i),
             ),
-            Column(_("{quarter}: met").format(quarter=q.label), _q(lambda f, i: f.met[i], i)),
             Column(
-                _("{quarter}: share").format(quarter=q.label),
+                _("{quarter}: met").format(quarter=period_label(q)), _q(lambda f, i: f.met[i], i)
+            ),
+            Column(
+                _("{quarter}: share").format(quarter=period_label(q)),
                 _q(lambda f, i: f.compliance(i), i),
                 percent=True,
             ),
         ]
         leaders += [
             Column(
-                _("{quarter}: branches").format(quarter=q.label), _q(lambda f, i: f.branches[i], i)
+                _("{quarter}: branches").format(quarter=period_label(q)),
+                _q(lambda f, i: f.branches[i], i),
             ),
             Column(
-                _("{quarter}: with a leader").format(quarter=q.label),
+                _("{quarter}: with a leader").format(quarter=period_label(q)),
                 _q(lambda f, i: f.visited[i], i),
             ),
             Column(
-                _("{quarter}: share").format(quarter=q.label),
+                _("{quarter}: share").format(quarter=period_label(q)),
                 _q(lambda f, i: f.leader_share(i), i),
                 percent=True,
             ),
@@ -131,7 +134,7 @@ def _sheets(r: Rollup) -> list[tuple[str, list[Column], Weak]]:
         (
             _("Attendance"),
             attendance,
-            lambda r, u, f: f.attendance is not None and f.attendance < ATTENDANCE_TARGET,
+            lambda r, u, f: f.attendance is not None and f.attendance < TARGETS.attendance,
         ),
         (
             _("Leader visits"),
@@ -139,7 +142,7 @@ def _sheets(r: Rollup) -> list[tuple[str, list[Column], Weak]]:
             lambda r, u, f: last >= 0 and _weak_share(f.visited[last], f.branches[last]),
         ),
     ]
-    if review_deadline(r.period) is not None:
+    if r.review_deadline is not None:
         out.append(
             (
                 _("Member review"),
@@ -163,7 +166,7 @@ def workbook(r: Rollup, depth: int = 2) -> bytes:
     """The whole report of `r.root` as .xlsx bytes (streamed: a province is ~20k rows)."""
     wb = Workbook(write_only=True)
     units = rows_of(r, depth)
-    period = getattr(r.period, "label", r.period.key)
+    period = period_label(r.period)
     title = _("Report for the {period} – {unit}").format(period=period, unit=r.root.name)
     title += " " + _("(figures up to {date})").format(date=format_date(r.as_of))
     for name, columns, weak in _sheets(r):

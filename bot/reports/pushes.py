@@ -18,9 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import _, language
+from bot.domain.calendar import HalfYear, half_of, local_date
+from bot.domain.enums import RoleKind
+from bot.domain.rules import Rules
 from bot.reports import text as report_text
-from bot.scheduler.calendar import HalfYear, half_of, local_date
-from storage.models import ChannelIdentity, OrgUnit, Outbox, Person, Role, RoleKind
+from storage.models import ChannelIdentity, OrgUnit, Outbox, Person, Role
 from storage.repositories import measures, outbox, tally
 
 COMMUNE_PUSH = "report_commune"
@@ -41,17 +43,21 @@ class Recipient:
     chat_id: str
 
 
-def push_days(half: HalfYear) -> tuple[dt.date, dt.date]:
+def push_days(half: HalfYear, rules: Rules) -> tuple[dt.date, dt.date]:
     """(commune day, province day) for a half-year: the day after its review deadline, and
     a week after that."""
-    deadline = measures.review_deadline(half)
+    deadline = measures.review_deadline(half, rules)
     assert deadline is not None
     commune = deadline + dt.timedelta(days=1)
     return commune, commune + PROVINCE_DELAY
 
 
 async def due_report_pushes(
-    s: AsyncSession, now: dt.datetime, not_before: dt.datetime | None = None, limit: int = 2000
+    s: AsyncSession,
+    now: dt.datetime,
+    rules: Rules,
+    not_before: dt.datetime | None = None,
+    limit: int = 2000,
 ) -> list[str]:
     """Enqueue the semi-annual report pushes due at `now`; returns the outbox keys added.
 
@@ -59,18 +65,18 @@ async def due_report_pushes(
     Idempotent. At most `limit` recipients are handled per call (the rest on the next
     sweep), so a national push day does not hold one transaction for minutes.
     """
-    today = local_date(now)
+    today = local_date(now, rules.tz)
     await tally.ensure_current(s, today, now)
     added: list[str] = []
     for half in (half_of(today).previous(), half_of(today)):
-        commune_day, province_day = push_days(half)
+        commune_day, province_day = push_days(half, rules)
         for kind, role, day in (
             (COMMUNE_PUSH, RoleKind.COMMUNE_CHAIR, commune_day),
             (PROVINCE_PUSH, RoleKind.PROVINCE_OFFICER, province_day),
         ):
             if day <= today < day + dt.timedelta(days=GRACE_DAYS + 1):
                 added += await _push(
-                    s, now, not_before or now, half, kind, role, limit - len(added)
+                    s, now, rules, not_before or now, half, kind, role, limit - len(added)
                 )
     return added
 
@@ -106,6 +112,7 @@ async def recipients(s: AsyncSession, role: RoleKind) -> list[Recipient]:
 async def _push(
     s: AsyncSession,
     now: dt.datetime,
+    rules: Rules,
     not_before: dt.datetime,
     half: HalfYear,
     kind: str,
@@ -131,12 +138,12 @@ async def _push(
         unit = units.get(r.unit_id)
         if unit is not None:
             by_parent[unit.parent_id if unit.parent_id is not None else unit.id].append(r)
-    day = min(local_date(now), half.last_day)
+    day = min(local_date(now, rules.tz), half.last_day)
     added = []
     for parent_id, group in by_parent.items():
         root = units.get(parent_id) or await s.get(OrgUnit, parent_id)
         assert root is not None
-        rollup = await measures.measure(s, root, half, day)
+        rollup = await measures.measure(s, root, half, day, rules)
         for r in group:
             with language(r.locale):
                 body = report_text.report(rollup, r.unit_id)

@@ -6,10 +6,10 @@ fields; numbers and percentages are formatted for the reader's language.
 
 from __future__ import annotations
 
-from bot.core.i18n import _, format_date, format_number, format_pct
-from storage.models import Level
-from storage.repositories.measures import Rollup, review_deadline
-from storage.rollup import ATTENDANCE_TARGET, CoverageFlag, Figures, UnitRow
+from bot.core.i18n import _, format_date, format_number, format_pct, period_label
+from bot.domain.enums import Level
+from bot.domain.figures import TARGETS, CoverageFlag, Figures, UnitRow
+from storage.repositories.measures import Rollup
 
 # The worst few units named in the report itself; the rest are behind "see details".
 TOP_WORST = 5
@@ -36,7 +36,7 @@ def _mark(ok: bool | None) -> str:
 
 
 def header(r: Rollup, unit: UnitRow) -> str:
-    period = getattr(r.period, "label", r.period.key)
+    period = period_label(r.period)
     title = _("Report for the {period} – {unit}").format(period=period, unit=unit.name)
     return title + "\n" + _("(figures up to {date})").format(date=format_date(r.as_of))
 
@@ -79,7 +79,7 @@ def unit_lines(r: Rollup, unit: UnitRow) -> list[str]:
         if unit.level in (Level.BRANCH, Level.GROUP) and f.meeting_units[i] == 1:
             text = _("held") if f.met[i] else _("not yet")
             lines.append(
-                _("Regular meeting {quarter}: {state}").format(quarter=q.label, state=text)
+                _("Regular meeting {quarter}: {state}").format(quarter=period_label(q), state=text)
                 + _mark(ok)
             )
         else:
@@ -87,7 +87,7 @@ def unit_lines(r: Rollup, unit: UnitRow) -> list[str]:
                 _(
                     "Regular meetings {quarter}: {met} of {units} branches and groups ({pct})"
                 ).format(
-                    quarter=q.label,
+                    quarter=period_label(q),
                     met=format_number(f.met[i]),
                     units=format_number(f.meeting_units[i]),
                     pct=_pct(f.met[i], f.meeting_units[i]),
@@ -102,7 +102,7 @@ def unit_lines(r: Rollup, unit: UnitRow) -> list[str]:
                 ok=format_number(f.two_thirds),
                 count=format_number(f.rated),
             )
-            + _mark(f.attendance >= ATTENDANCE_TARGET)
+            + _mark(f.attendance >= TARGETS.attendance)
         )
     if r.quarters and f.branches[-1]:
         i = len(r.quarters) - 1
@@ -110,11 +110,11 @@ def unit_lines(r: Rollup, unit: UnitRow) -> list[str]:
             _("Commune leader attended: {visited} of {branches} branches in {quarter}").format(
                 visited=format_number(f.visited[i]),
                 branches=format_number(f.branches[i]),
-                quarter=r.quarters[i].label,
+                quarter=period_label(r.quarters[i]),
             )
             + _mark(f.visited[i] == f.branches[i])
         )
-    deadline = review_deadline(r.period)
+    deadline = r.review_deadline
     if deadline is not None and f.review_branches:
         lines.append(
             _(

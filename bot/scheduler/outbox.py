@@ -18,7 +18,8 @@ from typing import Any, cast
 from sqlalchemy import Select, Table, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Outbox, OutboxStatus
+from bot.domain.enums import OutboxStatus
+from storage.models import Outbox
 
 # Marks a row finished without delivery because the task got done before it went out.
 SKIPPED = "skipped: no longer due"

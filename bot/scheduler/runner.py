@@ -11,20 +11,15 @@ import asyncio
 import datetime as dt
 import logging
 import re
-from dataclasses import replace
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.channels.outbound import Transports
-from bot.config import load
+from bot.config import SchedulerSettings, load
 from bot.runtime import Runtime
 from bot.scheduler.limits import Limits
-from bot.scheduler.rules import QuietHours, Rules, configured
 from bot.scheduler.sender import Clock, Sender, WebTransport, utcnow
 from bot.scheduler.sweep import sweep
 from bot.scheduler.sweep_rules import obsolete
@@ -37,64 +32,23 @@ log = logging.getLogger("chihoi.scheduler")
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
-class SchedulerSettings(BaseSettings):
-    """Knobs of reminders and sending (README "Configuration"); CHIHOI_SWEEP_CRON is in Settings."""
-
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
-
-    digest_cron: str = Field(default="30 7 * * 1", alias="CHIHOI_DIGEST_CRON")
-    quiet_hours: str = Field(default="21:00-07:00", alias="CHIHOI_QUIET_HOURS")
-    telegram_rate: float = Field(default=30.0, gt=0, alias="CHIHOI_TELEGRAM_RATE")
-    zalo_rate: float = Field(default=10.0, gt=0, alias="CHIHOI_ZALO_RATE")
-    zalo_chat_rate: float = Field(default=1.0, gt=0, alias="CHIHOI_ZALO_CHAT_RATE")
-    lease_seconds: int = Field(default=120, ge=10, alias="CHIHOI_OUTBOX_LEASE")
-    max_attempts: int = Field(default=5, ge=1, alias="CHIHOI_OUTBOX_MAX_ATTEMPTS")
-
-    @field_validator("quiet_hours")
-    @classmethod
-    def _hours(cls, value: str) -> str:
-        if value.strip() and not _HOURS.match(value):
-            raise ValueError("expected HH:MM-HH:MM, e.g. 21:00-07:00 (empty: no quiet hours)")
-        return value
-
-    @field_validator("digest_cron")
-    @classmethod
-    def _cron(cls, value: str) -> str:
-        CronTrigger.from_crontab(value)
-        return value
-
-    def quiet(self, tz: ZoneInfo) -> QuietHours | None:
-        m = _HOURS.match(self.quiet_hours)
-        if m is None:
-            return None
-        h1, m1, h2, m2 = (int(g) for g in m.groups())
-        return QuietHours(dt.time(h1, m1), dt.time(h2, m2), tz)
-
-    def limits(self) -> dict[str, Limits]:
-        return {
-            "telegram": Limits(per_second=self.telegram_rate),
-            "zalo": Limits(per_second=self.zalo_rate, per_chat_per_second=self.zalo_chat_rate),
-            "web": Limits(per_second=1000.0, per_chat_per_second=1000.0),
-        }
-
-
-def rules_for(rt: Runtime, cfg: SchedulerSettings) -> Rules:
-    quiet = cfg.quiet(rt.settings.zone)
-    # No quiet hours: a window that never matches.
-    never = QuietHours(dt.time(0, 0), dt.time(0, 0), rt.settings.zone)
-    return replace(configured(), quiet=quiet or never, tz=rt.settings.zone)
+def limits_of(cfg: SchedulerSettings) -> dict[str, Limits]:
+    return {
+        "telegram": Limits(per_second=cfg.telegram_rate),
+        "zalo": Limits(per_second=cfg.zalo_rate, per_chat_per_second=cfg.zalo_chat_rate),
+        "web": Limits(per_second=1000.0, per_chat_per_second=1000.0),
+    }
 
 
 def make_sender(
     rt: Runtime, transports: Transports, cfg: SchedulerSettings, clock: Clock = utcnow
 ) -> Sender:
-    rules = rules_for(rt, cfg)
     return Sender(
         rt.maker,
         transports,
-        limits=cfg.limits(),
+        limits=limits_of(cfg),
         clock=clock,
-        quiet=rules.quiet,
+        quiet=rt.rules.quiet,
         lease=dt.timedelta(seconds=cfg.lease_seconds),
         max_attempts=cfg.max_attempts,
         obsolete=obsolete,
@@ -114,7 +68,7 @@ def add_scheduler(rt: Runtime, services: Services) -> None:
     tz = rt.settings.zone
     sweep_trigger = CronTrigger.from_crontab(rt.settings.sweep_cron, timezone=tz)
     digest_trigger = CronTrigger.from_crontab(cfg.digest_cron, timezone=tz)
-    rules = rules_for(rt, cfg)
+    rules = rt.rules
 
     async def run() -> None:
         sender = make_sender(rt, transports_of(rt), cfg)

@@ -21,10 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.outbound import Address, SendError, Transports, Unreachable
 from bot.core.types import Attachment, Choice, Reply
+from bot.domain.rules import QuietHours
 from bot.scheduler import outbox
 from bot.scheduler.limits import TELEGRAM_LIMITS, Limits, RateGate
 from bot.scheduler.outbox import Claimed
-from bot.scheduler.rules import QuietHours
 from storage.db import transaction
 from storage.repositories import people
 

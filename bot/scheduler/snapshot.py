@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ChannelIdentity, Level, OrgUnit, Person, Role, RoleKind
+from bot.domain.enums import Level, RoleKind
+from storage.models import ChannelIdentity, OrgUnit, Person, Role
 
 # Roles a sweep writes to; deputies and officers are not reminded.
 REMINDED = (RoleKind.BRANCH_HEAD, RoleKind.COMMUNE_CHAIR, RoleKind.PROVINCE_OFFICER)

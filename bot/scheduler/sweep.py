@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.features import Registry
 from bot.core.i18n import _, language, tr
+from bot.domain import rules as R
 from bot.reports.pushes import due_report_pushes
-from bot.scheduler import rules as R
 from bot.scheduler import texts
 from bot.scheduler.snapshot import Recipient, load_snapshot
 from bot.scheduler.sweep_rules import RULES
@@ -159,7 +159,7 @@ def _label(action: str) -> str:
 async def sweep(
     maker: async_sessionmaker[AsyncSession],
     now: dt.datetime,
-    rules: R.Rules | None = None,
+    rules: R.Rules,
     registry: Registry | None = None,
 ) -> SweepReport:
     """Run one sweep in its own transaction (all of its messages appear at once, or none)."""
@@ -170,10 +170,9 @@ async def sweep(
 async def sweep_in(
     s: AsyncSession,
     now: dt.datetime,
-    rules: R.Rules | None = None,
+    rules: R.Rules,
     registry: Registry | None = None,
 ) -> SweepReport:
-    rules = rules or R.configured()
     report = SweepReport(rules.local_day(now))
     if not await _try_lock(s):
         report.skipped = True
@@ -187,7 +186,7 @@ async def sweep_in(
     for rule in RULES:
         await rule(s, snap, plan, report.day)
     added = set(await enqueue_many(s, plan.messages, now))
-    added.update(await due_report_pushes(s, now, plan.not_before))
+    added.update(await due_report_pushes(s, now, rules, plan.not_before))
     await _repeat_after_snooze(s, plan, added, now)
     for key in added:
         report.added[key.split("|", 1)[0]] += 1

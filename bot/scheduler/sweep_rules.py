@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.scheduler import rules as R
+from bot.core.i18n import period_label
+from bot.domain import rules as R
+from bot.domain.calendar import HalfYear, Quarter, quarter_of
+from bot.domain.enums import EventKind, Level, MeetingKind, RoleKind
 from bot.scheduler import texts
-from bot.scheduler.calendar import HalfYear, Quarter, quarter_of
 from bot.scheduler.outbox import Claimed
 from bot.scheduler.snapshot import Snapshot, Unit
-from storage.models import EventKind, Level, Meeting, MeetingKind, MemberEvent, Review, RoleKind
+from storage.models import Meeting, MemberEvent, Review
 
 if TYPE_CHECKING:
     from bot.scheduler.sweep import Plan
@@ -86,7 +88,7 @@ async def meeting_reminders(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt
             heads,
             f"{q.key}/{b.id}",
             step.name,
-            lambda b=b: texts.meeting_due(b.name, q.label, step.days_left, q.last_day),  # type: ignore[misc]
+            lambda b=b: texts.meeting_due(b.name, period_label(q), step.days_left, q.last_day),  # type: ignore[misc]
             "log_meeting",
             {"what": "meeting", "period": q.key, "unit": b.id},
         )
@@ -107,7 +109,7 @@ async def review_reminders(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.
             heads,
             f"{half.key}/{b.id}",
             step.name,
-            lambda b=b: texts.review_due(b.name, half.label, step.days_left, step.deadline),  # type: ignore[misc]
+            lambda b=b: texts.review_due(b.name, period_label(half), step.days_left, step.deadline),  # type: ignore[misc]
             "review",
             {"what": "review", "period": half.key, "unit": b.id},
         )
@@ -168,8 +170,8 @@ async def meeting_escalations(s: AsyncSession, snap: Snapshot, plan: Plan, day: 
         steps,
         (R.MEETING_LATE, R.MEETING_LATE_PROVINCE),
         q.key,
-        lambda c, names: texts.meeting_late(q.label, c.name, names),
-        lambda rows: texts.meeting_late_province(q.label, rows),
+        lambda c, names: texts.meeting_late(period_label(q), c.name, names),
+        lambda rows: texts.meeting_late_province(period_label(q), rows),
         "reports",
     )
 
@@ -193,7 +195,7 @@ async def _review_escalation(
         (R.REVIEW_LATE, R.REVIEW_LATE_PROVINCE),
         half.key,
         lambda c, names: texts.review_late(deadline, c.name, names),
-        lambda rows: texts.review_late_province(half.label, deadline, rows),
+        lambda rows: texts.review_late_province(period_label(half), deadline, rows),
         "review_status",
     )
 
@@ -214,7 +216,7 @@ async def leader_visits(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.dat
             snap.recipients(RoleKind.COMMUNE_CHAIR, cid),
             f"{q.key}/{cid}",
             "mid",
-            lambda n=names: texts.leader_visit(q.label, n),  # type: ignore[misc]
+            lambda n=names: texts.leader_visit(period_label(q), n),  # type: ignore[misc]
             "reports",
         )
 
@@ -276,7 +278,7 @@ async def weekly_digest(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.dat
             snap.recipients(RoleKind.COMMUNE_CHAIR, cid),
             f"{week.key}/{cid}",
             "week",
-            lambda f=figures: texts.digest(replace(f, quarter=q.label)),  # type: ignore[misc]
+            lambda f=figures: texts.digest(replace(f, quarter=period_label(q))),  # type: ignore[misc]
             None,
         )
 

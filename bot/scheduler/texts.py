@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from bot.core.features import MenuEntry, Registry
 from bot.core.i18n import N_, _, format_date, tr
-from bot.core.parsing import fold
 from bot.core.turn import GO
+from bot.domain.textkeys import fold
 
 # How many names a message lists before "and N more" (keeps Zalo messages short).
 MAX_NAMES = 15

@@ -9,7 +9,8 @@ import secrets
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import CodeAttempt, Invite, RoleKind
+from bot.domain.enums import RoleKind
+from storage.models import CodeAttempt, Invite
 
 # No 0/O, 1/I/L: codes are read aloud and typed on small phones.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

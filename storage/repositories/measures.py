@@ -27,7 +27,8 @@ import gc
 import operator
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, cast
+from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -47,22 +48,9 @@ from sqlalchemy import (
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.parsing import VN_TZ
-from bot.scheduler.calendar import HalfYear, Quarter, quarter_of
-from bot.scheduler.rules import configured
-from storage.models import (
-    Level,
-    Meeting,
-    MeetingKind,
-    MemberEvent,
-    MemberTally,
-    MemberTallyDay,
-    OrgUnit,
-    Review,
-    UnitPopulation,
-)
-from storage.repositories.membership import ENTERS, LEAVES, delta, joined_weight
-from storage.rollup import (
+from bot.domain.calendar import HalfYear, Period, Quarter, quarter_of
+from bot.domain.enums import Level, MeetingKind
+from bot.domain.figures import (
     Figures,
     Table,
     UnitRow,
@@ -71,6 +59,17 @@ from storage.rollup import (
     population_holders,
     target_to_date,
 )
+from bot.domain.rules import Rules
+from storage.models import (
+    Meeting,
+    MemberEvent,
+    MemberTally,
+    MemberTallyDay,
+    OrgUnit,
+    Review,
+    UnitPopulation,
+)
+from storage.repositories.membership import ENTERS, LEAVES, delta, joined_weight
 
 COUNTED_KINDS = (MeetingKind.REGULAR,)
 # The events `delta` or `joined_weight` count (JOINED is one of ENTERS); others add 0.
@@ -78,19 +77,6 @@ COUNTING_EVENTS = (*ENTERS, *LEAVES)
 MEETING_LEVELS = (Level.BRANCH, Level.GROUP)
 _LEVELS: dict[str, Level] = {lv.value: lv for lv in Level}
 LISTED_UNITS = 500  # up to a few communes: name the units; beyond: select them by path
-
-
-class Period(Protocol):
-    """A HalfYear or a Quarter from bot.scheduler.calendar."""
-
-    @property
-    def year(self) -> int: ...
-    @property
-    def key(self) -> str: ...
-    @property
-    def first_day(self) -> dt.date: ...
-    @property
-    def last_day(self) -> dt.date: ...
 
 
 def parse_period(key: str) -> HalfYear | Quarter | None:
@@ -106,9 +92,9 @@ def quarters_in(period: Period) -> list[Quarter]:
     return out
 
 
-def review_deadline(period: Period) -> dt.date | None:
+def review_deadline(period: Period, rules: Rules) -> dt.date | None:
     # 10 June and 25 November unless the deployment changed them (rule 7).
-    return configured().review_deadline(period) if isinstance(period, HalfYear) else None
+    return rules.review_deadline(period) if isinstance(period, HalfYear) else None
 
 
 def in_subtree(path_col: Any, path: str) -> ColumnElement[bool]:
@@ -156,8 +142,8 @@ async def scope_of(s: AsyncSession, root: OrgUnit | UnitRow, unit_ids: Sequence[
     return Scope.of(root.path, unit_ids, everything)
 
 
-def _end_of_local_day(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), VN_TZ).astimezone(dt.UTC)
+def _end_of_local_day(day: dt.date, tz: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tz).astimezone(dt.UTC)
 
 
 # --- units and populations ------------------------------------------------------------
@@ -331,6 +317,8 @@ class Rollup:
     units: dict[int, UnitRow]
     figures: Mapping[int, Figures]
     targets: dict[int, int | None]
+    # The period's member-review deadline (a half-year's; None for a quarter).
+    review_deadline: dt.date | None = None
     _children: dict[int, list[UnitRow]] | None = None
     _sorted: set[int] = field(default_factory=set)
 
@@ -360,7 +348,7 @@ class Rollup:
 
 
 async def measure(
-    s: AsyncSession, root: OrgUnit | UnitRow, period: Period, as_of: dt.date
+    s: AsyncSession, root: OrgUnit | UnitRow, period: Period, as_of: dt.date, rules: Rules
 ) -> Rollup:
     """All figures for `root`'s subtree in `period`, counting what happened up to `as_of`
     (clamped to the period's last day; ValueError before the period starts)."""
@@ -368,7 +356,7 @@ async def measure(
     if as_of < period.first_day:
         raise ValueError("the period has not started on that day")
     with _cyclic_gc_paused():
-        return await _measure(s, root, period, as_of)
+        return await _measure(s, root, period, as_of, rules)
 
 
 _gc_pauses = 0
@@ -398,7 +386,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 async def _measure(
-    s: AsyncSession, root: OrgUnit | UnitRow, period: Period, as_of: dt.date
+    s: AsyncSession, root: OrgUnit | UnitRow, period: Period, as_of: dt.date, rules: Rules
 ) -> Rollup:
     units = await units_under(s, root)
     quarters = [q for q in quarters_in(period) if q.first_day <= as_of]
@@ -424,7 +412,7 @@ async def _measure(
             await _big_report_settings(s)
         base = await _member_facts(s, scope, period, as_of, table)
         meeting_rows = await _meeting_rows(s, scope, period, as_of, quarters, base)
-        review_rows = await _review_rows(s, scope, period, as_of)
+        review_rows = await _review_rows(s, scope, period, as_of, rules)
         holders = population_holders(units, await populations(s, scope, period.year))
     except BaseException:
         if duty is not None:
@@ -440,7 +428,9 @@ async def _measure(
     top = units.get(root.id) or UnitRow(
         root.id, root.parent_id, root.level, root.code, root.name, root.path
     )
-    return Rollup(top, period, as_of, quarters, units, table, targets)
+    return Rollup(
+        top, period, as_of, quarters, units, table, targets, review_deadline(period, rules)
+    )
 
 
 BIG_REPORT_SETTINGS = {"work_mem": "64MB", "jit": "off"}
@@ -673,20 +663,20 @@ def _review_duties(table: Table, as_of: dt.date) -> None:
 
 
 async def _review_rows(
-    s: AsyncSession, scope: Scope, period: Period, as_of: dt.date
+    s: AsyncSession, scope: Scope, period: Period, as_of: dt.date, rules: Rules
 ) -> Sequence[Any]:
     """(unit, confirmed on time) of each review of the period confirmed by `as_of`."""
-    deadline = review_deadline(period)
+    deadline = review_deadline(period, rules)
     # on time: confirmed on or before the deadline, Vietnam time
     in_time = (
         literal(1)
         if deadline is None
-        else case((Review.confirmed_at < _end_of_local_day(deadline), 1), else_=0)
+        else case((Review.confirmed_at < _end_of_local_day(deadline, rules.tz), 1), else_=0)
     )
     stmt = select(Review.unit_id, in_time).where(
         scope.filter(Review.unit_id),
         Review.period == period.key,
-        Review.confirmed_at < _end_of_local_day(as_of),
+        Review.confirmed_at < _end_of_local_day(as_of, rules.tz),
     )
     return await _rows(s, stmt)
 

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.parsing import fold
-from bot.scheduler.calendar import Quarter
-from storage.models import Attendance, Meeting, MeetingKind, Member, MemberEvent, OrgUnit
+from bot.domain.calendar import Quarter
+from bot.domain.enums import MeetingKind
+from bot.domain.textkeys import fold
+from storage.models import Attendance, Meeting, Member, MemberEvent, OrgUnit
 from storage.repositories.membership import delta
 
 # Topics offered as choices are taken from this many recent meetings of the commune.

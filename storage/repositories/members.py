@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.parsing import fold, sort_key
+from bot.domain.enums import EventKind, MemberStatus
+from bot.domain.textkeys import fold, sort_key
 from storage import crypto, log_privacy
 from storage.crypto import SealedId
-from storage.models import Consent, EventKind, Member, MemberEvent, MemberStatus, OrgUnit
+from storage.models import Consent, Member, MemberEvent, OrgUnit
 
 log_privacy.install()
 

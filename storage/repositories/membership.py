@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import EventKind, MemberEvent, OrgUnit
+from bot.domain.enums import EventKind
+from storage.models import MemberEvent, OrgUnit
 
 ENTERS = (EventKind.JOINED, EventKind.MOVED_IN)
 LEAVES = (EventKind.MOVED_OUT, EventKind.LEFT, EventKind.DIED)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Level, OrgUnit, UnitPopulation
+from bot.domain.enums import Level
+from storage.models import OrgUnit, UnitPopulation
 
 
 async def by_code(s: AsyncSession, code: str) -> OrgUnit | None:

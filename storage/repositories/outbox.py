@@ -15,7 +15,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Outbox, OutboxStatus
+from bot.domain.enums import OutboxStatus
+from storage.models import Outbox
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,17 +11,8 @@ import datetime as dt
 from sqlalchemy import Date, bindparam, case, distinct, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import (
-    ChannelIdentity,
-    Level,
-    Meeting,
-    MeetingKind,
-    OrgUnit,
-    Outbox,
-    OutboxStatus,
-    Role,
-    RoleKind,
-)
+from bot.domain.enums import Level, MeetingKind, OutboxStatus, RoleKind
+from storage.models import ChannelIdentity, Meeting, OrgUnit, Outbox, Role
 from storage.prepared import Prepared
 
 _PATH = bindparam("path", type_=OrgUnit.path.type)

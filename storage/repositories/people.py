@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.instrumentation import manager_of_class
 
-from storage.models import ChannelIdentity, OrgUnit, Person, Role, RoleKind
+from bot.domain.enums import RoleKind
+from storage.models import ChannelIdentity, OrgUnit, Person, Role
 from storage.prepared import Prepared
 
 T = TypeVar("T")

@@ -13,7 +13,7 @@ import datetime as dt
 from sqlalchemy import case, delete, func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.scheduler.calendar import HalfYear, half_of
+from bot.domain.calendar import HalfYear, half_of
 from storage.bulk import Loader
 from storage.models import MemberEvent, MemberTally, MemberTallyDay
 from storage.repositories.membership import delta, joined_weight

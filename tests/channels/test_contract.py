@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from bot.domain.enums import RoleKind
 from handlers import FEATURES
 from storage.db import transaction
-from storage.models import ChannelIdentity, RoleKind
+from storage.models import ChannelIdentity
 from storage.repositories import invites, org
 from tests.channels.wire import TelegramSide, TelegramUser, User, WireChat, ZaloSide, ZaloUser
 from tests.support.chat_fixtures import World

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
-from bot.core.parsing import fold
+from bot.domain.textkeys import fold
 from tests.fakes.telegram import FakeBot, FakeTelegram
 from tests.fakes.zalo import FakeZalo, FakeZaloBot
 from tests.support.chat_fixtures import World

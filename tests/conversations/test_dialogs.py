@@ -79,7 +79,7 @@ def sample_chat(world: World, caps: Capabilities) -> Chat:
     engine = Engine(
         world.maker,
         Registry([onboarding.FEATURE, SAMPLE_FEATURE]),
-        world.engine.tz,
+        world.engine.rules,
         clock=world.clock,
     )
     return Chat(engine, caps, "lan", world.clock)

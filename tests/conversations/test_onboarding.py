@@ -7,8 +7,9 @@ from collections.abc import Callable
 
 from sqlalchemy import func, select
 
+from bot.domain.enums import RoleKind
 from storage.db import transaction
-from storage.models import ChannelIdentity, Invite, RoleKind
+from storage.models import ChannelIdentity, Invite
 from storage.repositories import invites, org
 from tests.support.chat import Chat
 from tests.support.chat_fixtures import World

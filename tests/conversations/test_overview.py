@@ -7,8 +7,9 @@ from collections.abc import Callable
 
 from sqlalchemy import update
 
+from bot.domain.enums import MeetingKind, OutboxStatus, RoleKind
 from storage.db import transaction
-from storage.models import Meeting, MeetingKind, Outbox, OutboxStatus, RoleKind
+from storage.models import Meeting, Outbox
 from storage.repositories import org, outbox, people
 from tests.support.chat import Chat
 from tests.support.chat_fixtures import World

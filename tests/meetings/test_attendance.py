@@ -6,9 +6,10 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.core.parsing import VN_TZ
 from bot.core.types import TELEGRAM_CAPS, ZALO_CAPS
-from storage.models import Attendance, OutboxStatus
+from bot.domain.enums import OutboxStatus
+from bot.domain.rules import DEFAULT_TZ as VN_TZ
+from storage.models import Attendance
 from storage.repositories import meetings
 from tests.meetings.support import branch_id, meetings_of, outbox_rows
 from tests.support.chat import Chat

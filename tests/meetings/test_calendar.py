@@ -6,9 +6,8 @@ import datetime as dt
 
 import pytest
 
-from bot.core.i18n import language
-from bot.core.parsing import VN_TZ
-from bot.scheduler.calendar import (
+from bot.core.i18n import language, period_label
+from bot.domain.calendar import (
     HalfYear,
     Quarter,
     half_at,
@@ -19,16 +18,17 @@ from bot.scheduler.calendar import (
     quarter_at,
     quarter_of,
 )
+from bot.domain.rules import DEFAULT_TZ as VN_TZ
 
 
 def test_quarter_boundary_is_local_time() -> None:
     late_march = dt.datetime(2026, 3, 31, 23, 30, tzinfo=VN_TZ)
     early_april = dt.datetime(2026, 4, 1, 0, 30, tzinfo=VN_TZ)
-    assert quarter_at(late_march) == Quarter(2026, 1)
-    assert quarter_at(early_april) == Quarter(2026, 2)
+    assert quarter_at(late_march, VN_TZ) == Quarter(2026, 1)
+    assert quarter_at(early_april, VN_TZ) == Quarter(2026, 2)
     # The same instants in UTC are both on 31 March: UTC would get April wrong.
     assert early_april.astimezone(dt.UTC).date() == dt.date(2026, 3, 31)
-    assert quarter_at(early_april.astimezone(dt.UTC)) == Quarter(2026, 2)
+    assert quarter_at(early_april.astimezone(dt.UTC), VN_TZ) == Quarter(2026, 2)
 
 
 @pytest.mark.parametrize(
@@ -70,8 +70,8 @@ def test_last_quarters_newest_first() -> None:
 def test_half_years() -> None:
     assert half_of(dt.date(2026, 6, 30)) == HalfYear(2026, 1)
     assert half_of(dt.date(2026, 7, 1)) == HalfYear(2026, 2)
-    assert half_at(dt.datetime(2026, 6, 30, 23, 30, tzinfo=VN_TZ)).key == "2026-H1"
-    assert half_at(dt.datetime(2026, 6, 30, 17, 30, tzinfo=dt.UTC)).key == "2026-H2"
+    assert half_at(dt.datetime(2026, 6, 30, 23, 30, tzinfo=VN_TZ), VN_TZ).key == "2026-H1"
+    assert half_at(dt.datetime(2026, 6, 30, 17, 30, tzinfo=dt.UTC), VN_TZ).key == "2026-H2"
     assert period_of(dt.date(2026, 3, 5)) == "2026-H1"
     assert HalfYear.parse("2026-H2") == HalfYear(2026, 2)
     assert HalfYear.parse("2026-H3") is None
@@ -85,4 +85,4 @@ def test_half_years() -> None:
 
 def test_labels_are_translated() -> None:
     with language("en"):
-        assert Quarter(2026, 1).label == "Q1/2026"
+        assert period_label(Quarter(2026, 1)) == "Q1/2026"

@@ -7,8 +7,9 @@ from collections.abc import Callable
 
 from sqlalchemy import select
 
+from bot.domain.enums import MeetingKind
 from storage.db import transaction
-from storage.models import Audit, MeetingKind
+from storage.models import Audit
 from storage.repositories import meetings
 from tests.meetings.support import branch_id, grow_branch, meetings_of
 from tests.support.chat import Chat

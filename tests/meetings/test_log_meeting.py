@@ -7,8 +7,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from bot.domain.enums import MeetingKind
 from storage.db import transaction
-from storage.models import Audit, MeetingKind
+from storage.models import Audit
 from storage.repositories import org
 from tests.meetings.support import grow_branch, meetings_of
 from tests.support.chat import Chat

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.scheduler.calendar import Quarter
+from bot.domain.calendar import Quarter
+from bot.domain.enums import EventKind, MeetingKind
 from storage.db import transaction
-from storage.models import EventKind, MeetingKind, MemberEvent
+from storage.models import MemberEvent
 from storage.repositories import groups, meetings, members, membership, org
 from tests.support.chat_fixtures import World
 

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from storage.models import Audit, EventKind, Member, MemberStatus
+from bot.domain.enums import EventKind, MemberStatus
+from storage.models import Audit, Member
 from storage.repositories import members, membership, org
 from tests.support.chat import Chat
 from tests.support.chat_fixtures import World

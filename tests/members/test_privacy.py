@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.enums import EventKind
 from storage import crypto
-from storage.models import Audit, EventKind, Member
+from storage.models import Audit, Member
 from storage.repositories import members, membership, org
 from tests.members.support import cli, in_db, seeded
 from tests.members.test_register import CCCD, FULL

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from bot.domain.enums import EventKind
 from storage import crypto
-from storage.models import Audit, Consent, EventKind, MemberEvent
+from storage.models import Audit, Consent, MemberEvent
 from storage.repositories import members, membership, org
 from tests.members.support import member_named, row_counts
 from tests.support.chat import Chat

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.types import ZALO_CAPS
+from bot.domain.enums import EventKind, MemberStatus
 from storage import crypto
-from storage.models import EventKind, MemberStatus, OrgUnit
+from storage.models import OrgUnit
 from storage.repositories import members, membership, org
 from storage.repositories.members import NewMember
 from tests.members.test_register import FULL

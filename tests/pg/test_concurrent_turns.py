@@ -16,7 +16,7 @@ from tests.support.chat_fixtures import World
 async def _second_process(world: World, url: str) -> tuple[Engine, object]:
     """An engine with its own connection pool, as another process would have."""
     eng = db.make_engine(url)
-    other = Engine(db.make_sessionmaker(eng), registry(), world.engine.tz, clock=world.clock)
+    other = Engine(db.make_sessionmaker(eng), registry(), world.engine.rules, clock=world.clock)
     return other, eng
 
 

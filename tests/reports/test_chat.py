@@ -14,11 +14,13 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bot.core.parsing import fold
+from bot.domain.calendar import HalfYear
+from bot.domain.enums import Level, MeetingKind
+from bot.domain.rules import Rules
+from bot.domain.textkeys import fold
 from bot.reports import charts
-from bot.scheduler.calendar import HalfYear
 from storage.db import transaction
-from storage.models import Level, Meeting, MeetingKind, Member
+from storage.models import Meeting, Member
 from storage.repositories import measures, members, org
 from tests.support.chat import Chat
 from tests.support.chat_fixtures import World
@@ -324,7 +326,7 @@ async def test_a_commune_chair_gets_attendance_by_branch_and_the_trend(
     async with world.session() as s:
         commune = await org.by_code(s, "TH-QP")
         assert commune is not None
-        r = await measures.measure(s, commune, HalfYear(2026, 1), world.clock().date())
+        r = await measures.measure(s, commune, HalfYear(2026, 1), world.clock().date(), Rules())
     fig = charts.attendance_figure(r, commune.id)
     assert fig is not None
     (ax,) = fig.axes

@@ -12,10 +12,12 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.domain.calendar import HalfYear, Quarter
+from bot.domain.enums import Level, MeetingKind
+from bot.domain.rules import Rules
 from bot.reports import charts, excel
-from bot.scheduler.calendar import HalfYear, Quarter
 from storage.db import transaction
-from storage.models import Level, Meeting, MeetingKind, OrgUnit
+from storage.models import Meeting, OrgUnit
 from storage.repositories import measures, members, org
 from tests.reports.tree import NOW, Tree, build
 
@@ -47,7 +49,7 @@ async def tree(maker: async_sessionmaker[AsyncSession]) -> Tree:
 
 async def rollup(maker: async_sessionmaker[AsyncSession], tree: Tree) -> measures.Rollup:
     async with maker() as s:
-        return await measures.measure(s, tree["P"], H1, END)
+        return await measures.measure(s, tree["P"], H1, END, Rules())
 
 
 def rows(ws: Worksheet) -> dict[str, tuple[object, ...]]:

@@ -7,11 +7,13 @@ import datetime as dt
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.scheduler.calendar import HalfYear, Quarter
+from bot.domain.calendar import HalfYear, Quarter
+from bot.domain.enums import Level
+from bot.domain.figures import CoverageFlag
+from bot.domain.rules import Rules
 from storage.db import transaction
-from storage.models import Level, OrgUnit
+from storage.models import OrgUnit
 from storage.repositories import measures, members, membership, org, tally
-from storage.rollup import CoverageFlag
 from tests.reports.tree import NOW, Tree, _meeting, build
 
 H1 = HalfYear(2026, 1)
@@ -27,7 +29,7 @@ async def test_members_new_members_and_net_change(
     maker: async_sessionmaker[AsyncSession], tree: Tree
 ) -> None:
     async with maker() as s:
-        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30))
+        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30), Rules())
     got = {
         c: (r.of(tree[c].id).members_start, r.of(tree[c].id).members, r.of(tree[c].id).joined)
         for c in ["B1", "B2", "B3", "B4", "G1", "X1", "D", "X2", "X3", "P"]
@@ -53,7 +55,7 @@ async def test_counts_agree_with_membership_queries(
 ) -> None:
     day = dt.date(2026, 4, 30)
     async with maker() as s:
-        r = await measures.measure(s, tree["P"], H1, day)
+        r = await measures.measure(s, tree["P"], H1, day, Rules())
         for code in ["B1", "B2", "B3", "X1", "P"]:
             assert r.of(tree[code].id).members == await membership.members_in_subtree_on(
                 s, tree[code], day
@@ -67,7 +69,7 @@ async def test_coverage_uses_the_latest_figure_per_commune_summed_upward(
     maker: async_sessionmaker[AsyncSession], tree: Tree
 ) -> None:
     async with maker() as s:
-        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30))
+        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30), Rules())
     x1, x2, x3, p = (r.of(tree[c].id) for c in ["X1", "X2", "X3", "P"])
     assert (x1.covered_members, x1.population, x1.coverage_flag) == (14, 20, CoverageFlag.MET)
     assert x1.coverage == pytest.approx(0.70)
@@ -85,7 +87,7 @@ async def test_meeting_compliance_per_quarter(
     maker: async_sessionmaker[AsyncSession], tree: Tree
 ) -> None:
     async with maker() as s:
-        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30))
+        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30), Rules())
     assert r.quarters == [Quarter(2026, 1), Quarter(2026, 2)]
     p, x1, x3 = r.of(tree["P"].id), r.of(tree["X1"].id), r.of(tree["X3"].id)
     # Q1: B1, B2, G1, B3 must meet (B4 not founded yet); B1 and B3 held a regular meeting.
@@ -100,7 +102,7 @@ async def test_attendance_and_leader_visits(
     maker: async_sessionmaker[AsyncSession], tree: Tree
 ) -> None:
     async with maker() as s:
-        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30))
+        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30), Rules())
     p, b3 = r.of(tree["P"].id), r.of(tree["B3"].id)
     # rated: B1 7/11, 8/10; B3 14/21, 24/24, 30/24 -> 100%; G1 has no members of its own
     assert p.rated == 5 and p.meetings == 6
@@ -116,8 +118,8 @@ async def test_semiannual_review_status_in_vietnam_time(
     maker: async_sessionmaker[AsyncSession], tree: Tree
 ) -> None:
     async with maker() as s:
-        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30))
-        early = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 10))
+        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30), Rules())
+        early = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 10), Rules())
     p = r.of(tree["P"].id)
     assert (p.review_branches, p.reviewed, p.on_time) == (4, 2, 1)
     assert early.of(tree["P"].id).reviewed == 1  # B2 confirmed after midnight, 11 June
@@ -125,8 +127,8 @@ async def test_semiannual_review_status_in_vietnam_time(
 
 async def test_targets_year_to_date(maker: async_sessionmaker[AsyncSession], tree: Tree) -> None:
     async with maker() as s:
-        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30))
-        h2 = await measures.measure(s, tree["P"], HalfYear(2026, 2), dt.date(2026, 12, 31))
+        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30), Rules())
+        h2 = await measures.measure(s, tree["P"], HalfYear(2026, 2), dt.date(2026, 12, 31), Rules())
     assert r.targets[tree["X1"].id] == 15 and r.targets[tree["B1"].id] is None
     assert r.targets[tree["P"].id] == 15 + 30 + 15
     assert r.target_to_date(tree["X1"].id) == 8  # 15 a year, first half: 7.5 -> 8
@@ -138,9 +140,9 @@ async def test_as_of_a_day_inside_the_period(
     maker: async_sessionmaker[AsyncSession], tree: Tree
 ) -> None:
     async with maker() as s:
-        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 3, 31))
+        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 3, 31), Rules())
         with pytest.raises(ValueError):
-            await measures.measure(s, tree["P"], H1, dt.date(2025, 12, 31))
+            await measures.measure(s, tree["P"], H1, dt.date(2025, 12, 31), Rules())
     p = r.of(tree["P"].id)
     assert r.quarters == [Quarter(2026, 1)]
     assert (p.members, p.joined) == (10 + 4 + 21, 2)
@@ -151,9 +153,9 @@ async def test_the_same_figures_at_every_root(
     maker: async_sessionmaker[AsyncSession], tree: Tree
 ) -> None:
     async with maker() as s:
-        whole = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30))
+        whole = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30), Rules())
         for code in ["D", "X1", "B1", "X3"]:
-            part = await measures.measure(s, tree[code], H1, dt.date(2026, 6, 30))
+            part = await measures.measure(s, tree[code], H1, dt.date(2026, 6, 30), Rules())
             assert part.of(tree[code].id) == whole.of(tree[code].id), code
 
 
@@ -162,12 +164,12 @@ async def test_tally_days_give_the_same_figures_and_stay_exact(
 ) -> None:
     day = dt.date(2026, 6, 30)
     async with maker() as s:
-        raw = await measures.measure(s, tree["P"], H1, day)
+        raw = await measures.measure(s, tree["P"], H1, day, Rules())
     async with transaction(maker) as s:
         built = await tally.ensure_days(s, tally.half_year_ends(dt.date(2025, 1, 1), day), NOW)
     assert built == [dt.date(2025, 6, 30), dt.date(2025, 12, 31), dt.date(2026, 6, 30)]
     async with maker() as s:
-        fast = await measures.measure(s, tree["P"], H1, day)
+        fast = await measures.measure(s, tree["P"], H1, day, Rules())
         assert await tally.recount_differences(s) == []
     assert all(fast.of(u) == raw.of(u) for u in raw.units)
 
@@ -188,15 +190,19 @@ async def test_every_scope_shape_gives_the_same_figures(
 
     monkeypatch.setattr(measures, "scope_of", recording)
     async with maker() as s:
-        listed = {code: await measures.measure(s, tree[code], H1, day) for code in ["P", "D"]}
+        listed = {
+            code: await measures.measure(s, tree[code], H1, day, Rules()) for code in ["P", "D"]
+        }
     monkeypatch.setattr(measures, "LISTED_UNITS", 0)
     async with maker() as s:
-        wide = {code: await measures.measure(s, tree[code], H1, day) for code in ["P", "D"]}
+        wide = {
+            code: await measures.measure(s, tree[code], H1, day, Rules()) for code in ["P", "D"]
+        }
     async with transaction(maker) as s:  # another organisation, with members and a meeting
         other = await build_other(s)
     async with maker() as s:
-        mixed = await measures.measure(s, tree["P"], H1, day)
-        alone = await measures.measure(s, other, H1, day)
+        mixed = await measures.measure(s, tree["P"], H1, day, Rules())
+        alone = await measures.measure(s, other, H1, day, Rules())
     assert shapes == ["ids", "ids", "all", "path", "path", "path"]
     for code, r in wide.items():
         assert all(r.of(u) == listed[code].of(u) for u in listed[code].units), code

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.domain.enums import RoleKind
+from bot.domain.rules import Rules
 from bot.scheduler.sweep import sweep
 from storage.db import transaction
-from storage.models import Member, Outbox, RoleKind
+from storage.models import Member, Outbox
 from storage.repositories import org, people
 from tests.scheduler.support import local
 from tests.support.chat_fixtures import World
@@ -47,7 +49,7 @@ async def sweep_days(
 ) -> None:
     for y, m, d in days:
         for h in hours:
-            await sweep(world.maker, local(y, m, d, h))
+            await sweep(world.maker, local(y, m, d, h), Rules())
 
 
 async def test_chairs_on_26_november_officers_a_week_later_once(db_world: World) -> None:
@@ -111,10 +113,10 @@ async def test_too_late_for_the_chair_in_time_for_the_officer(world: World) -> N
 
 
 async def test_a_night_sweep_holds_the_report_until_seven(world: World) -> None:
-    await sweep(world.maker, local(2026, 11, 26, 0, 30))
+    await sweep(world.maker, local(2026, 11, 26, 0, 30), Rules())
     (row,) = await pushes(world)
     assert row.not_before == local(2026, 11, 26, 7)
-    await sweep(world.maker, local(2026, 12, 3, 22, 15))
+    await sweep(world.maker, local(2026, 12, 3, 22, 15), Rules())
     province = [r for r in await pushes(world) if r.kind == PROVINCE]
     assert [r.not_before for r in province] == [local(2026, 12, 4, 7)]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from storage.models import Level
-from storage.rollup import _PER_QUARTER, _SCALARS, Figures, Table, UnitRow, roll_up
+from bot.domain.enums import Level
+from bot.domain.figures import _PER_QUARTER, _SCALARS, Figures, Table, UnitRow, roll_up
 
 LEVELS = [Level.CENTRAL, Level.PROVINCE, Level.COMMUNE, Level.BRANCH, Level.GROUP]
 

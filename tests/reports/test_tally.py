@@ -7,9 +7,11 @@ import datetime as dt
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.scheduler.calendar import HalfYear
+from bot.domain.calendar import HalfYear
+from bot.domain.enums import EventKind
+from bot.domain.rules import Rules
 from storage.db import transaction
-from storage.models import EventKind, MemberEvent, MemberTally, MemberTallyDay
+from storage.models import MemberEvent, MemberTally, MemberTallyDay
 from storage.repositories import measures, tally
 from tests.reports.tree import NOW, build
 
@@ -21,7 +23,7 @@ async def _figures(s: AsyncSession, root_code: str) -> dict[int, object]:
 
     root = await org.by_code(s, root_code)
     assert root is not None
-    r = await measures.measure(s, root, HalfYear(2026, 1), dt.date(2026, 6, 30))
+    r = await measures.measure(s, root, HalfYear(2026, 1), dt.date(2026, 6, 30), Rules())
     return {uid: r.of(uid) for uid in r.units}
 
 

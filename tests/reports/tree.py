@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import EventKind, Level, Meeting, MeetingKind, MemberEvent, OrgUnit, Review
+from bot.domain.enums import EventKind, Level, MeetingKind
+from storage.models import Meeting, MemberEvent, OrgUnit, Review
 from storage.repositories import members, org
 
 D = dt.date

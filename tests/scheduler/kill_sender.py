@@ -17,9 +17,8 @@ from telegram import Bot
 from bot.channels.outbound import Transports
 from bot.channels.telegram import TelegramChannel
 from bot.core.engine import Engine
-from bot.core.parsing import VN_TZ
+from bot.domain.rules import QuietHours, Rules
 from bot.scheduler.limits import Limits
-from bot.scheduler.rules import QuietHours
 from bot.scheduler.sender import Sender
 from handlers import registry
 from storage.db import make_engine, make_sessionmaker
@@ -33,7 +32,7 @@ async def main(url: str, api: str, token: str, skew: float) -> None:
     maker = make_sessionmaker(db)
     bot = Bot(token, base_url=f"{api}/bot")
     await bot.initialize()
-    channel = TelegramChannel(bot, Engine(maker, registry(), VN_TZ), maker, secret="test")
+    channel = TelegramChannel(bot, Engine(maker, registry(), Rules()), maker, secret="test")
     transports = Transports()
     transports.add(channel)
     sender = Sender(

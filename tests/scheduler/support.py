@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.outbound import Address, Transports
 from bot.core.types import Reply
+from bot.domain.enums import MeetingKind
+from bot.domain.rules import Rules
 from bot.scheduler.limits import Limits
-from bot.scheduler.rules import Rules
 from bot.scheduler.sender import Sender
 from storage.db import transaction
-from storage.models import Meeting, MeetingKind, Outbox, Person, Review
+from storage.models import Meeting, Outbox, Person, Review
 from storage.repositories import org
 
 VN = dt.timezone(dt.timedelta(hours=7))

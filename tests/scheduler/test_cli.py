@@ -7,9 +7,10 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.domain.enums import OutboxStatus
 from storage import db
 from storage.db import transaction
-from storage.models import Outbox, OutboxStatus
+from storage.models import Outbox
 from storage.repositories import outbox as repo
 from tests.scheduler.support import local
 from tests.support import databases

@@ -20,8 +20,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.telegram_wire import bot_id_of
+from bot.domain.enums import OutboxStatus
 from storage.db import transaction
-from storage.models import Outbox, OutboxStatus
+from storage.models import Outbox
 from storage.repositories import outbox as repo
 from tests.fakes.server import serve
 from tests.fakes.telegram import FakeTelegram

@@ -11,7 +11,8 @@ import re
 from sqlalchemy import select
 
 from bot.core.types import TELEGRAM_CAPS, ZALO_CAPS, Capabilities
-from bot.scheduler import rules as R
+from bot.domain import rules as R
+from bot.domain.rules import Rules
 from bot.scheduler.sweep import sweep
 from storage.models import Outbox
 from storage.repositories import conversations
@@ -26,7 +27,7 @@ async def run_day(world: World, y: int, m: int, d: int, h: int = 8, mi: int = 0)
     world.clock.set_local(y, m, d, h, mi)
     clock = FakeTime(moment)
     web = Recorder(clock)
-    await sweep(world.maker, moment, registry=world.engine.registry)
+    await sweep(world.maker, moment, Rules(), registry=world.engine.registry)
     await sender(world.maker, clock, web).drain()
     world.clock.set_local(y, m, d, h + 1, mi)  # people answer an hour later
     return web.sent

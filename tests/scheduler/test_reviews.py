@@ -12,8 +12,9 @@ from bot.core.dialogs import Ask, Dialog, Values
 from bot.core.engine import Engine
 from bot.core.features import Feature
 from bot.core.types import Reply
+from bot.domain.enums import EventKind
 from storage.db import transaction
-from storage.models import EventKind, Person, Review
+from storage.models import Person, Review
 from storage.repositories import members, membership, org
 from tests.scheduler.support import add_review, local
 from tests.scheduler.test_reminder_chat import run_day, to
@@ -87,7 +88,7 @@ def with_members(world: World, monkeypatch: pytest.MonkeyPatch) -> Engine:
     """The member flows, whatever the members feature looks like today."""
     features = [f for f in handlers.FEATURES if f.name != "members"] + [FAKE_MEMBERS]
     monkeypatch.setattr(handlers, "FEATURES", features)
-    return Engine(world.maker, handlers.registry(), world.engine.tz, clock=world.clock)
+    return Engine(world.maker, handlers.registry(), world.engine.rules, clock=world.clock)
 
 
 async def test_correcting_opens_the_member_flows(

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from bot.config import ConfigError, load
-from bot.scheduler import rules as R
-from bot.scheduler.calendar import HalfYear, Quarter
+from bot.config import ConfigError, RuleSettings, load
+from bot.domain import rules as R
+from bot.domain.calendar import HalfYear, Quarter
 from tests.scheduler.support import local
 
 D = dt.date
@@ -136,7 +136,7 @@ def test_dates_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("CHIHOI_MEETING_REMINDER_DAYS", "7, 21")
     monkeypatch.setenv("CHIHOI_REVIEW_DEADLINES", "15/06,30/11")
     monkeypatch.setenv("CHIHOI_SNOOZE_DAYS", "2")
-    rules = load(R.RuleSettings).rules()
+    rules = load(RuleSettings).rules()
     assert rules.meeting_steps == (21, 7)
     assert rules.review_deadline(HalfYear(2026, 2)) == D(2026, 11, 30)
     assert rules.snooze_days == 2
@@ -162,6 +162,6 @@ def test_a_bad_date_setting_is_one_clear_line(
 ) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError) as err:
-        load(R.RuleSettings)
+        load(RuleSettings)
     assert str(err.value).startswith(f"{name}: ")
     assert "\n" not in str(err.value)

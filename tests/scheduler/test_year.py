@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.domain import rules as R
+from bot.domain.enums import MeetingKind
+from bot.domain.rules import Rules
 from bot.reports.pushes import COMMUNE_PUSH as PUSH_COMMUNE
 from bot.reports.pushes import PROVINCE_PUSH as PUSH_PROVINCE
-from bot.scheduler import rules as R
 from bot.scheduler.sweep import sweep
-from storage.models import MeetingKind
 from tests.scheduler.support import (
     FakeTime,
     Recorder,
@@ -115,9 +116,9 @@ async def test_a_year_of_daily_sweeps(world: World) -> None:
                 await add_review(world.maker, code, period, local(on.year, on.month, on.day, 7))
         if not DOWN[0] <= day <= DOWN[1]:
             clock.set(local(day.year, day.month, day.day, 8))
-            first = await sweep(world.maker, clock(), registry=registry)
+            first = await sweep(world.maker, clock(), Rules(), registry=registry)
             if first.total():
-                again = await sweep(world.maker, clock(), registry=registry)
+                again = await sweep(world.maker, clock(), Rules(), registry=registry)
                 assert again.total() == 0, f"second sweep on {day} added {again.added}"
             await send.drain()
         day += dt.timedelta(days=1)

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from bot.core.choices import numbered
 from bot.core.engine import Engine
-from bot.core.parsing import fold
 from bot.core.types import Capabilities, ChatKind, Incoming, Reply
+from bot.domain.textkeys import fold
 
 _ids = itertools.count(1)
 

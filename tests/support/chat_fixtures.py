@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.engine import Engine
 from bot.core.types import TELEGRAM_CAPS, ZALO_CAPS, Capabilities
+from bot.domain.rules import Rules
 from handlers import registry
 from storage import db
 from storage.db import transaction
@@ -59,7 +60,7 @@ async def make_world(url: str, clock: Clock) -> tuple[World, Callable[[], object
     maker = db.make_sessionmaker(eng)
     async with transaction(maker) as s:
         demo = await seed(s, clock(), random.Random(7))
-    engine = Engine(maker, registry(), dt.timezone(dt.timedelta(hours=7)), clock=clock)  # type: ignore[arg-type]
+    engine = Engine(maker, registry(), Rules(tz=dt.timezone(dt.timedelta(hours=7))), clock=clock)  # type: ignore[arg-type]
     return World(maker, engine, clock, demo), eng.dispose
 
 

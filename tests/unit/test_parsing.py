@@ -9,10 +9,7 @@ import pytest
 
 from bot.core.parsing import (
     CccdCheck,
-    Gender,
     check_cccd,
-    fold,
-    mask_id,
     normalize_cccd,
     read_birth_date,
     read_count,
@@ -21,8 +18,9 @@ from bot.core.parsing import (
     read_number_list,
     read_phone,
     read_yes_no,
-    sort_key,
 )
+from bot.domain.enums import Gender
+from bot.domain.textkeys import fold, mask_id, sort_key
 
 # A Wednesday.
 TODAY = date(2026, 3, 18)

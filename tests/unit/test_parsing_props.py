@@ -10,9 +10,7 @@ from hypothesis import strategies as st
 from vn_numberwords import number_to_words
 
 from bot.core.parsing import (
-    Gender,
     check_cccd,
-    fold,
     read_birth_date,
     read_count,
     read_date,
@@ -21,6 +19,8 @@ from bot.core.parsing import (
     read_phone,
     read_yes_no,
 )
+from bot.domain.enums import Gender
+from bot.domain.textkeys import fold
 
 TODAY = date(2026, 3, 18)
 PROVINCE_CODES = [code for code, _ in vn_ident.PROVINCES]

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.domain.enums import Level, RoleKind
 from storage.db import transaction
-from storage.models import Conversation, Level, ProcessedUpdate, RoleKind
+from storage.models import Conversation, ProcessedUpdate
 from storage.repositories import conversations, org, people
 
 STATE = {"dialog": "language", "values": {"name": "Nguyễn Thị Lan"}, "serial": 3}

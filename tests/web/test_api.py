@@ -12,8 +12,9 @@ from sqlalchemy import update
 
 from bot.channels import web
 from bot.core.types import ZALO_CAPS, Attachment, Choice, Reply
+from bot.domain.enums import OutboxStatus
 from storage.db import transaction
-from storage.models import Outbox, OutboxStatus
+from storage.models import Outbox
 from storage.repositories import outbox
 from tests.support.chat_fixtures import World
 

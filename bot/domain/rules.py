@@ -8,17 +8,13 @@ every branch once a quarter (rule 3), the member review due 10 June and 25 Novem
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass, field, replace
-from functools import cache
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from bot.domain.calendar import HalfYear, Quarter, half_of, quarter_of
 
-from bot.config import load
-from bot.core.parsing import VN_TZ
-from bot.scheduler.calendar import HalfYear, Quarter, half_of, quarter_of
+# The Union's own zone; CHIHOI_TZ may name another (README "Configuration").
+DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Message kinds (outbox.kind). Escalations go up one level, then to the province.
 MEETING_DUE = "meeting_due"
@@ -44,7 +40,7 @@ class QuietHours:
 
     start: dt.time = dt.time(21, 0)
     end: dt.time = dt.time(7, 0)
-    tz: ZoneInfo = VN_TZ
+    tz: ZoneInfo = DEFAULT_TZ
 
     def is_quiet(self, moment: dt.datetime) -> bool:
         t = moment.astimezone(self.tz).time()
@@ -105,7 +101,7 @@ class Rules:
     digest_grace_days: int = 1
     snooze_days: int = 3
     quiet: QuietHours = field(default_factory=QuietHours)
-    tz: ZoneInfo = VN_TZ
+    tz: ZoneInfo = DEFAULT_TZ
 
     def local_day(self, moment: dt.datetime) -> dt.date:
         return moment.astimezone(self.tz).date()
@@ -209,64 +205,3 @@ def digest_week(rules: Rules, moment: dt.datetime) -> Week | None:
     first = send_day - dt.timedelta(days=7)
     year, week, _wd = send_day.isocalendar()
     return Week(f"{year}-W{week:02d}", first, send_day - dt.timedelta(days=1))
-
-
-_DAYS = re.compile(r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$")
-_DEADLINES = re.compile(r"^\s*(\d{1,2})/(\d{1,2})\s*,\s*(\d{1,2})/(\d{1,2})\s*$")
-
-
-class RuleSettings(BaseSettings):
-    """The dates of `Rules` a province may change (README "Reminders")."""
-
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
-
-    meeting_days: str = Field(default="30,14,5", alias="CHIHOI_MEETING_REMINDER_DAYS")
-    review_days: str = Field(default="20,7,2", alias="CHIHOI_REVIEW_REMINDER_DAYS")
-    review_deadlines: str = Field(default="10/06,25/11", alias="CHIHOI_REVIEW_DEADLINES")
-    province_after_days: int = Field(default=15, ge=0, le=60, alias="CHIHOI_PROVINCE_AFTER_DAYS")
-    snooze_days: int = Field(default=3, ge=1, le=14, alias="CHIHOI_SNOOZE_DAYS")
-
-    @field_validator("meeting_days", "review_days")
-    @classmethod
-    def _days(cls, value: str) -> str:
-        if not _DAYS.match(value):
-            raise ValueError("expected days before the deadline, e.g. 30,14,5")
-        return value
-
-    @field_validator("review_deadlines")
-    @classmethod
-    def _deadlines(cls, value: str) -> str:
-        m = _DEADLINES.match(value)
-        try:
-            if m is None:
-                raise ValueError
-            d1, m1, d2, m2 = (int(g) for g in m.groups())
-            dt.date(2024, m1, d1), dt.date(2024, m2, d2)  # 2024: 29/02 is a day
-        except ValueError:
-            raise ValueError("expected two days as dd/mm, e.g. 10/06,25/11") from None
-        if (m1, d1) >= (m2, d2):
-            raise ValueError("the first-half deadline must come before the second's") from None
-        return value
-
-    def rules(self, base: Rules | None = None) -> Rules:
-        m = _DEADLINES.match(self.review_deadlines)
-        assert m is not None  # validated
-        d1, m1, d2, m2 = (int(g) for g in m.groups())
-        return replace(
-            base or Rules(),
-            meeting_steps=_day_list(self.meeting_days),
-            review_steps=_day_list(self.review_days),
-            review_deadlines=(Deadline(m1, d1), Deadline(m2, d2)),
-            province_after_days=self.province_after_days,
-            snooze_days=self.snooze_days,
-        )
-
-
-def _day_list(value: str) -> tuple[int, ...]:
-    return tuple(sorted({int(x) for x in value.split(",")}, reverse=True))
-
-
-@cache
-def configured() -> Rules:
-    """The process's rules: the defaults with the environment's changes (ConfigError if bad)."""
-    return load(RuleSettings).rules()

@@ -15,15 +15,23 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple
 
-from storage.models import Level
+from bot.domain.enums import Level
 
-COVERAGE_TARGET = 0.60  # DOMAIN rule 6: above 60% in every commune
-COVERAGE_WEAK = 0.50  # under 50% is weak
-DEFAULT_COMMUNE_TARGET = 15  # DOMAIN rule 5: at least 15 new members a year per commune
-ATTENDANCE_TARGET = 2 / 3  # DOMAIN rule 2
-# Below this share of branches (meetings held, leaders' visits, reviews) a row is flagged
-# in files; a single branch is flagged whenever it misses.
-WEAK_SHARE = 0.8
+
+@dataclass(frozen=True)
+class Targets:
+    """The Union's national thresholds that every figure is judged by (DOMAIN.md)."""
+
+    coverage: float = 0.60  # rule 6: above 60% in every commune
+    coverage_weak: float = 0.50  # under 50% is weak
+    commune_new_members: int = 15  # rule 5: at least 15 new members a year per commune
+    attendance: float = 2 / 3  # rule 2
+    # Below this share of branches (meetings held, leaders' visits, reviews) a row is flagged
+    # in files; a single branch is flagged whenever it misses.
+    weak_share: float = 0.8
+
+
+TARGETS = Targets()
 
 
 class CoverageFlag(enum.StrEnum):
@@ -133,9 +141,9 @@ class Figures:
         c = self.coverage
         if c is None:
             return CoverageFlag.NO_DATA
-        if c >= COVERAGE_TARGET:
+        if c >= TARGETS.coverage:
             return CoverageFlag.MET
-        return CoverageFlag.WEAK if c < COVERAGE_WEAK else CoverageFlag.BELOW
+        return CoverageFlag.WEAK if c < TARGETS.coverage_weak else CoverageFlag.BELOW
 
     def compliance(self, q: int) -> float | None:
         return self.met[q] / self.meeting_units[q] if self.meeting_units[q] else None
@@ -309,7 +317,7 @@ def annual_targets(units: Mapping[int, UnitRow]) -> dict[int, int | None]:
         if unit.new_member_target is not None:
             target: int | None = unit.new_member_target
         elif unit.level == Level.COMMUNE:
-            target = DEFAULT_COMMUNE_TARGET
+            target = TARGETS.commune_new_members
         else:
             target = sums.get(unit.id)
         out[unit.id] = target

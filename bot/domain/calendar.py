@@ -1,23 +1,22 @@
-"""Calendar quarters and half-years in Asia/Ho_Chi_Minh, the periods the union's rules use."""
+"""Quarters, half-years, years and the term: the periods the Union's rules count in (local days)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass
-
-from bot.core.i18n import _
-from bot.core.parsing import VN_TZ
+from typing import TypeAlias
+from zoneinfo import ZoneInfo
 
 _HALF_KEY = re.compile(r"^\s*(\d{4})\s*-\s*[Hh]\s*([12])\s*$")
 _QUARTER_KEY = re.compile(r"^\s*(\d{4})\s*-\s*[Qq]\s*([1-4])\s*$")
 
 
-def local_date(moment: dt.datetime) -> dt.date:
-    """The calendar day in Vietnam of an aware instant (naive values are taken as UTC)."""
+def local_date(moment: dt.datetime, tz: ZoneInfo) -> dt.date:
+    """The calendar day in the Union's time zone of an instant (naive values are taken as UTC)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(VN_TZ).date()
+    return moment.astimezone(tz).date()
 
 
 def _month_end(year: int, month: int) -> dt.date:
@@ -50,11 +49,6 @@ class Quarter:
         """Stable machine key, e.g. "2026-Q1" (for outbox keys and storage)."""
         return f"{self.year}-Q{self.number}"
 
-    @property
-    def label(self) -> str:
-        """Human label in the turn's language, e.g. "Quý 1/2026"."""
-        return _("Q{number}/{year}").format(number=self.number, year=self.year)
-
     def contains(self, day: dt.date) -> bool:
         return self.first_day <= day <= self.last_day
 
@@ -83,9 +77,9 @@ def quarter_of(day: dt.date) -> Quarter:
     return Quarter(day.year, (day.month - 1) // 3 + 1)
 
 
-def quarter_at(moment: dt.datetime) -> Quarter:
-    """The quarter of an instant, judged by the clock in Vietnam (not UTC)."""
-    return quarter_of(local_date(moment))
+def quarter_at(moment: dt.datetime, tz: ZoneInfo) -> Quarter:
+    """The quarter of an instant, judged by the clock in the Union's zone (not UTC)."""
+    return quarter_of(local_date(moment, tz))
 
 
 def last_quarters(day: dt.date, count: int) -> list[Quarter]:
@@ -121,13 +115,6 @@ class HalfYear:
         return f"{self.year}-H{self.number}"
 
     @property
-    def label(self) -> str:
-        """Human label in the turn's language, e.g. "6 tháng đầu năm 2026"."""
-        if self.number == 1:
-            return _("first half of {year}").format(year=self.year)
-        return _("second half of {year}").format(year=self.year)
-
-    @property
     def quarters(self) -> tuple[Quarter, Quarter]:
         first = 1 if self.number == 1 else 3
         return Quarter(self.year, first), Quarter(self.year, first + 1)
@@ -152,8 +139,8 @@ def half_of(day: dt.date) -> HalfYear:
     return HalfYear(day.year, 1 if day.month <= 6 else 2)
 
 
-def half_at(moment: dt.datetime) -> HalfYear:
-    return half_of(local_date(moment))
+def half_at(moment: dt.datetime, tz: ZoneInfo) -> HalfYear:
+    return half_of(local_date(moment, tz))
 
 
 def period_of(day: dt.date) -> str:
@@ -170,3 +157,56 @@ def period_bounds(key: str) -> tuple[dt.date, dt.date]:
     if quarter is not None:
         return quarter.first_day, quarter.last_day
     raise ValueError("unknown period key")
+
+
+@dataclass(frozen=True, order=True)
+class Year:
+    """A calendar year: new-member targets are yearly (DOMAIN rule 5)."""
+
+    year: int
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return dt.date(self.year, 12, 31)
+
+    @property
+    def key(self) -> str:
+        return str(self.year)
+
+    def contains(self, day: dt.date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+
+@dataclass(frozen=True, order=True)
+class Term:
+    """A congress term of the Union, e.g. 2022–2027: its targets and baseline figures hold for it."""
+
+    first_year: int
+    last_year: int
+
+    @property
+    def first_day(self) -> dt.date:
+        return dt.date(self.first_year, 1, 1)
+
+    @property
+    def last_day(self) -> dt.date:
+        return dt.date(self.last_year, 12, 31)
+
+    @property
+    def key(self) -> str:
+        return f"{self.first_year}-{self.last_year}"
+
+    def contains(self, day: dt.date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+
+# The term the seeds plan for (000, 004: "nhiệm kỳ 2022–2027").
+CURRENT_TERM = Term(2022, 2027)
+
+
+# What a report covers: a half-year (the review's period) or a quarter.
+Period: TypeAlias = HalfYear | Quarter
