@@ -13,10 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.core.context import BRANCH_ROLES, COMMUNE_ROLES, Ctx
+from bot.core.dates import read_date
 from bot.core.dialogs import Ask, Choose, Confirm, Dialog, Option, Retry, Values
 from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _, format_date
-from bot.core.parsing import read_count, read_date
+from bot.core.parsing import read_count
 from bot.core.types import Reply
 from bot.domain.enums import Level, MeetingKind, RoleKind
 from handlers import meetings_history, meetings_report, meetings_ticks

@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 from bot.core.context import BRANCH_ROLES, Ctx
+from bot.core.dates import read_date
 from bot.core.dialogs import Ask, Choose, Confirm, Dialog, Option, Retry, Values
 from bot.core.i18n import N_, Msg, _, format_date, tr
-from bot.core.parsing import read_date
 from bot.core.types import Reply
 from bot.domain.enums import EventKind, Level, MemberStatus
 from bot.domain.textkeys import fold, mask_id

@@ -9,16 +9,9 @@ from dataclasses import dataclass
 import vn_ident
 
 from bot.core.choices import match_typed
+from bot.core.dates import read_birth_date, read_date
 from bot.core.i18n import N_, Msg, _, format_date, tr
-from bot.core.parsing import (
-    check_cccd,
-    normalize_cccd,
-    read_birth_date,
-    read_date,
-    read_name,
-    read_number_list,
-    read_phone,
-)
+from bot.core.parsing import check_cccd, normalize_cccd, read_name, read_number_list, read_phone
 from bot.domain.textkeys import fold
 
 ADULT = 18

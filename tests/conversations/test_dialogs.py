@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.core.context import Ctx
+from bot.core.dates import read_date
 from bot.core.dialogs import Ask, Choose, Confirm, Dialog, Option, Retry, Values
 from bot.core.engine import Engine
 from bot.core.features import Feature, MenuEntry, Registry
 from bot.core.i18n import N_
-from bot.core.parsing import read_count, read_date
+from bot.core.parsing import read_count
 from bot.core.types import TELEGRAM_CAPS, Capabilities, Reply
 from handlers import onboarding
 from storage.models import Audit, ProcessedUpdate

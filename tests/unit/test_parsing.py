@@ -7,13 +7,12 @@ from datetime import date
 import dateparser
 import pytest
 
+from bot.core.dates import read_birth_date, read_date
 from bot.core.parsing import (
     CccdCheck,
     check_cccd,
     normalize_cccd,
-    read_birth_date,
     read_count,
-    read_date,
     read_name,
     read_number_list,
     read_phone,

@@ -9,11 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from vn_numberwords import number_to_words
 
+from bot.core.dates import read_birth_date, read_date
 from bot.core.parsing import (
     check_cccd,
-    read_birth_date,
     read_count,
-    read_date,
     read_name,
     read_number_list,
     read_phone,
