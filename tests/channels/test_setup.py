@@ -7,9 +7,9 @@ import re
 from pydantic import SecretStr
 from starlette.routing import Route
 
+from bot.app import Runtime, Services, channels, configure
 from bot.channels import telegram_wire, zalo
 from bot.channels.retry import Again, Backoff, TooLongWait
-from bot.app import Runtime, Services, channels, configure
 from bot.channels.setup import telegram_base_url
 from bot.config import Settings
 from tests.fakes.server import ManualClock
