@@ -10,15 +10,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from bot.domain.rules import DEFAULT_TZ, Deadline, QuietHours, Rules
 from storage import VAR_DIR
+from storage.db import check_url
 
 S = TypeVar("S", bound=BaseSettings)
-
-SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 
 class ConfigError(Exception):
@@ -53,15 +50,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _known_driver(cls, value: str) -> str:
-        try:
-            url = make_url(value)
-        except ArgumentError as exc:
-            raise ValueError(
-                "expected a URL like sqlite+aiosqlite:///var/chihoi.sqlite3 "
-                "or postgresql+asyncpg://user@host:5432/db"
-            ) from exc
-        if url.drivername not in SUPPORTED_DRIVERS:
-            raise ValueError(f"driver must be one of {', '.join(SUPPORTED_DRIVERS)}")
+        check_url(value)  # storage knows which URLs it can open
         return value
 
     @field_validator("locale")

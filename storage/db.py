@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -23,6 +26,22 @@ from storage import sqlite_inline
 MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a write waits for another process (a CLI command) holding SQLite's lock.
 SQLITE_BUSY_S = 10.0
+SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+# What channels and services hold to open sessions, without naming SQLAlchemy themselves.
+Maker: TypeAlias = async_sessionmaker[AsyncSession]
+
+
+def check_url(value: str) -> None:
+    """Raise ValueError (the message says what is expected) unless we can open `value`."""
+    try:
+        url = make_url(value)
+    except ArgumentError as exc:
+        raise ValueError(
+            "expected a URL like sqlite+aiosqlite:///var/chihoi.sqlite3 "
+            "or postgresql+asyncpg://user@host:5432/db"
+        ) from exc
+    if url.drivername not in SUPPORTED_DRIVERS:
+        raise ValueError(f"driver must be one of {', '.join(SUPPORTED_DRIVERS)}")
 
 
 def is_sqlite(url: str) -> bool:
@@ -74,12 +93,12 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+def make_sessionmaker(engine: AsyncEngine) -> Maker:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
 @asynccontextmanager
-async def transaction(maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+async def transaction(maker: Maker) -> AsyncIterator[AsyncSession]:
     """One unit of work: commit on success, roll back on any error."""
     async with maker() as session, session.begin():
         yield session
@@ -102,14 +121,10 @@ def downgrade(url: str, revision: str = "base") -> None:
 
 
 def head_revision() -> str | None:
-    from alembic.script import ScriptDirectory
-
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
     """The migration the database is at; None for an empty database."""
-    from alembic.migration import MigrationContext
-
     async with engine.connect() as conn:
         return await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())

@@ -4,20 +4,44 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
 
+from starlette.routing import BaseRoute
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
 from bot.channels import telegram, telegram_wire, zalo
 from bot.channels.files import FileShelf
+from bot.channels.outbound import Transports
 from bot.channels.zalo_client import ZaloClient, bot_id_of
-from bot.runtime import Runtime
-
-if TYPE_CHECKING:
-    from bot.services import Services
+from bot.config import Settings
+from bot.core.engine import Engine
+from storage.db import Maker
 
 TELEGRAM_API = "https://api.telegram.org/bot"
+Task = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class Services:
+    """What each configured part contributes: HTTP routes, and coroutines to run until stop."""
+
+    routes: list[BaseRoute] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    # Called on shutdown, newest first.
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Wiring:
+    """What every bot of a process shares."""
+
+    settings: Settings
+    engine: Engine
+    maker: Maker
+    transports: Transports
+    services: Services
 
 
 def telegram_base_url(api_url: str | None) -> str:
@@ -28,18 +52,22 @@ def telegram_base_url(api_url: str | None) -> str:
     return url if url.endswith("/bot") or "{token}" in url else f"{url}/bot"
 
 
-def add_channels(rt: Runtime, services: Services) -> None:
-    """Register every channel the settings name; each bot is also a transport for the sender."""
+def add_channels(
+    settings: Settings, engine: Engine, maker: Maker, transports: Transports
+) -> Services:
+    """Every channel the settings name; each bot is also added to `transports` for the sender."""
     # httpx logs each request URL at INFO, and Bot API URLs carry the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    if rt.settings.telegram_bot_token is not None:
-        _add_telegram(rt, services)
-    if rt.settings.zalo_tokens:
-        _add_zalo(rt, services)
+    w = _Wiring(settings, engine, maker, transports, Services())
+    if settings.telegram_bot_token is not None:
+        _add_telegram(w)
+    if settings.zalo_tokens:
+        _add_zalo(w)
+    return w.services
 
 
-def _add_telegram(rt: Runtime, services: Services) -> None:
-    s = rt.settings
+def _add_telegram(w: _Wiring) -> None:
+    s, services = w.settings, w.services
     assert s.telegram_bot_token is not None
     token = s.telegram_bot_token.get_secret_value()
     bot = Bot(
@@ -50,12 +78,12 @@ def _add_telegram(rt: Runtime, services: Services) -> None:
     configured = s.telegram_webhook_secret.get_secret_value() if s.telegram_webhook_secret else None
     channel = telegram.TelegramChannel(
         bot,
-        rt.engine,
-        rt.maker,
+        w.engine,
+        w.maker,
         secret=telegram_wire.webhook_secret(token, configured),
         webhook_url=s.telegram_webhook_url,
     )
-    rt.transports.add(channel)
+    w.transports.add(channel)
     services.closers.append(channel.close)
     if s.telegram_webhook_url:
         services.routes.extend(channel.routes())
@@ -69,8 +97,8 @@ def _add_telegram(rt: Runtime, services: Services) -> None:
     services.names.append(f"telegram bot {channel.bot_id} ({mode})")
 
 
-def _add_zalo(rt: Runtime, services: Services) -> None:
-    s = rt.settings
+def _add_zalo(w: _Wiring) -> None:
+    s, services = w.settings, w.services
     # Zalo takes photos by URL only: with a public address we serve short-lived links,
     # without one the user gets a short note instead of the file (see README).
     shelf = FileShelf(s.zalo_webhook_url) if s.zalo_webhook_url else None
@@ -81,8 +109,8 @@ def _add_zalo(rt: Runtime, services: Services) -> None:
     for token in s.zalo_tokens:
         channel = zalo.ZaloChannel(
             ZaloClient(token, s.zalo_api_url),
-            rt.engine,
-            rt.maker,
+            w.engine,
+            w.maker,
             bot_id=bot_id_of(token),
             secret=zalo.webhook_secret(token, configured),
             webhook_url=s.zalo_webhook_url,
@@ -91,26 +119,23 @@ def _add_zalo(rt: Runtime, services: Services) -> None:
         )
         bots.append(channel)
         services.closers.append(channel.close)
-        services.tasks.append(_zalo_runner(rt, channel, polling=not s.zalo_webhook_url))
+        services.tasks.append(_zalo_runner(w.transports, channel, polling=not s.zalo_webhook_url))
         mode = "webhook" if s.zalo_webhook_url else "polling"
         services.names.append(f"zalo bot {channel.bot_id or '(id from getMe)'} ({mode})")
     if s.zalo_webhook_url:
         services.routes.extend(zalo.webhook_routes(lambda: bots))
 
 
-Task = Callable[[], Awaitable[None]]
-
-
-def _zalo_runner(rt: Runtime, channel: zalo.ZaloChannel, polling: bool) -> Task:
+def _zalo_runner(transports: Transports, channel: zalo.ZaloChannel, polling: bool) -> Task:
     known = bool(channel.bot_id)
     if known:
-        rt.transports.add(channel)
+        transports.add(channel)
 
     async def run() -> None:
         if not await channel.start():
             return
         if not known:  # the token had no "<id>:" prefix: getMe told us the id
-            rt.transports.add(channel)
+            transports.add(channel)
         if polling:
             await channel.poll()
 

@@ -11,7 +11,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from functools import partial
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -25,6 +24,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.channels.delivery import Progress, Reachability, TurnRunner, finish
 from bot.channels.outbound import Address, SendError, Unreachable
 from bot.channels.retry import Backoff, TooLongWait
 from bot.channels.telegram_wire import (
@@ -39,9 +39,9 @@ from bot.channels.telegram_wire import (
     transient,
     utcnow,
 )
-from bot.channels.turns import Progress, Reachability, TurnRunner, finish
 from bot.core.engine import Engine
 from bot.core.types import ChatKind, Reply
+from storage.db import Maker
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
@@ -57,7 +57,7 @@ class TelegramChannel:
         self,
         bot: Bot,
         engine: Engine,
-        maker: async_sessionmaker[AsyncSession],
+        maker: Maker,
         *,
         secret: str,
         webhook_url: str | None = None,

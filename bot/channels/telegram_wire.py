@@ -20,7 +20,6 @@ from bot.core.choices import split_text
 from bot.core.types import TELEGRAM_CAPS, ChatKind, Choice, Incoming
 
 CHANNEL = "telegram"
-TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
 GROUP_TYPES = (ChatType.GROUP, ChatType.SUPERGROUP)
@@ -93,9 +92,10 @@ def to_incoming(
 def render(text: str) -> list[str]:
     """Escaped parts of at most 4,096 chars as Telegram counts them (UTF-16, after HTML)."""
     parts: list[str] = []
-    for part in split_text(text, TEXT_LIMIT):
+    limit = TELEGRAM_CAPS.text_limit
+    for part in split_text(text, limit):
         # Emoji outside the BMP count twice; such parts are rare, halve the limit for them.
-        pieces = split_text(part, TEXT_LIMIT // 2) if _utf16_len(part) > TEXT_LIMIT else [part]
+        pieces = split_text(part, limit // 2) if _utf16_len(part) > limit else [part]
         parts.extend(html.escape(p, quote=False) for p in pieces if p.strip())
     return parts
 

@@ -9,25 +9,24 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from bot.core.choices import numbered, split_text
+from bot.core.engine import Engine
 from bot.core.i18n import language
 from bot.core.roles import role_name
-from bot.core.types import Capabilities, Choice, Incoming, Reply
+from bot.core.types import TELEGRAM_CAPS, ZALO_CAPS, Capabilities, Choice, Incoming, Reply
 from bot.domain.enums import OutboxStatus
-from bot.runtime import Runtime
-from storage.models import ChannelIdentity, Outbox, Person
-from storage.repositories import people
+from storage.db import Maker
+from storage.repositories import outbox_view, people
 from storage.seed_demo import WEB_BOT
 
 CHANNEL = "web"
 PROFILES = {
-    "buttons": Capabilities(buttons=True, text_limit=4096),
-    "text": Capabilities(buttons=False, text_limit=2000),
+    "buttons": TELEGRAM_CAPS,
+    "text": ZALO_CAPS,
 }
 STATIC = Path(__file__).parent / "static"
 # The page, its script and its style; nothing else in the folder is served.
@@ -42,7 +41,7 @@ CSP = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
 MAX_USER = 64
-MAX_TEXT = 4096
+MAX_TEXT = TELEGRAM_CAPS.text_limit  # what a Telegram user could type at most
 OUTBOX_ROWS = 100
 WAITING = (OutboxStatus.PENDING, OutboxStatus.SENDING)
 
@@ -82,7 +81,9 @@ def bad(message: str) -> Response:
     return JSONResponse({"error": message}, status_code=400)
 
 
-def routes(rt: Runtime) -> list[Route]:
+def routes(engine: Engine, maker: Maker, zone: dt.tzinfo) -> list[Route]:
+    """The page and its API; `zone` shows when queued messages are due."""
+
     def serve(name: str, media_type: str) -> Any:
         async def endpoint(_request: Request) -> Response:
             headers = {"Cache-Control": "no-cache", "Content-Security-Policy": CSP}
@@ -91,25 +92,17 @@ def routes(rt: Runtime) -> list[Route]:
         return endpoint
 
     async def list_people(_request: Request) -> Response:
-        async with rt.maker() as s:
-            rows = (
-                await s.execute(
-                    select(ChannelIdentity.external_id, Person)
-                    .join(Person, Person.id == ChannelIdentity.person_id)
-                    .where(ChannelIdentity.channel == CHANNEL, ChannelIdentity.bot_id == WEB_BOT)
-                    .order_by(Person.id)
-                )
-            ).all()
-            result = []
-            for ext, person in rows:
-                roles = await people.roles_of(s, person.id)
-                # The page's labels are Vietnamese whatever the bot's default language.
-                with language("vi"):
-                    shown = [
-                        {"role": k.value, "role_name": role_name(k), "unit": u.name}
-                        for k, u in roles
-                    ]
-                result.append({"user": ext, "name": person.display_name, "roles": shown})
+        async with maker() as s:
+            linked = await people.linked_on(s, CHANNEL, WEB_BOT)
+        result = []
+        for p in linked:
+            # The page's labels are Vietnamese whatever the bot's default language.
+            with language("vi"):
+                shown = [
+                    {"role": k.value, "role_name": role_name(k), "unit": unit}
+                    for k, unit in p.roles
+                ]
+            result.append({"user": p.external_id, "name": p.display_name, "roles": shown})
         return JSONResponse(result)
 
     async def send(request: Request) -> Response:
@@ -144,7 +137,7 @@ def routes(rt: Runtime) -> list[Route]:
             choice=choice,
             caps=caps,
         )
-        replies = await rt.engine.handle(inc)
+        replies = await engine.handle(inc)
         return JSONResponse({"replies": [part for r in replies for part in render(r, caps)]})
 
     async def outbox(request: Request) -> Response:
@@ -152,16 +145,8 @@ def routes(rt: Runtime) -> list[Route]:
         if not user:
             return bad("user is required")
         caps = PROFILES.get(request.query_params.get("profile", "buttons"), PROFILES["buttons"])
-        async with rt.maker() as s:
-            rows = (
-                await s.scalars(
-                    select(Outbox)
-                    .where(Outbox.channel == CHANNEL, Outbox.chat_id == user)
-                    .order_by(Outbox.not_before.desc(), Outbox.id.desc())
-                    .limit(OUTBOX_ROWS)
-                )
-            ).all()
-        zone = rt.settings.zone
+        async with maker() as s:
+            rows = await outbox_view.for_chat(s, CHANNEL, user, OUTBOX_ROWS)
         # What is still to go comes first, soonest first; then what went, newest first.
         waiting = [r for r in rows if r.status in WAITING][::-1]
         rows = waiting + [r for r in rows if r.status not in WAITING]

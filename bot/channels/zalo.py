@@ -10,26 +10,20 @@ from collections import deque
 from collections.abc import Callable, Iterable
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.channels.delivery import Progress, Reachability, TurnRunner, finish
 from bot.channels.files import FileShelf
 from bot.channels.outbound import Address, SendError, Unreachable
 from bot.channels.retry import Again, Backoff, TooLongWait
-from bot.channels.turns import Progress, Reachability, TurnRunner, finish
-from bot.channels.zalo_client import (
-    ZALO_TEXT_LIMIT,
-    ZaloClient,
-    ZaloError,
-    ZaloUpdate,
-    parse_update,
-)
+from bot.channels.zalo_client import ZaloClient, ZaloError, ZaloUpdate, parse_update
 from bot.core.choices import numbered, split_text
 from bot.core.engine import Engine
 from bot.core.i18n import _, language
 from bot.core.types import ZALO_CAPS, Attachment, ChatKind, Incoming, Reply
+from storage.db import Maker
 from storage.repositories import people
 
 CHANNEL = "zalo"
@@ -61,7 +55,7 @@ def to_incoming(bot_id: str, update: ZaloUpdate, bot_name: str = "") -> Incoming
 def render(reply: Reply) -> list[str]:
     """Choices as a numbered list ("1. …"), split on line boundaries at Zalo's 2,000 chars."""
     text = numbered(reply.text, reply.choices, reply.numbered)
-    return [part for part in split_text(text, ZALO_TEXT_LIMIT) if part.strip()]
+    return [part for part in split_text(text, ZALO_CAPS.text_limit) if part.strip()]
 
 
 def webhook_secret(token: str, configured: str | None) -> str:
@@ -105,7 +99,7 @@ class ZaloChannel:
         self,
         client: ZaloClient,
         engine: Engine,
-        maker: async_sessionmaker[AsyncSession],
+        maker: Maker,
         *,
         bot_id: str,
         secret: str,
@@ -239,7 +233,7 @@ class ZaloChannel:
         """Zalo takes photos by URL only and has no documents: link them, or say so."""
         if self.shelf is not None and attachment.kind == "photo":
             url = self.shelf.put(attachment)
-            caption = attachment.caption[:ZALO_TEXT_LIMIT]
+            caption = attachment.caption[: ZALO_CAPS.text_limit]
             await self.backoff.call(
                 lambda: self.client.send_photo(address.chat_id, url, caption), _transient
             )
@@ -256,7 +250,7 @@ class ZaloChannel:
                 text = msg.format(filename=attachment.filename)
         if attachment.caption:
             text = f"{attachment.caption}\n{text}"
-        for part in split_text(text, ZALO_TEXT_LIMIT):
+        for part in split_text(text, ZALO_CAPS.text_limit):
             await self._send(address.chat_id, part)
 
     async def _language_of(self, address: Address) -> str:
@@ -264,8 +258,8 @@ class ZaloChannel:
             return self.default_language
         async with self.maker() as s:
             # In a private Zalo chat the chat id is the user's id.
-            person = await people.find_person(s, CHANNEL, self.bot_id, address.chat_id)
-        return person.locale if person is not None else self.default_language
+            locale = await people.locale_of(s, CHANNEL, self.bot_id, address.chat_id)
+        return locale or self.default_language
 
     async def close(self) -> None:
         await self.client.aclose()

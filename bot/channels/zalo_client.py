@@ -8,8 +8,9 @@ from typing import Any
 
 import httpx
 
+from bot.core.types import ZALO_CAPS
+
 DEFAULT_API_URL = "https://bot-api.zaloplatforms.com"
-ZALO_TEXT_LIMIT = 2000
 IDLE = 408  # the long poll ended without an update: normal, not an error
 
 
@@ -138,8 +139,8 @@ class ZaloClient:
         return await self.call("getWebhookInfo")
 
     async def send_message(self, chat_id: str, text: str) -> Any:
-        if not text or len(text) > ZALO_TEXT_LIMIT:
-            raise ValueError(f"a Zalo message is 1 to {ZALO_TEXT_LIMIT} characters; split it")
+        if not text or len(text) > ZALO_CAPS.text_limit:
+            raise ValueError(f"a Zalo message is 1 to {ZALO_CAPS.text_limit} characters; split it")
         return await self.call("sendMessage", {"chat_id": chat_id, "text": text})
 
     async def send_photo(self, chat_id: str, photo_url: str, caption: str = "") -> Any:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import typer
 
+from bot.app import Runtime, channels
 from bot.cli.common import CliError, run_async, session, settings
 from bot.config import SchedulerSettings, load
-from bot.runtime import Runtime
 from bot.scheduler import outbox
-from bot.scheduler.runner import make_sender, transports_of
+from bot.scheduler.runner import make_sender, with_web
 from bot.scheduler.sweep import sweep
 
 app = typer.Typer(no_args_is_help=True, help="Reminders: sweeps and the outbox.")
@@ -44,7 +43,8 @@ def run_once(
     async def go() -> None:
         rt = Runtime.create(cfg)
         moment = parse_at(at, cfg.zone)
-        closers = _add_channels(rt)
+        # The configured bots as transports (their polling loops are not started here).
+        closers = channels(rt).closers
         try:
             report = await sweep(rt.maker, moment, rt.rules, rt.engine.registry)
             if report.skipped:
@@ -56,8 +56,9 @@ def run_once(
                 # The sender's clock starts at --at and runs at wall speed from there.
                 start = time.monotonic()
                 sender = make_sender(
-                    rt,
-                    transports_of(rt),
+                    rt.maker,
+                    with_web(rt.transports),
+                    rt.rules,
                     sched,
                     clock=lambda: moment + dt.timedelta(seconds=time.monotonic() - start),
                 )
@@ -72,16 +73,6 @@ def run_once(
             await rt.close()
 
     run_async(go)
-
-
-def _add_channels(rt: Runtime) -> list[Callable[[], Awaitable[None]]]:
-    """The configured bots as transports (their polling loops are not started here)."""
-    from bot.channels.setup import add_channels
-    from bot.services import Services
-
-    services = Services()
-    add_channels(rt, services)
-    return list(services.closers)
 
 
 @app.command("failed")

@@ -12,11 +12,9 @@ from collections.abc import Awaitable, Callable, Iterator
 import typer
 import uvicorn
 
-from bot.channels.server import build_app
+from bot.app import Runtime, configure, http_app
 from bot.cli.common import settings as load
 from bot.config import Settings
-from bot.runtime import Runtime
-from bot.services import configure
 from storage.db import current_revision, head_revision
 
 log = logging.getLogger("chihoi.run")
@@ -83,7 +81,7 @@ async def serve(settings: Settings) -> None:
         raise typer.Exit(1)
     services = configure(rt)
     simulator = settings.simulator or not settings.has_channels
-    app = build_app(rt, services.routes, simulator=simulator)
+    app = http_app(rt, services.routes, simulator=simulator)
     config = uvicorn.Config(
         app, host=settings.web_host, port=settings.web_port, log_level="warning", lifespan="off"
     )

@@ -10,26 +10,23 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import re
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.channels.outbound import Transports
-from bot.config import SchedulerSettings, load
-from bot.runtime import Runtime
+from bot.config import SchedulerSettings, Settings
+from bot.core.features import Registry
+from bot.domain.rules import Rules
 from bot.scheduler.limits import Limits
 from bot.scheduler.sender import Clock, Sender, WebTransport, utcnow
 from bot.scheduler.sweep import sweep
 from bot.scheduler.sweep_rules import obsolete
+from storage.db import Maker
 from storage.seed_demo import WEB_BOT
 
-if TYPE_CHECKING:
-    from bot.services import Services
-
 log = logging.getLogger("chihoi.scheduler")
-_HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
 def limits_of(cfg: SchedulerSettings) -> dict[str, Limits]:
@@ -41,41 +38,50 @@ def limits_of(cfg: SchedulerSettings) -> dict[str, Limits]:
 
 
 def make_sender(
-    rt: Runtime, transports: Transports, cfg: SchedulerSettings, clock: Clock = utcnow
+    maker: Maker,
+    transports: Transports,
+    rules: Rules,
+    cfg: SchedulerSettings,
+    clock: Clock = utcnow,
 ) -> Sender:
     return Sender(
-        rt.maker,
+        maker,
         transports,
         limits=limits_of(cfg),
         clock=clock,
-        quiet=rt.rules.quiet,
+        quiet=rules.quiet,
         lease=dt.timedelta(seconds=cfg.lease_seconds),
         max_attempts=cfg.max_attempts,
         obsolete=obsolete,
     )
 
 
-def transports_of(rt: Runtime) -> Transports:
+def with_web(transports: Transports) -> Transports:
     """The channels' transports (added by bot.channels.setup), plus the web simulator's."""
-    if rt.transports.get("web", WEB_BOT) is None:
-        rt.transports.add(WebTransport(WEB_BOT))
-    return rt.transports
+    if transports.get("web", WEB_BOT) is None:
+        transports.add(WebTransport(WEB_BOT))
+    return transports
 
 
-def add_scheduler(rt: Runtime, services: Services) -> None:
-    """Register the cron jobs and the sender loop as one background task of `chihoi run`."""
-    cfg = load(SchedulerSettings)  # a bad value stops the start with one line
-    tz = rt.settings.zone
-    sweep_trigger = CronTrigger.from_crontab(rt.settings.sweep_cron, timezone=tz)
+def scheduler_task(
+    maker: Maker,
+    rules: Rules,
+    registry: Registry,
+    transports: Transports,
+    settings: Settings,
+    cfg: SchedulerSettings,
+) -> tuple[Callable[[], Awaitable[None]], str]:
+    """The cron jobs and the sender loop as one background task of `chihoi run`, and its name."""
+    tz = settings.zone
+    sweep_trigger = CronTrigger.from_crontab(settings.sweep_cron, timezone=tz)
     digest_trigger = CronTrigger.from_crontab(cfg.digest_cron, timezone=tz)
-    rules = rt.rules
 
     async def run() -> None:
-        sender = make_sender(rt, transports_of(rt), cfg)
+        sender = make_sender(maker, with_web(transports), rules, cfg)
         stop, wake = asyncio.Event(), asyncio.Event()
 
         async def job() -> None:
-            report = await sweep(rt.maker, utcnow(), rules, rt.engine.registry)
+            report = await sweep(maker, utcnow(), rules, registry)
             log.info("sweep", extra={"added": report.total(), "skipped": report.skipped})
             wake.set()
 
@@ -92,7 +98,5 @@ def add_scheduler(rt: Runtime, services: Services) -> None:
         finally:
             scheduler.shutdown(wait=False)
 
-    services.tasks.append(run)
-    services.names.append(
-        f"scheduler: sweep '{rt.settings.sweep_cron}', digest '{cfg.digest_cron}' ({rt.settings.tz})"
-    )
+    name = f"scheduler: sweep '{settings.sweep_cron}', digest '{cfg.digest_cron}' ({settings.tz})"
+    return run, name

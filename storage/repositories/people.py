@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, select, update
@@ -94,6 +95,46 @@ async def find_person(
         )
     )
     return (await s.scalars(stmt)).first()
+
+
+async def locale_of(s: AsyncSession, channel: str, bot_id: str, external_id: str) -> str | None:
+    """The language of whoever writes from this identity; None for a stranger."""
+    stmt = (
+        select(Person.locale)
+        .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
+        .where(
+            ChannelIdentity.channel == channel,
+            ChannelIdentity.bot_id == bot_id,
+            ChannelIdentity.external_id == external_id,
+        )
+    )
+    return (await s.scalars(stmt)).first()
+
+
+@dataclass(frozen=True, slots=True)
+class Linked:
+    """A person linked on one bot: the id she writes from, her name, her roles (kind, unit)."""
+
+    external_id: str
+    display_name: str
+    roles: list[tuple[RoleKind, str]]
+
+
+async def linked_on(s: AsyncSession, channel: str, bot_id: str) -> list[Linked]:
+    """Everyone linked on (channel, bot_id), oldest person first (the web simulator's list)."""
+    rows = (
+        await s.execute(
+            select(ChannelIdentity.external_id, Person.id, Person.display_name)
+            .join(Person, Person.id == ChannelIdentity.person_id)
+            .where(ChannelIdentity.channel == channel, ChannelIdentity.bot_id == bot_id)
+            .order_by(Person.id)
+        )
+    ).all()
+    result = []
+    for ext, person_id, name in rows:
+        roles = [(kind, unit.name) for kind, unit in await roles_of(s, person_id)]
+        result.append(Linked(ext, name, roles))
+    return result
 
 
 async def roles_of(s: AsyncSession, person_id: int) -> list[tuple[RoleKind, OrgUnit]]:

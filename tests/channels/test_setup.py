@@ -7,12 +7,11 @@ import re
 from pydantic import SecretStr
 from starlette.routing import Route
 
+from bot.app import Runtime, Services, channels, configure
 from bot.channels import telegram_wire, zalo
 from bot.channels.retry import Again, Backoff, TooLongWait
-from bot.channels.setup import add_channels, telegram_base_url
+from bot.channels.setup import telegram_base_url
 from bot.config import Settings
-from bot.runtime import Runtime
-from bot.services import Services, configure
 from tests.fakes.server import ManualClock
 
 
@@ -41,8 +40,7 @@ async def test_webhook_mode_routes_every_bot_and_registers_transports(sqlite_url
     for close in wired.closers:
         await close()
     await other.close()
-    services = Services()
-    add_channels(rt, services)
+    services = channels(rt)
     assert {"/telegram/123456", "/zalo/{bot_id}", "/files/{token}/{name}"} <= paths_of(services)
     assert len(rt.transports) == 3
     assert rt.transports.get("zalo", "222") is not None
@@ -57,8 +55,7 @@ async def test_webhook_mode_routes_every_bot_and_registers_transports(sqlite_url
 
 async def test_polling_mode_needs_no_routes(sqlite_url: str) -> None:
     rt = Runtime.create(settings(sqlite_url, zalo_bots=SecretStr("111:aaa")))
-    services = Services()
-    add_channels(rt, services)
+    services = channels(rt)
     assert services.routes == [] and len(services.tasks) == 1
     assert services.names == ["zalo bot 111 (polling)"]
     for close in services.closers:

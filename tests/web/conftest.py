@@ -8,9 +8,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from bot.channels.server import build_app
+from bot.app import Runtime, http_app
 from bot.config import Settings
-from bot.runtime import Runtime
 from tests.support.chat_fixtures import World
 
 
@@ -19,7 +18,7 @@ def sim_app(world: World, sqlite_url: str) -> Starlette:
     """The simulator as `chihoi run` serves it, on the seeded demo world and its clock."""
     settings = Settings(_env_file=None, DATABASE_URL=sqlite_url)  # type: ignore[call-arg]
     rt = Runtime(settings, world.engine.rules, world.maker.kw["bind"], world.maker, world.engine)
-    return build_app(rt)
+    return http_app(rt)
 
 
 @pytest.fixture

@@ -7,12 +7,10 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.channels.outbound import Address, SendError, Unreachable
 from bot.core.engine import Engine
 from bot.core.types import Incoming, Reply
-from storage.db import transaction
+from storage.db import Maker, transaction
 from storage.repositories import people
 
 log = logging.getLogger("chihoi.channels")
@@ -43,7 +41,7 @@ class Reachability:
     "unreachable" instead of silently missing reminders.
     """
 
-    def __init__(self, maker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, maker: Maker) -> None:
         self.maker = maker
         # Chats already confirmed reachable by this process: one write per chat, not per turn.
         self._fine: set[tuple[str, str, str]] = set()

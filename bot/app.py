@@ -1,0 +1,75 @@
+"""The composition root: settings, rules, database, engine, channels, scheduler, HTTP app."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute
+
+from bot.channels import web
+from bot.channels.outbound import Transports
+from bot.channels.server import build_app
+from bot.channels.setup import Services, add_channels
+from bot.config import SchedulerSettings, Settings, load, load_rules
+from bot.core.engine import Engine
+from bot.domain.rules import Rules
+from bot.scheduler.runner import scheduler_task
+from handlers import registry
+from storage import crypto
+from storage.db import make_engine, make_sessionmaker
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+__all__ = ["Runtime", "Services", "channels", "configure", "http_app"]
+
+
+@dataclass
+class Runtime:
+    """The objects one bot process shares; built here, handed out piece by piece."""
+
+    settings: Settings
+    rules: Rules
+    db: AsyncEngine
+    maker: async_sessionmaker[AsyncSession]
+    engine: Engine
+    # Every configured channel bot, for sending outside a turn (the outbox sender).
+    transports: Transports = field(default_factory=Transports)
+
+    @classmethod
+    def create(cls, settings: Settings) -> Runtime:
+        rules = load_rules(settings)
+        crypto.configure(settings.data_key.get_secret_value() if settings.data_key else None)
+        db = make_engine(settings.database_url)
+        maker = make_sessionmaker(db)
+        engine = Engine(maker, registry(), rules, default_language=settings.locale)
+        return cls(settings, rules, db, maker, engine)
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+def channels(rt: Runtime) -> Services:
+    """The configured bots: their routes, loops and closers; each also joins `rt.transports`."""
+    return add_channels(rt.settings, rt.engine, rt.maker, rt.transports)
+
+
+def configure(rt: Runtime) -> Services:
+    """Collect the routes and loops of every configured channel and of the scheduler."""
+    cfg = load(SchedulerSettings)  # a bad value stops the start with one line
+    services = channels(rt)
+    task, name = scheduler_task(
+        rt.maker, rt.rules, rt.engine.registry, rt.transports, rt.settings, cfg
+    )
+    services.tasks.append(task)
+    services.names.append(name)
+    return services
+
+
+def http_app(rt: Runtime, routes: Sequence[BaseRoute] = (), simulator: bool = True) -> Starlette:
+    """The process's one ASGI app: health, the channels' routes, and the simulator if asked."""
+    sim = web.routes(rt.engine, rt.maker, rt.settings.zone) if simulator else []
+    return build_app([*routes, *sim])
