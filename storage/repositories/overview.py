@@ -11,16 +11,15 @@ import datetime as dt
 from sqlalchemy import Date, bindparam, case, distinct, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.enums import Level, MeetingKind, OutboxStatus, RoleKind
+from bot.domain.enums import Level, OutboxStatus, RoleKind
 from storage.models import ChannelIdentity, Meeting, OrgUnit, Outbox, Role
 from storage.prepared import Prepared
+from storage.repositories.meetings import regular_meeting_in
 
 _PATH = bindparam("path", type_=OrgUnit.path.type)
 _MET = exists().where(
     Meeting.unit_id == OrgUnit.id,
-    Meeting.kind == MeetingKind.REGULAR,
-    Meeting.superseded_by.is_(None),
-    Meeting.held_on.between(bindparam("first", type_=Date()), bindparam("last", type_=Date())),
+    regular_meeting_in(bindparam("first", type_=Date()), bindparam("last", type_=Date())),
 )
 _BRANCHES_MET = Prepared(
     select(func.count(), func.coalesce(func.sum(case((_MET, 1), else_=0)), 0)).where(

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.calendar import HalfYear, half_of
 from storage.bulk import Loader
 from storage.models import MemberEvent, MemberTally, MemberTallyDay
-from storage.repositories.membership import delta, joined_weight
+from storage.repositories.member_counts import delta, joined_weight
 
 
 async def registered_days(s: AsyncSession) -> list[dt.date]:
