@@ -21,11 +21,13 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from bot.domain.enums import Level
+from bot.seeding import names as seed_names
+from bot.seeding.demo import seed
+from bot.sheets import members as member_excel
 from handlers import members_files
-from storage import crypto, db, member_excel, seed_names
+from storage import crypto, db
 from storage.db import transaction
 from storage.repositories import org
-from storage.seed_demo import seed
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 MIDDLE = ["Thị", "Ngọc", "Thu", "Minh", "Thanh", "Kim", "Bích", "Hồng"]

@@ -20,9 +20,9 @@ from bot.core.roles import role_name
 from bot.core.types import Capabilities, Choice, Incoming, Reply
 from bot.domain.enums import OutboxStatus
 from bot.runtime import Runtime
+from bot.seeding.demo import WEB_BOT
 from storage.models import ChannelIdentity, Outbox, Person
 from storage.repositories import people
-from storage.seed_demo import WEB_BOT
 
 CHANNEL = "web"
 PROFILES = {

@@ -11,8 +11,8 @@ import typer
 from bot.cli.common import CliError, run_async, session, settings
 from bot.core.i18n import language
 from bot.domain.enums import Level
+from bot.sheets import members as member_excel
 from handlers import members_files
-from storage import member_excel
 from storage.repositories import audit, org
 
 app = typer.Typer(no_args_is_help=True, help="Member lists (Excel).")

@@ -15,13 +15,13 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import _, format_date, format_pct, period_label
 from bot.domain.calendar import quarter_of
 from bot.domain.figures import TARGETS, CoverageFlag, Figures
 from storage.repositories import measures
 from storage.repositories.measures import Rollup, Trend
+from storage.sessions import Session as AsyncSession
 
 # Charts look the same whatever matplotlibrc the host has.
 STYLE: Any = {

@@ -23,7 +23,7 @@ from bot.scheduler.limits import Limits
 from bot.scheduler.sender import Clock, Sender, WebTransport, utcnow
 from bot.scheduler.sweep import sweep
 from bot.scheduler.sweep_rules import obsolete
-from storage.seed_demo import WEB_BOT
+from bot.seeding.demo import WEB_BOT
 
 if TYPE_CHECKING:
     from bot.services import Services

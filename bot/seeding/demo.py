@@ -7,12 +7,11 @@ import random
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.domain.calendar import quarter_of
 from bot.domain.enums import Level, MeetingKind, RoleKind
-from storage import seed_names
+from bot.seeding import names as seed_names
 from storage.repositories import invites, meetings, member_counts, members, org, people
+from storage.sessions import Session as AsyncSession
 
 PROVINCE = ("TH", "Hội LHPN tỉnh Thanh Hóa")
 # Women 18+ in proportion to the demo's few dozen members, so the demo's coverage looks like
