@@ -1,8 +1,7 @@
-"""Report charts as PNG bytes: coverage or attendance by unit, and compliance over 8 quarters.
+"""Report charts as PNG bytes: coverage or attendance by unit, and compliance over 8 quarters."""
 
-Drawn with matplotlib's object API on the Agg canvas (no pyplot state, safe in a server).
-DejaVu Sans, bundled with matplotlib, carries every Vietnamese letter with its marks.
-"""
+# Drawn with matplotlib's object API on the Agg canvas (no pyplot state, safe in a server).
+# DejaVu Sans, bundled with matplotlib, carries every Vietnamese letter with its marks.
 
 from __future__ import annotations
 

@@ -1,11 +1,10 @@
-"""Rows of a generated organisation, province by province (loaded by bot/seeding/scale.py).
+"""Rows of a generated organisation, province by province (loaded by bot/seeding/scale.py)."""
 
-Realistic enough to judge reports and speed: Vietnamese names, communes of 5-40 branches,
-branches of 30-300 members, three years of joins, departures, deaths, moves and work
-migration, quarterly meetings with some late branches, semi-annual reviews mostly on
-time, and women-18+ figures that put coverage between about 40% and 90% (a few communes
-have none). Deterministic for a given seed and day. Rows go in by COPY on PostgreSQL.
-"""
+# Realistic enough to judge reports and speed: Vietnamese names, communes of 5-40 branches,
+# branches of 30-300 members, three years of joins, departures, deaths, moves and work
+# migration, quarterly meetings with some late branches, semi-annual reviews mostly on
+# time, and women-18+ figures that put coverage between about 40% and 90% (a few communes
+# have none). Deterministic for a given seed and day. Rows go in by COPY on PostgreSQL.
 
 from __future__ import annotations
 

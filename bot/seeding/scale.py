@@ -1,10 +1,9 @@
-"""Generated organisations at commune, province and national scale, for demos and benchmarks.
+"""Generated organisations at commune, province and national scale, for demos and benchmarks."""
 
-The rows come from bot/seeding/generator.py; here they are loaded (storage/repositories/seeding.py), one province per
-transaction, by COPY on PostgreSQL (executemany on SQLite), generating the next province
-in a worker thread while the database takes the previous one. Afterwards the tallies of
-every half-year end are built and, on PostgreSQL, the tables analysed.
-"""
+# The rows come from bot/seeding/generator.py; here they are loaded (through
+# storage/repositories/seeding.py) one province per transaction, by COPY on PostgreSQL
+# (executemany on SQLite), generating the next province in a worker thread while the database takes the previous one. Afterwards the tallies of
+# every half-year end are built and, on PostgreSQL, the tables analysed.
 
 from __future__ import annotations
 

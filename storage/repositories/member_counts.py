@@ -1,8 +1,7 @@
-"""Member counts as of any date, from events alone (never from stored running totals).
+"""Member counts as of any date, from events alone (never from stored running totals)."""
 
-Each membership event counts +1 or -1 for the unit it names; a count on a day is the
-sum up to that day. Migrating for work or returning changes no count (DOMAIN rule 8).
-"""
+# Each membership event counts +1 or -1 for the unit it names; a count on a day is the
+# sum up to that day. Migrating for work or returning changes no count (DOMAIN rule 8).
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
-"""The few figures shown above an officer's menu: this quarter's meetings, unreachable
-heads, and for admins the messages that could not be delivered.
+"""Figures above an officer's menu: meetings this quarter, unreachable heads, failed messages."""
 
-Each is one aggregate query, built once (storage.prepared): they run on every menu shown.
-"""
+# Failed messages are shown to admins only. Each is one aggregate query, built once
+# (storage.prepared): they run on every menu shown.
 
 from __future__ import annotations
 

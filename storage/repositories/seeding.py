@@ -1,5 +1,4 @@
-"""Bulk loading of generated rows (bot/seeding/scale.py): COPY or executemany, then indexes,
-tallies and statistics."""
+"""Bulk loading of generated rows (bot/seeding/scale.py), then indexes, tallies, statistics."""
 
 from __future__ import annotations
 

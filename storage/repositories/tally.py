@@ -1,10 +1,9 @@
-"""Member tallies at half-year ends: built once from events, then kept exact by triggers.
+"""Member tallies at half-year ends: built once from events, then kept exact by triggers."""
 
-A tally day, once registered, is maintained by the member_event triggers of migration
-0002 for every later insert, update or delete, so it always equals a recount. Building one
-reads every event once; it takes a share lock on member_event (PostgreSQL) so no event
-committed meanwhile is counted twice or missed.
-"""
+# A tally day, once registered, is maintained by the member_event triggers of migration
+# 0002 for every later insert, update or delete, so it always equals a recount. Building one
+# reads every event once; it takes a share lock on member_event (PostgreSQL) so no event
+# committed meanwhile is counted twice or missed.
 
 from __future__ import annotations
 

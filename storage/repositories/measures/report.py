@@ -1,20 +1,19 @@
-"""Every report figure, for any unit, period and day, from member events and meetings.
+"""Every report figure, for any unit, period and day, from member events and meetings."""
 
-Counts come from member_event (via member_tally days that triggers keep equal to a
-recount, plus the events after the day) and from meeting rows that were not superseded by
-an edit: never from stored running totals. Each query returns per-unit facts for a whole
-subtree, found by materialised path; storage/rollup.py adds them up at any depth.
-
-Decisions (DOMAIN rules 1-3, 5-7):
-- compliance counts `regular` meetings only (rule 1), per branch and per group;
-- attendance rate = present ÷ members of the meeting's unit at the end of the meeting day,
-  over regular meetings whose unit had members then (group meetings have no member count
-  of their own: members are counted per branch); a rate above 100% counts as 100%;
-- a commune leader's visit is any meeting of the branch or of one of its groups marked
-  leader_present;
-- a review counts when the branch has a review row for the period confirmed by the day
-  asked about; on time when confirmed by 10 June / 25 November (Vietnam time).
-"""
+# Counts come from member_event (via member_tally days that triggers keep equal to a
+# recount, plus the events after the day) and from meeting rows that were not superseded by
+# an edit: never from stored running totals. Each query returns per-unit facts for a whole
+# subtree, found by materialised path; storage/rollup.py adds them up at any depth.
+#
+# Decisions (DOMAIN rules 1-3, 5-7):
+# - compliance counts `regular` meetings only (rule 1), per branch and per group;
+# - attendance rate = present ÷ members of the meeting's unit at the end of the meeting day,
+#   over regular meetings whose unit had members then (group meetings have no member count
+#   of their own: members are counted per branch); a rate above 100% counts as 100%;
+# - a commune leader's visit is any meeting of the branch or of one of its groups marked
+#   leader_present;
+# - a review counts when the branch has a review row for the period confirmed by the day
+#   asked about; on time when confirmed by 10 June / 25 November (Vietnam time).
 
 from __future__ import annotations
 
