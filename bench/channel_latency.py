@@ -27,10 +27,10 @@ from typing import Any
 
 from bot.core.engine import Engine
 from bot.domain.rules import Rules
+from bot.seeding.demo import seed
 from handlers import registry
 from storage import db
 from storage.db import transaction
-from storage.seed_demo import seed
 from tests.channels.harness import TG_TOKEN, ZALO_TOKEN, start_telegram, start_zalo
 from tests.channels.test_run import free_port, run_env
 from tests.fakes.server import real_clock, serve

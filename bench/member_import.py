@@ -21,11 +21,13 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from bot.domain.enums import Level
+from bot.seeding import names as seed_names
+from bot.seeding.demo import seed
+from bot.sheets import members as member_sheet
 from handlers import members_files
-from storage import crypto, db, member_excel, seed_names
+from storage import crypto, db
 from storage.db import transaction
 from storage.repositories import org
-from storage.seed_demo import seed
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Phan", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô"]
 MIDDLE = ["Thị", "Ngọc", "Thu", "Minh", "Thanh", "Kim", "Bích", "Hồng"]
@@ -56,7 +58,7 @@ def write_book(path: Path, rows: list[list[str | None]]) -> None:
     # A normal workbook stores text as shared strings, as Excel and LibreOffice do.
     wb = Workbook()
     ws = wb.active
-    ws.append([c.header for c in member_excel.IMPORT_COLUMNS])
+    ws.append([c.header for c in member_sheet.IMPORT_COLUMNS])
     for row in rows:
         ws.append(row)
     wb.save(path)
@@ -69,7 +71,7 @@ async def run(url: str, book: Path) -> tuple[float, float, int]:
     async with transaction(maker) as s:
         await seed(s, now, random.Random(7))
     start = time.perf_counter()
-    rows = member_excel.read_rows(book)
+    rows = member_sheet.read_rows(book)
     read = time.perf_counter() - start
     async with transaction(maker) as s:
         branch = await org.by_code(s, "TH-QP-03")

@@ -7,7 +7,7 @@ Run:
   ... --drop                                                           # drop that PG database after
 
 The database is created (PostgreSQL) and migrated if needed, and the scale is seeded with
-storage/seed_scale.py unless its root unit is already there (then it is reused). Each figure
+bot/seeding/scale.py unless its root unit is already there (then it is reused). Each figure
 is timed --repeat times (the first run is cold); the commune is the median-sized one. The
 SQL of the slowest operation is recorded and its slowest statement explained (EXPLAIN QUERY
 PLAN on SQLite, EXPLAIN ANALYZE on PostgreSQL). Targets (issue 9): commune < 100 ms,
@@ -36,7 +36,8 @@ from bot.domain.enums import Level
 from bot.domain.rules import Rules
 from bot.reports import excel
 from bot.reports import text as report_text
-from storage import db, seed_scale
+from bot.seeding import scale as seed_scale
+from storage import db
 from storage.models import MemberEvent, OrgUnit
 from storage.repositories import measures, org
 

@@ -29,10 +29,10 @@ from telegram.ext import Application, ContextTypes, MessageHandler, filters
 from bot.core.engine import Engine
 from bot.core.types import TELEGRAM_CAPS, Incoming
 from bot.domain.rules import Rules
+from bot.seeding.demo import seed
 from handlers import registry
 from storage import db, sqlite_inline
 from storage.db import transaction
-from storage.seed_demo import seed
 from tests.support import databases
 
 VN = dt.timezone(dt.timedelta(hours=7))

@@ -32,7 +32,7 @@ from handlers.meetings_common import (
     present_of,
     summary,
 )
-from storage.repositories import audit, meetings, membership, org
+from storage.repositories import audit, meetings, member_counts, org
 
 LOG = "log_meeting"
 MAX_TEXT = 300
@@ -150,7 +150,7 @@ async def _same_day_choices(ctx: Ctx, values: Values) -> list[Option]:
 
 
 async def _present_prompt(ctx: Ctx, values: Values) -> str:
-    total = await membership.members_on(ctx.session, values["branch_id"], values["held_on"])
+    total = await member_counts.members_on(ctx.session, values["branch_id"], values["held_on"])
     lines = [_("How many members came? Type the number, e.g. 22.")]
     if total:
         msg = _("The branch had {count} members on {date}.")
@@ -168,7 +168,7 @@ async def _parse_present(text: str, ctx: Ctx, values: Values) -> int | Retry:
     n = read_count(text)
     if not n:
         return Retry(_("Please send a number, for example 22."))
-    total = await membership.members_on(ctx.session, values["branch_id"], values["held_on"])
+    total = await member_counts.members_on(ctx.session, values["branch_id"], values["held_on"])
     if total and n > total:
         msg = _("The branch had {count} members on that day; please check.")
         return Retry(msg.format(count=total))

@@ -10,7 +10,7 @@ from bot.core.i18n import N_, Msg, _, format_date, format_pct, tr
 from bot.domain.enums import Level, MeetingKind
 from handlers import meetings_ticks
 from storage.models import Meeting, OrgUnit
-from storage.repositories import meetings, membership, org
+from storage.repositories import meetings, member_counts, org
 
 # Branch officers log their own meetings; commune officers may log one they attended.
 LOG_ROLES = BRANCH_ROLES | COMMUNE_ROLES
@@ -90,7 +90,7 @@ async def summary(ctx: Ctx, values: Values) -> str:
     unit = await branch_of(ctx, values)
     day: dt.date = values["held_on"]
     count, _here, _away = await present_of(ctx, values)
-    total = await membership.members_on(ctx.session, unit.id, day)
+    total = await member_counts.members_on(ctx.session, unit.id, day)
     if values.get("replaces"):
         head = _("Correcting the meeting of {branch}:").format(branch=unit.name)
     else:

@@ -22,7 +22,7 @@ from handlers.meetings_common import (
 )
 from handlers.meetings_report import below_two_thirds
 from storage.models import Meeting
-from storage.repositories import meetings, membership, org
+from storage.repositories import meetings, member_counts, org
 
 HISTORY_NAME = "meeting_history"
 LOG = "log_meeting"
@@ -89,7 +89,7 @@ async def _page_prompt(ctx: Ctx, values: Values) -> str:
         head = _("Meetings of {branch} (page {page} of {pages}):")
         lines = [head.format(branch=name, page=page + 1, pages=pages)]
         for m in rows:
-            lines.append(_line(m, await membership.members_on(s, m.unit_id, m.held_on)))
+            lines.append(_line(m, await member_counts.members_on(s, m.unit_id, m.held_on)))
     else:
         lines = [_("No meeting of {branch} has been logged yet.").format(branch=name)]
     quarters = last_quarters(ctx.today, 4)

@@ -18,7 +18,7 @@ from bot.domain.calendar import quarter_of
 from bot.domain.enums import Level
 from bot.domain.textkeys import fold
 from storage.models import Meeting, OrgUnit
-from storage.repositories import groups, meetings, membership, org, outbox
+from storage.repositories import groups, meetings, member_counts, org, outbox
 
 ABSENTEES = "meeting_absentees"
 _LONG_NUMBER = re.compile(r"\d[\d .-]{7,}\d")
@@ -33,7 +33,7 @@ async def after_save(
     ctx: Ctx, unit: OrgUnit, meeting: Meeting, away: list[int], *, edited: bool
 ) -> list[Reply]:
     s = ctx.session
-    total = await membership.members_on(s, unit.id, meeting.held_on)
+    total = await member_counts.members_on(s, unit.id, meeting.held_on)
     day = format_date(meeting.held_on)
     if edited:
         lines = [_("Saved the correction to the meeting of {date}.").format(date=day)]

@@ -32,7 +32,7 @@ from handlers.members_steps import (
     yes_no_options,
 )
 from storage.crypto import SealedId
-from storage.repositories import audit, members, membership, org
+from storage.repositories import audit, member_counts, members, org
 
 
 def going(v: Values) -> bool:
@@ -244,7 +244,7 @@ async def save(ctx: Ctx, values: Values) -> list[Reply]:
     )
     detail = {"branch_id": branch["id"], "consents": purposes}
     await audit.record(s, ctx.now, ctx.person_id, "member_registered", "member", member.id, detail)
-    count = await membership.members_on(s, branch["id"], ctx.today)
+    count = await member_counts.members_on(s, branch["id"], ctx.today)
     msg = _("Saved {name}. {branch} now has {count} members.")
     return [Reply(msg.format(name=values["name"], branch=branch["name"], count=count))]
 

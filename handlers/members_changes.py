@@ -26,7 +26,7 @@ from handlers.members_steps import (
 from storage import crypto
 from storage.crypto import SealedId
 from storage.models import Member
-from storage.repositories import audit, members, membership, org
+from storage.repositories import audit, member_counts, members, org
 
 ACTIONS: dict[str, Msg] = {
     "move": N_("Moved to another branch"),
@@ -347,7 +347,7 @@ async def save(ctx: Ctx, values: Values) -> list[Reply]:
         detail = {"fields": fields}
     await audit.record(s, ctx.now, ctx.person_id, f"member_{action}", "member", m.id, detail)
     branch = await org.by_id(s, branch_id)
-    count = await membership.members_on(s, branch_id, ctx.today)
+    count = await member_counts.members_on(s, branch_id, ctx.today)
     msg = _("Saved. {branch} now has {count} members.")
     return [Reply(msg.format(branch=branch.name if branch else "", count=count))]
 

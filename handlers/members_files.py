@@ -14,12 +14,13 @@ from bot.core.i18n import _
 from bot.core.parsing import normalize_cccd, read_name, read_yes_no
 from bot.domain.enums import Level
 from bot.domain.textkeys import fold, mask_id
+from bot.sheets import members as member_excel
+from bot.sheets.members import IMPORT_COLUMNS
 from handlers import members_rules as rules
 from handlers.members_rules import Birth, Problem
 from handlers.members_search import status_name
 from handlers.members_steps import refused_id
-from storage import crypto, member_excel
-from storage.member_excel import IMPORT_COLUMNS
+from storage import crypto
 from storage.models import Member, OrgUnit
 from storage.repositories import audit, members, org
 from storage.repositories.members import NewMember

@@ -26,7 +26,7 @@ from bot.domain.calendar import HalfYear
 from bot.domain.enums import EventKind, Level
 from bot.domain.rules import review_period
 from storage.models import MemberEvent, OrgUnit, Review
-from storage.repositories import audit, membership, org
+from storage.repositories import audit, member_counts, org
 
 CONFIRM = "confirm"
 # Member dialogs a correction can open, whichever the members feature defines.
@@ -113,7 +113,7 @@ async def _figures(ctx: Ctx, unit_id: int) -> dict[str, Any]:
     else:
         since = half.first_day
         changes = await _changes(ctx, unit_id, since - dt.timedelta(days=1))
-    members = await membership.members_on(ctx.session, unit_id, ctx.today)
+    members = await member_counts.members_on(ctx.session, unit_id, ctx.today)
     return {"period": half.key, "since": since.isoformat(), "members": members, **changes}
 
 

@@ -1,10 +1,9 @@
-"""Bulk loading for generated data: COPY on PostgreSQL, executemany on SQLite.
+"""Bulk loading for generated data: COPY on PostgreSQL, executemany on SQLite."""
 
-Rows arrive as tuples of Python values in a table's column order; SQLite gets dates and
-instants as the text SQLAlchemy itself stores. On PostgreSQL a large load may drop the
-secondary indexes first and build them once at the end, which is several times faster
-than keeping twenty million entries sorted row by row.
-"""
+# Rows arrive as tuples of Python values in a table's column order; SQLite gets dates and
+# instants as the text SQLAlchemy itself stores. On PostgreSQL a large load may drop the
+# secondary indexes first and build them once at the end, which is several times faster
+# than keeping twenty million entries sorted row by row.
 
 from __future__ import annotations
 

@@ -357,7 +357,7 @@ class Snooze(Base):
 # --- reports (migration 0002) ------------------------------------------------------------
 # Member tallies per unit at fixed days (half-year ends), so a national roll-up need not
 # re-add twenty million events. Database triggers on member_event keep every registered day
-# equal to a recount from events; storage/repositories/measures.py builds days and falls
+# equal to a recount from events; storage/repositories/measures/ builds days and falls
 # back to events alone for anything a tally does not cover.
 
 

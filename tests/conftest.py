@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import logs
 from storage import db
 from tests.support import databases
+
+logs.install()  # as the `chihoi` command does (bot/cli)
 
 pytest_plugins = ["tests.support.chat_fixtures"]
 

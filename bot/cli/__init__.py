@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from bot import logs
 from bot.cli import db, demo, invite, jobs, members, org, privacy, report, run
+
+logs.install()  # no member data in any log line, whatever the level
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="chihoi: Women's Union bot")
 app.add_typer(db.app, name="db")

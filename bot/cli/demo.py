@@ -11,7 +11,7 @@ import typer
 
 from bot.cli.common import run_async, session, settings
 from bot.cli.scale import seed_scale_cli
-from storage import seed_demo
+from bot.seeding import demo as seed_demo
 from storage.crypto import KEY_FILE
 
 app = typer.Typer(no_args_is_help=True, help="Demo data.")

@@ -11,8 +11,8 @@ import typer
 from bot.cli.common import CliError, run_async, session, settings
 from bot.core.i18n import language
 from bot.domain.enums import Level
+from bot.sheets import members as member_sheet
 from handlers import members_files
-from storage import member_excel
 from storage.repositories import audit, org
 
 app = typer.Typer(no_args_is_help=True, help="Member lists (Excel).")
@@ -23,7 +23,7 @@ def template(
     out: Annotated[Path, typer.Option(help="file to write")] = Path("mau-hoi-vien.xlsx"),
 ) -> None:
     """Write a sample workbook with the import columns and a sheet explaining them."""
-    member_excel.write_template(out)
+    member_sheet.write_template(out)
     typer.echo(f"template written to {out}")
 
 
@@ -44,8 +44,8 @@ def import_(
 
     async def go() -> members_files.ImportReport:
         try:
-            rows = member_excel.read_rows(file)
-        except member_excel.SheetError as exc:
+            rows = member_sheet.read_rows(file)
+        except member_sheet.SheetError as exc:
             raise CliError(str(exc)) from None
         async with session() as s:
             unit = await org.by_code(s, branch)
@@ -93,7 +93,7 @@ def export(
             await audit.record(
                 s, dt.datetime.now(dt.UTC), None, "members_exported", "org_unit", root.id, detail
             )
-            member_excel.write_export(target, root.name, rows)
+            member_sheet.write_export(target, root.name, rows)
         return len(rows)
 
     count = run_async(go)

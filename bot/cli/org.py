@@ -8,8 +8,8 @@ from pathlib import Path
 import typer
 
 from bot.cli.common import CliError, run_async, session
+from bot.sheets.org import ImportError_, import_units
 from storage.models import OrgUnit
-from storage.org_import import ImportError_, import_units
 from storage.repositories import org
 
 app = typer.Typer(no_args_is_help=True, help="Organisation tree.")

@@ -8,7 +8,7 @@ import json
 import typer
 
 from bot.cli.common import CliError, run_async, session, settings
-from storage import member_privacy
+from storage.repositories import privacy
 
 app = typer.Typer(no_args_is_help=True, help="Data-subject requests for member records.")
 
@@ -19,7 +19,7 @@ def export(member_id: int) -> None:
 
     async def go() -> str:
         async with session() as s:
-            data = await member_privacy.export(s, member_id, dt.datetime.now(dt.UTC))
+            data = await privacy.export(s, member_id, dt.datetime.now(dt.UTC))
         if data is None:
             raise CliError(f"no member with id {member_id}")
         return json.dumps(data, ensure_ascii=False, indent=2)
@@ -40,7 +40,7 @@ def erase(
     async def go() -> None:
         now = dt.datetime.now(dt.UTC)
         async with session() as s:
-            if not await member_privacy.erase(s, member_id, now.astimezone(zone).date(), now):
+            if not await privacy.erase(s, member_id, now.astimezone(zone).date(), now):
                 raise CliError(f"no member with id {member_id}")
 
     run_async(go)

@@ -8,9 +8,9 @@ import time
 import typer
 
 from bot.cli.common import CliError, run_async, settings
-from storage import seed_scale
+from bot.seeding import scale as seed_scale
 from storage.db import make_engine
-from storage.repositories import org
+from storage.repositories import seeding
 
 
 def seed_scale_cli(scale: str) -> None:
@@ -22,12 +22,9 @@ def seed_scale_cli(scale: str) -> None:
         engine = make_engine(settings().database_url)
         started = time.monotonic()
         try:
-            async with engine.connect() as conn:
-                from sqlalchemy.ext.asyncio import AsyncSession
-
-                probe = seed_scale.root_code(scale)
-                if await org.by_code(AsyncSession(bind=conn), probe) is not None:
-                    raise CliError(f"scale {scale} is already seeded (unit {probe} exists)")
+            probe = seed_scale.root_code(scale)
+            if await seeding.unit_exists(engine, probe):
+                raise CliError(f"scale {scale} is already seeded (unit {probe} exists)")
             now = dt.datetime.now(dt.UTC)
             result = await seed_scale.seed(
                 engine, scale, now.date(), now, progress=lambda msg: typer.echo(msg)

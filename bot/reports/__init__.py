@@ -1,1 +1,1 @@
-"""Reports: chat text, Excel workbooks and charts from storage/repositories/measures.py."""
+"""Reports: chat text, Excel workbooks and charts from storage/repositories/measures/."""

@@ -1,8 +1,7 @@
-"""Report charts as PNG bytes: coverage or attendance by unit, and compliance over 8 quarters.
+"""Report charts as PNG bytes: coverage or attendance by unit, and compliance over 8 quarters."""
 
-Drawn with matplotlib's object API on the Agg canvas (no pyplot state, safe in a server).
-DejaVu Sans, bundled with matplotlib, carries every Vietnamese letter with its marks.
-"""
+# Drawn with matplotlib's object API on the Agg canvas (no pyplot state, safe in a server).
+# DejaVu Sans, bundled with matplotlib, carries every Vietnamese letter with its marks.
 
 from __future__ import annotations
 
@@ -15,13 +14,13 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.i18n import _, format_date, format_pct, period_label
 from bot.domain.calendar import quarter_of
 from bot.domain.figures import TARGETS, CoverageFlag, Figures
 from storage.repositories import measures
 from storage.repositories.measures import Rollup, Trend
+from storage.sessions import Session as AsyncSession
 
 # Charts look the same whatever matplotlibrc the host has.
 STYLE: Any = {

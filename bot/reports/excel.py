@@ -1,9 +1,8 @@
-"""The report as an Excel workbook: one sheet per measure, units as rows with their parent.
+"""The report as an Excel workbook: one sheet per measure, units as rows with their parent."""
 
-Percentages are stored as fractions with a percent format (so Excel can sum and chart
-them), weak rows are filled light red, the header row is frozen and repeated on every
-printed A4 landscape page.
-"""
+# Percentages are stored as fractions with a percent format (so Excel can sum and chart
+# them), weak rows are filled light red, the header row is frozen and repeated on every
+# printed A4 landscape page.
 
 from __future__ import annotations
 

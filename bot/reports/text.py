@@ -1,8 +1,7 @@
-"""Short chat reports: a unit's figures with flags, and the units below ranked worst first.
+"""Short chat reports: a unit's figures with flags, and the units below ranked worst first."""
 
-Reports name units, never members. Every line is a translated sentence with named
-fields; numbers and percentages are formatted for the reader's language.
-"""
+# Reports name units, never members. Every line is a translated sentence with named
+# fields; numbers and percentages are formatted for the reader's language.
 
 from __future__ import annotations
 

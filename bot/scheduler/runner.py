@@ -23,8 +23,8 @@ from bot.scheduler.limits import Limits
 from bot.scheduler.sender import Clock, Sender, WebTransport, utcnow
 from bot.scheduler.sweep import sweep
 from bot.scheduler.sweep_rules import obsolete
+from bot.seeding.demo import WEB_BOT
 from storage.db import Maker
-from storage.seed_demo import WEB_BOT
 
 log = logging.getLogger("chihoi.scheduler")
 

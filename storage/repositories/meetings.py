@@ -7,14 +7,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar import Quarter
 from bot.domain.enums import MeetingKind
 from bot.domain.textkeys import fold
 from storage.models import Attendance, Meeting, Member, MemberEvent, OrgUnit
-from storage.repositories.membership import delta
+from storage.repositories.member_counts import delta
 
 # Topics offered as choices are taken from this many recent meetings of the commune.
 _TOPIC_SAMPLE = 400
@@ -32,6 +32,16 @@ class QuarterFacts:
 def _current() -> ColumnElement[bool]:
     # An edited meeting stays as history; only the newest version counts.
     return Meeting.superseded_by.is_(None)
+
+
+def regular_meeting_in(
+    first: dt.date | ColumnElement[dt.date], last: dt.date | ColumnElement[dt.date]
+) -> ColumnElement[bool]:
+    """The meeting row is a current regular meeting held between the days (inclusive): what
+    DOMAIN rule 1 asks of a branch or group each quarter. Dates or bound parameters."""
+    return and_(
+        Meeting.kind == MeetingKind.REGULAR, _current(), Meeting.held_on.between(first, last)
+    )
 
 
 async def add_meeting(
@@ -139,18 +149,23 @@ async def quarter_facts(
         return out
     first = min(q.first_day for q in quarters)
     last = max(q.last_day for q in quarters)
-    stmt = select(Meeting.unit_id, Meeting.held_on, Meeting.kind, Meeting.leader_present).where(
-        Meeting.unit_id.in_(unit_ids), Meeting.held_on.between(first, last), _current()
+    flags = []
+    for q in quarters:
+        in_q = Meeting.held_on.between(q.first_day, q.last_day)
+        flags += [
+            func.max(case((regular_meeting_in(q.first_day, q.last_day), 1), else_=0)),
+            func.max(case((and_(in_q, Meeting.leader_present), 1), else_=0)),
+            func.sum(case((in_q, 1), else_=0)),
+        ]
+    stmt = (
+        select(Meeting.unit_id, *flags)
+        .where(Meeting.unit_id.in_(unit_ids), Meeting.held_on.between(first, last), _current())
+        .group_by(Meeting.unit_id)
     )
-    for unit_id, held_on, kind, leader in (await s.execute(stmt)).all():
-        for q in quarters:
-            if q.contains(held_on):
-                old = out[(unit_id, q)]
-                out[(unit_id, q)] = QuarterFacts(
-                    old.regular_held or kind == MeetingKind.REGULAR,
-                    old.leader_attended or bool(leader),
-                    old.meetings + 1,
-                )
+    for unit_id, *row in (await s.execute(stmt)).all():
+        for i, q in enumerate(quarters):
+            regular, leader, count = row[3 * i : 3 * i + 3]
+            out[(unit_id, q)] = QuarterFacts(bool(regular), bool(leader), int(count or 0))
     return out
 
 
@@ -192,7 +207,7 @@ async def attendance(s: AsyncSession, meeting_id: int) -> tuple[list[int], list[
 async def roster_on(s: AsyncSession, unit_id: int, day: dt.date) -> list[tuple[int, str]]:
     """(member id, name) of the unit's members at the end of `day`, in Vietnamese name order.
 
-    Membership comes from events, as `membership.members_on` counts it; a member who
+    Membership comes from events, as `member_counts.members_on` counts it; a member who
     joined after `day` is not listed.
     """
     net = (

@@ -12,11 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import EventKind, MemberStatus
 from bot.domain.textkeys import fold, sort_key
-from storage import crypto, log_privacy
+from storage import crypto
 from storage.crypto import SealedId
 from storage.models import Consent, Member, MemberEvent, OrgUnit
-
-log_privacy.install()
 
 # Fields the erase request clears; birth year, non-sensitive categories, status and the
 # event history stay so that counts and age-group statistics remain right.

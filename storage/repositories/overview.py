@@ -1,8 +1,7 @@
-"""The few figures shown above an officer's menu: this quarter's meetings, unreachable
-heads, and for admins the messages that could not be delivered.
+"""Figures above an officer's menu: meetings this quarter, unreachable heads, failed messages."""
 
-Each is one aggregate query, built once (storage.prepared): they run on every menu shown.
-"""
+# Failed messages are shown to admins only. Each is one aggregate query, built once
+# (storage.prepared): they run on every menu shown.
 
 from __future__ import annotations
 
@@ -11,16 +10,15 @@ import datetime as dt
 from sqlalchemy import Date, bindparam, case, distinct, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.enums import Level, MeetingKind, OutboxStatus, RoleKind
+from bot.domain.enums import Level, OutboxStatus, RoleKind
 from storage.models import ChannelIdentity, Meeting, OrgUnit, Outbox, Role
 from storage.prepared import Prepared
+from storage.repositories.meetings import regular_meeting_in
 
 _PATH = bindparam("path", type_=OrgUnit.path.type)
 _MET = exists().where(
     Meeting.unit_id == OrgUnit.id,
-    Meeting.kind == MeetingKind.REGULAR,
-    Meeting.superseded_by.is_(None),
-    Meeting.held_on.between(bindparam("first", type_=Date()), bindparam("last", type_=Date())),
+    regular_meeting_in(bindparam("first", type_=Date()), bindparam("last", type_=Date())),
 )
 _BRANCHES_MET = Prepared(
     select(func.count(), func.coalesce(func.sum(case((_MET, 1), else_=0)), 0)).where(

@@ -1,10 +1,9 @@
-"""Member tallies at half-year ends: built once from events, then kept exact by triggers.
+"""Member tallies at half-year ends: built once from events, then kept exact by triggers."""
 
-A tally day, once registered, is maintained by the member_event triggers of migration
-0002 for every later insert, update or delete, so it always equals a recount. Building one
-reads every event once; it takes a share lock on member_event (PostgreSQL) so no event
-committed meanwhile is counted twice or missed.
-"""
+# A tally day, once registered, is maintained by the member_event triggers of migration
+# 0002 for every later insert, update or delete, so it always equals a recount. Building one
+# reads every event once; it takes a share lock on member_event (PostgreSQL) so no event
+# committed meanwhile is counted twice or missed.
 
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.calendar import HalfYear, half_of
 from storage.bulk import Loader
 from storage.models import MemberEvent, MemberTally, MemberTallyDay
-from storage.repositories.membership import delta, joined_weight
+from storage.repositories.member_counts import delta, joined_weight
 
 
 async def registered_days(s: AsyncSession) -> list[dt.date]:

@@ -14,10 +14,10 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
+from bot.seeding.demo import seed
 from storage import db
 from storage.db import transaction
 from storage.models import ChannelIdentity
-from storage.seed_demo import seed
 from tests.channels.conftest import DATA_KEY
 from tests.channels.harness import TG_TOKEN, ZALO_TOKEN
 from tests.fakes.server import real_clock

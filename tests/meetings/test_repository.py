@@ -8,7 +8,7 @@ from bot.domain.calendar import Quarter
 from bot.domain.enums import EventKind, MeetingKind
 from storage.db import transaction
 from storage.models import MemberEvent
-from storage.repositories import groups, meetings, members, membership, org
+from storage.repositories import groups, meetings, member_counts, members, org
 from tests.support.chat_fixtures import World
 
 NOW = dt.datetime(2026, 4, 2, 2, 0, tzinfo=dt.UTC)
@@ -18,7 +18,7 @@ async def test_members_are_counted_as_of_the_meeting_day(db_world: World) -> Non
     async with transaction(db_world.maker) as s:
         unit = await org.by_code(s, "TH-QP-01")
         assert unit is not None
-        before = await membership.members_on(s, unit.id, dt.date(2026, 3, 10))
+        before = await member_counts.members_on(s, unit.id, dt.date(2026, 3, 10))
         late = await members.add_member(s, unit.id, "Lò Thị Muộn", dt.date(2026, 3, 15), NOW)
         gone = (await meetings.roster_on(s, unit.id, dt.date(2026, 3, 10)))[0][0]
         s.add(
@@ -36,12 +36,12 @@ async def test_members_are_counted_as_of_the_meeting_day(db_world: World) -> Non
         assert (
             len(on_meeting_day)
             == before
-            == await membership.members_on(s, unit.id, dt.date(2026, 3, 10))
+            == await member_counts.members_on(s, unit.id, dt.date(2026, 3, 10))
         )
         assert late.id not in {mid for mid, _n in on_meeting_day}
         later = {mid for mid, _n in await meetings.roster_on(s, unit.id, dt.date(2026, 3, 20))}
         assert late.id in later and gone not in later
-        assert len(later) == await membership.members_on(s, unit.id, dt.date(2026, 3, 20))
+        assert len(later) == await member_counts.members_on(s, unit.id, dt.date(2026, 3, 20))
 
 
 async def test_quarter_facts_split_at_the_quarter_and_ignore_replaced_rows(db_world: World) -> None:

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner, Result
 
 from bot.cli import app
+from bot.seeding.demo import seed
 from storage import db
 from storage.models import Audit, Consent, Member, MemberEvent
-from storage.seed_demo import seed
 from tests.support import databases
 from tests.support.chat_fixtures import World
 

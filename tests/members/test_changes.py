@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.domain.enums import EventKind, MemberStatus
 from storage.models import Audit, Member
-from storage.repositories import members, membership, org
+from storage.repositories import member_counts, members, org
 from tests.support.chat import Chat
 from tests.support.chat_fixtures import World
 
@@ -31,7 +31,7 @@ async def count(world: World, code: str, day: dt.date = TODAY) -> int:
     async with world.session() as s:
         branch = await org.by_code(s, code)
         assert branch is not None
-        return await membership.members_on(s, branch.id, day)
+        return await member_counts.members_on(s, branch.id, day)
 
 
 async def member(world: World, member_id: int) -> Member:

@@ -11,8 +11,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.sheets.members import IMPORT_COLUMNS
 from storage import crypto
-from storage.member_excel import IMPORT_COLUMNS
 from storage.models import Audit, Consent, Member
 from storage.repositories import members, org
 from tests.members.support import cli, in_db, seeded

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.enums import EventKind
 from storage import crypto
 from storage.models import Audit, Member
-from storage.repositories import members, membership, org
+from storage.repositories import member_counts, members, org
 from tests.members.support import cli, in_db, seeded
 from tests.members.test_register import CCCD, FULL
 from tests.support.chat import Chat
@@ -130,7 +130,7 @@ def test_unknown_member_is_a_one_line_error(sqlite_url: str, member_id: int) -> 
 async def _count(s: AsyncSession, day: dt.date) -> int:
     branch = await org.by_code(s, "TH-QP-01")
     assert branch is not None
-    return await membership.members_on(s, branch.id, day)
+    return await member_counts.members_on(s, branch.id, day)
 
 
 def _audits(url: str) -> list[str]:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.domain.enums import EventKind
 from storage import crypto
 from storage.models import Audit, Consent, MemberEvent
-from storage.repositories import members, membership, org
+from storage.repositories import member_counts, members, org
 from tests.members.support import member_named, row_counts
 from tests.support.chat import Chat
 from tests.support.chat_fixtures import World
@@ -63,7 +63,7 @@ async def test_name_date_phone_and_id_in_eight_replies(world: World, chat: Chat)
         assert "Bích" not in str(audit.detail) and "0912" not in str(audit.detail)
         branch = await org.by_code(s, "TH-QP-01")
         assert branch is not None
-        assert await membership.members_on(s, branch.id, dt.date(2026, 3, 20)) == len(
+        assert await member_counts.members_on(s, branch.id, dt.date(2026, 3, 20)) == len(
             (await members.search(s, branch.id, "", 0, 500))[0]
         )
 

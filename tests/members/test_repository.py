@@ -11,7 +11,7 @@ from bot.core.types import ZALO_CAPS
 from bot.domain.enums import EventKind, MemberStatus
 from storage import crypto
 from storage.models import OrgUnit
-from storage.repositories import members, membership, org
+from storage.repositories import member_counts, members, org
 from storage.repositories.members import NewMember
 from tests.members.test_register import FULL
 from tests.support.chat import Chat
@@ -61,7 +61,7 @@ async def test_one_id_number_once_nationwide(db_world: World) -> None:
 async def test_bulk_insert_writes_members_events_and_consents(db_world: World) -> None:
     branch = await _branch(db_world, "TH-HT-01")
     async with db_world.session() as s:
-        before = await membership.members_on(s, branch.id, DAY)
+        before = await member_counts.members_on(s, branch.id, DAY)
     rows = [
         NewMember(
             f"Lã Thị Số {chr(65 + i)}",
@@ -77,7 +77,7 @@ async def test_bulk_insert_writes_members_events_and_consents(db_world: World) -
         ids = await members.add_many(s, branch.id, rows, db_world.clock(), None)
     assert len(set(ids)) == 25
     async with db_world.session() as s:
-        assert await membership.members_on(s, branch.id, DAY) == before + 25
+        assert await member_counts.members_on(s, branch.id, DAY) == before + 25
         m = await members.by_id(s, ids[3])
         assert m is not None and m.full_name == "Lã Thị Số D" and m.cccd_enc is not None
         assert crypto.decrypt_id(m.cccd_enc) == "038180000003"
@@ -90,7 +90,7 @@ async def test_a_move_then_leaving_counts_on_every_date(db_world: World) -> None
         m = await members.add_member(s, a.id, "Hà Thị Ba", dt.date(2025, 1, 1), db_world.clock())
         mid = m.id
     async with db_world.session() as s:
-        start = {u: await membership.members_on(s, u, DAY) for u in (a.id, b.id)}
+        start = {u: await member_counts.members_on(s, u, DAY) for u in (a.id, b.id)}
     async with db_world.session() as s, s.begin():
         m2 = await members.by_id(s, mid)
         assert m2 is not None
@@ -99,7 +99,7 @@ async def test_a_move_then_leaving_counts_on_every_date(db_world: World) -> None
             s, m2, EventKind.LEFT, dt.date(2026, 3, 1), db_world.clock(), None
         )
     async with db_world.session() as s:
-        on = membership.members_on
+        on = member_counts.members_on
         assert await on(s, a.id, dt.date(2026, 1, 31)) == start[a.id]
         assert await on(s, a.id, dt.date(2026, 2, 1)) == start[a.id] - 1
         assert await on(s, b.id, dt.date(2026, 2, 15)) == start[b.id] + 1

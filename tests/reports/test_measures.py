@@ -13,7 +13,9 @@ from bot.domain.figures import CoverageFlag
 from bot.domain.rules import Rules
 from storage.db import transaction
 from storage.models import OrgUnit
-from storage.repositories import measures, members, membership, org, tally
+from storage.repositories import measures, member_counts, members, org, tally
+from storage.repositories.measures import report as measures_report
+from storage.repositories.measures import scope as measures_scope
 from tests.reports.tree import NOW, Tree, _meeting, build
 
 H1 = HalfYear(2026, 1)
@@ -57,10 +59,10 @@ async def test_counts_agree_with_membership_queries(
     async with maker() as s:
         r = await measures.measure(s, tree["P"], H1, day, Rules())
         for code in ["B1", "B2", "B3", "X1", "P"]:
-            assert r.of(tree[code].id).members == await membership.members_in_subtree_on(
+            assert r.of(tree[code].id).members == await member_counts.members_in_subtree_on(
                 s, tree[code], day
             )
-        assert r.of(tree["P"].id).joined == await membership.joined_between(
+        assert r.of(tree["P"].id).joined == await member_counts.joined_between(
             s, tree["P"], H1.first_day, day
         )
 
@@ -188,12 +190,12 @@ async def test_every_scope_shape_gives_the_same_figures(
         shapes.append(scope.shape)
         return scope
 
-    monkeypatch.setattr(measures, "scope_of", recording)
+    monkeypatch.setattr(measures_report, "scope_of", recording)
     async with maker() as s:
         listed = {
             code: await measures.measure(s, tree[code], H1, day, Rules()) for code in ["P", "D"]
         }
-    monkeypatch.setattr(measures, "LISTED_UNITS", 0)
+    monkeypatch.setattr(measures_scope, "LISTED_UNITS", 0)
     async with maker() as s:
         wide = {
             code: await measures.measure(s, tree[code], H1, day, Rules()) for code in ["P", "D"]

@@ -15,7 +15,7 @@ from bot.core.types import Reply
 from bot.domain.enums import EventKind
 from storage.db import transaction
 from storage.models import Person, Review
-from storage.repositories import members, membership, org
+from storage.repositories import member_counts, members, org
 from tests.scheduler.support import add_review, local
 from tests.scheduler.test_reminder_chat import run_day, to
 from tests.support.chat import Chat
@@ -35,7 +35,7 @@ async def seed_changes(world: World) -> int:
         await members.add_member(s, unit.id, "Hà Thị Hai", D(2026, 5, 10), now)
         first = await members.add_member(s, unit.id, "Hà Thị Ba", D(2026, 4, 3), now)
         await members.change_status(s, first, EventKind.DIED, D(2026, 5, 1), now, None)
-        return await membership.members_on(s, unit.id, D(2026, 5, 25))
+        return await member_counts.members_on(s, unit.id, D(2026, 5, 25))
 
 
 async def test_confirming_the_list_records_the_review(world: World, chat: Chat) -> None:

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.engine import Engine
 from bot.core.types import TELEGRAM_CAPS, ZALO_CAPS, Capabilities
 from bot.domain.rules import Rules
+from bot.seeding.demo import DemoInfo, seed
 from handlers import registry
 from storage import db
 from storage.db import transaction
-from storage.seed_demo import DemoInfo, seed
 from tests.support.chat import Chat
 
 VN = dt.timezone(dt.timedelta(hours=7))

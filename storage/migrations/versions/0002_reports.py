@@ -8,7 +8,7 @@ member_tally holds, for each registered day (member_tally_day), every unit's mem
 cumulative `joined` events at the end of that day. Triggers on member_event add or
 subtract each inserted, deleted or updated event for every registered day on or after it,
 so a tally never drifts from a recount of the events (tests/reports/test_tally.py).
-The event weights below must match storage/repositories/membership.py (ENTERS / LEAVES).
+The event weights below must match storage/repositories/member_counts.py (ENTERS / LEAVES).
 """
 from collections.abc import Sequence
 

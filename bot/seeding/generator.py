@@ -1,11 +1,10 @@
-"""Rows of a generated organisation, province by province (loaded by storage/seed_scale.py).
+"""Rows of a generated organisation, province by province (loaded by bot/seeding/scale.py)."""
 
-Realistic enough to judge reports and speed: Vietnamese names, communes of 5-40 branches,
-branches of 30-300 members, three years of joins, departures, deaths, moves and work
-migration, quarterly meetings with some late branches, semi-annual reviews mostly on
-time, and women-18+ figures that put coverage between about 40% and 90% (a few communes
-have none). Deterministic for a given seed and day. Rows go in by COPY on PostgreSQL.
-"""
+# Realistic enough to judge reports and speed: Vietnamese names, communes of 5-40 branches,
+# branches of 30-300 members, three years of joins, departures, deaths, moves and work
+# migration, quarterly meetings with some late branches, semi-annual reviews mostly on
+# time, and women-18+ figures that put coverage between about 40% and 90% (a few communes
+# have none). Deterministic for a given seed and day. Rows go in by COPY on PostgreSQL.
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from typing import Any
 
 from bot.domain.calendar import HalfYear, Quarter, half_of, quarter_of
 from bot.domain.textkeys import fold, sort_key
-from storage.seed_names import BRANCH_KINDS, FAMILY, GIVEN, MIDDLE, PLACE
+from bot.seeding.names import BRANCH_KINDS, FAMILY, GIVEN, MIDDLE, PLACE
 
 Rows = dict[str, list[tuple[Any, ...]]]
 

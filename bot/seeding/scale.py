@@ -1,10 +1,9 @@
-"""Generated organisations at commune, province and national scale, for demos and benchmarks.
+"""Generated organisations at commune, province and national scale, for demos and benchmarks."""
 
-The rows come from storage/seed_generator.py; here they are loaded, one province per
-transaction, by COPY on PostgreSQL (executemany on SQLite), generating the next province
-in a worker thread while the database takes the previous one. Afterwards the tallies of
-every half-year end are built and, on PostgreSQL, the tables analysed.
-"""
+# The rows come from bot/seeding/generator.py; here they are loaded (through
+# storage/repositories/seeding.py) one province per transaction, by COPY on PostgreSQL
+# (executemany on SQLite), generating the next province in a worker thread while the database takes the previous one. Afterwards the tallies of
+# every half-year end are built and, on PostgreSQL, the tables analysed.
 
 from __future__ import annotations
 
@@ -15,12 +14,10 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-
-from storage import bulk
-from storage.repositories import tally
-from storage.seed_generator import COLUMNS, Generator, Rows
-from storage.seed_names import PROVINCES
+from bot.seeding.generator import COLUMNS, Generator
+from bot.seeding.names import PROVINCES
+from storage.repositories import seeding, tally
+from storage.sessions import Engine as AsyncEngine
 
 BULK_TABLES = ("member", "member_event", "meeting", "review")
 
@@ -70,12 +67,9 @@ async def seed(
     big tables and switches their triggers off while loading: use it on an empty database.
     """
     spec = SCALES[scale]
-    async with engine.begin() as conn:
-        loader = bulk.Loader(conn)
-        ids = {t: await loader.next_id(t) for t in COLUMNS if t != "unit_population"}
-        big = loader.pg and (scale == "national" if fast_load is None else fast_load)
-        if big:
-            await bulk.drop_indexes(conn, bulk.secondary_indexes(BULK_TABLES))
+    fast = scale == "national" if fast_load is None else fast_load
+    id_tables = [t for t in COLUMNS if t != "unit_population"]
+    ids, big = await seeding.start(engine, id_tables, BULK_TABLES, fast)
     gen = Generator(rng or random.Random(2026), today, now, ids, spec.branches)
     provinces = PROVINCES if spec.central else [(root_code(scale), PROVINCES[7][1])]
     root = gen.unit(None, "central", "TW", "Trung ương Hội LHPN Việt Nam") if spec.central else None
@@ -92,48 +86,14 @@ async def seed(
             rows = gen.take_rows()
             for table, batch in rows.items():
                 result.rows[table] = result.count(table) + len(batch)
-            loading = asyncio.create_task(_load(engine, rows, big))
+            loading = asyncio.create_task(seeding.load(engine, COLUMNS, rows, BULK_TABLES, big))
             progress(f"province {index}/{len(provinces)} made: {result.count('member'):,} members")
         if loading is not None:
             await loading
     finally:
         if gc_was_on:
             gc.enable()
-    await _finish(engine, big, tally.half_year_ends(gen.start, today), now, progress)
+    await seeding.finish(
+        engine, big, COLUMNS, BULK_TABLES, tally.half_year_ends(gen.start, today), now, progress
+    )
     return result
-
-
-async def _load(engine: AsyncEngine, rows: Rows, big: bool) -> None:
-    async with engine.begin() as conn:
-        loader = bulk.Loader(conn)
-        if big:
-            await bulk.set_triggers(conn, BULK_TABLES, enabled=False)
-        for table, columns in COLUMNS.items():
-            await loader.write(table, columns, rows[table])
-            rows[table].clear()
-        if big:
-            await bulk.set_triggers(conn, BULK_TABLES, enabled=True)
-
-
-async def _finish(
-    engine: AsyncEngine,
-    big: bool,
-    days: list[dt.date],
-    now: dt.datetime,
-    progress: Callable[[str], None],
-) -> None:
-    async with engine.begin() as conn:
-        await bulk.Loader(conn).fix_sequences([t for t in COLUMNS if t != "unit_population"])
-        if big:
-            progress("building indexes")
-            await bulk.create_indexes(conn, bulk.secondary_indexes(BULK_TABLES))
-    async with engine.begin() as conn:
-        progress("building member tallies")
-        s = AsyncSession(bind=conn)
-        await tally.ensure_days(s, days, now)
-        await s.flush()
-    if engine.dialect.name == "postgresql":
-        progress("analysing tables")
-        async with engine.connect() as conn:
-            await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.exec_driver_sql("ANALYZE")

@@ -7,12 +7,11 @@ import random
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.domain.calendar import quarter_of
 from bot.domain.enums import Level, MeetingKind, RoleKind
-from storage import seed_names
-from storage.repositories import invites, meetings, members, membership, org, people
+from bot.seeding import names as seed_names
+from storage.repositories import invites, meetings, member_counts, members, org, people
+from storage.sessions import Session as AsyncSession
 
 PROVINCE = ("TH", "Hội LHPN tỉnh Thanh Hóa")
 # Women 18+ in proportion to the demo's few dozen members, so the demo's coverage looks like
@@ -120,7 +119,7 @@ async def seed_history(
             unit = await org.by_code(s, code)
             assert unit is not None
             day = q.first_day + dt.timedelta(days=rng.randint(20, 75))
-            on_roll = await membership.members_on(s, unit.id, day)
+            on_roll = await member_counts.members_on(s, unit.id, day)
             if on_roll == 0:
                 continue
             await meetings.add_meeting(

@@ -1,13 +1,11 @@
-"""Member counts as of any date, from events alone (never from stored running totals).
+"""Member counts as of any date, from events alone (never from stored running totals)."""
 
-Each membership event counts +1 or -1 for the unit it names; a count on a day is the
-sum up to that day. Migrating for work or returning changes no count (DOMAIN rule 8).
-"""
+# Each membership event counts +1 or -1 for the unit it names; a count on a day is the
+# sum up to that day. Migrating for work or returning changes no count (DOMAIN rule 8).
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,18 +47,6 @@ async def members_in_subtree_on(s: AsyncSession, unit: OrgUnit, day: dt.date) ->
         .where(OrgUnit.path.startswith(unit.path), MemberEvent.occurred_on <= day)
     )
     return int(await s.scalar(stmt) or 0)
-
-
-async def members_by_unit_on(
-    s: AsyncSession, unit_ids: Sequence[int], day: dt.date
-) -> dict[int, int]:
-    """Counts for many branches at once (units with no events are absent: 0)."""
-    stmt = (
-        select(MemberEvent.unit_id, func.sum(delta()))
-        .where(MemberEvent.unit_id.in_(unit_ids), MemberEvent.occurred_on <= day)
-        .group_by(MemberEvent.unit_id)
-    )
-    return {uid: int(n or 0) for uid, n in (await s.execute(stmt)).all()}
 
 
 async def joined_between(s: AsyncSession, unit: OrgUnit, first: dt.date, last: dt.date) -> int:

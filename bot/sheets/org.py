@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import load_workbook
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import Level
 from storage.models import OrgUnit
-from storage.repositories import org
+from storage.repositories import org, unit_import
+from storage.repositories.unit_import import ImportResult, UnitSpec
+from storage.sessions import Session
 
 COLUMNS = ("code", "name", "level", "parent_code", "women_18_plus")
 # Deeper levels have bigger numbers; a child must sit below its parent.
@@ -27,23 +27,6 @@ DEPTH = {
 
 class ImportError_(Exception):
     """A bad row: the message carries the row number and the reason."""
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    line: int
-    code: str
-    name: str
-    level: Level
-    parent_code: str | None
-    women_18_plus: int | None
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    created: int
-    updated: int
-    unchanged: int
 
 
 def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
@@ -77,8 +60,8 @@ def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
     return [(i, r) for i, r in data if any(r.values())]
 
 
-def validate(raw: list[tuple[int, dict[str, str]]], existing: dict[str, OrgUnit]) -> list[UnitRow]:
-    rows: list[UnitRow] = []
+def validate(raw: list[tuple[int, dict[str, str]]], existing: dict[str, OrgUnit]) -> list[UnitSpec]:
+    rows: list[UnitSpec] = []
     seen: dict[str, int] = {}
     for line, r in raw:
         code, name = r["code"], r["name"]
@@ -105,7 +88,7 @@ def validate(raw: list[tuple[int, dict[str, str]]], existing: dict[str, OrgUnit]
             if women < 0:
                 raise ImportError_(f"row {line}: women_18_plus must be a whole number >= 0")
         parent = r["parent_code"] or None
-        rows.append(UnitRow(line, code, name, level, parent, women))
+        rows.append(UnitSpec(line, code, name, level, parent, women))
     levels = {row.code: row.level for row in rows} | {c: u.level for c, u in existing.items()}
     for row in rows:
         if row.parent_code is None:
@@ -130,34 +113,25 @@ def validate(raw: list[tuple[int, dict[str, str]]], existing: dict[str, OrgUnit]
     return rows
 
 
-async def import_units(s: AsyncSession, path: Path, year: int) -> ImportResult:
-    """Validate the whole file first; then create or update. Importing twice changes nothing."""
-    units = {u.code: u for u in await org.all_units(s)}
-    rows = validate(read_rows(path), units)
-    created = updated = unchanged = 0
+def in_order(rows: list[UnitSpec], existing: dict[str, OrgUnit]) -> list[UnitSpec]:
+    """The rows with every parent before its children (ImportError_ on a cycle)."""
+    known = set(existing)
+    out: list[UnitSpec] = []
     pending = list(rows)
     while pending:
-        ready = [r for r in pending if r.parent_code is None or r.parent_code in units]
+        ready = [r for r in pending if r.parent_code is None or r.parent_code in known]
         if not ready:
             raise ImportError_(
                 f"row {pending[0].line}: parent {pending[0].parent_code} forms a cycle"
             )
-        for row in ready:
-            unit = units.get(row.code)
-            if unit is None:
-                parent = units.get(row.parent_code) if row.parent_code else None
-                unit = await org.add_unit(s, row.code, row.name, row.level, parent)
-                units[row.code] = unit
-                created += 1
-                if row.women_18_plus is not None:
-                    await org.set_population(s, unit.id, year, row.women_18_plus)
-                continue
-            changed = unit.name != row.name or unit.level != row.level
-            unit.name, unit.level = row.name, row.level
-            if row.women_18_plus is not None:
-                changed = await org.set_population(s, unit.id, year, row.women_18_plus) or changed
-            updated += changed
-            unchanged += not changed
+        out += ready
+        known.update(r.code for r in ready)
         pending = [r for r in pending if r not in ready]
-    await s.flush()
-    return ImportResult(created, updated, unchanged)
+    return out
+
+
+async def import_units(s: Session, path: Path, year: int) -> ImportResult:
+    """Validate the whole file first; then create or update. Importing twice changes nothing."""
+    units = {u.code: u for u in await org.all_units(s)}
+    rows = in_order(validate(read_rows(path), units), units)
+    return await unit_import.apply(s, rows, units, year)

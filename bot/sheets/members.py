@@ -1,8 +1,7 @@
-"""Member spreadsheets: the import template, reading rows, error and export workbooks.
+"""Member spreadsheets: the import template, reading rows, error and export workbooks."""
 
-Headers are fixed Vietnamese text: they are a file format commune staff fill in and
-re-import, so they do not follow the operator's language setting.
-"""
+# Headers are fixed Vietnamese text: they are a file format commune staff fill in and
+# re-import, so they do not follow the operator's language setting.
 
 from __future__ import annotations
 

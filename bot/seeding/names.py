@@ -1,4 +1,4 @@
-"""Vietnamese names and places for generated data (storage/seed_scale.py)."""
+"""Vietnamese names and places for generated data (bot/seeding/scale.py)."""
 
 from __future__ import annotations
 

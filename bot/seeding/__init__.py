@@ -1,0 +1,1 @@
+"""Demo and generated data: the small demo organisation and the scale seeds."""

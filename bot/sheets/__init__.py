@@ -1,0 +1,1 @@
+"""Spreadsheets in and out: the member workbook and the organisation tree file."""

@@ -1,0 +1,224 @@
+"""Meeting figures per unit in one SQL pass: counted meetings, attendance rates, visits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Float,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy import cast as sql_cast
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.calendar import Period, Quarter
+from bot.domain.enums import Level
+from bot.domain.figures import Table, UnitRow
+from storage.models import Meeting, MemberEvent, MemberTally, OrgUnit
+from storage.repositories.measures.members import COUNTING_EVENTS
+from storage.repositories.measures.scope import Scope, fetch_rows
+from storage.repositories.meetings import regular_meeting_in
+from storage.repositories.member_counts import delta
+
+MEETING_LEVELS = (Level.BRANCH, Level.GROUP)
+
+
+@functools.lru_cache(maxsize=64)
+def _meeting_statement(nq: int, has_base: bool, shape: str) -> Select[Any]:
+    """The meeting query of `meeting_rows`, built once per shape (its parameters bound at
+    run time): building this many expressions costs more than a commune's whole SQL."""
+
+    def scoped(unit_col: Any) -> ColumnElement[bool]:
+        if shape == "ids":
+            return cast(ColumnElement[bool], unit_col.in_(bindparam("unit_ids", expanding=True)))
+        if shape == "all":
+            return true()
+        inside = select(OrgUnit.id).where(
+            OrgUnit.path >= bindparam("path_lo"), OrgUnit.path < bindparam("path_hi")
+        )
+        return cast(ColumnElement[bool], unit_col.in_(inside))
+
+    zero, one, fact = literal(0), literal(1), literal(-1)
+    # One stream per unit, ordered by day: the tally on `base`, each event after it, each
+    # meeting; a running sum then gives every meeting its unit's members at the end of its
+    # day (events sort before meetings of the same day). One sort, no per-meeting lookups.
+    # `what` is -1 for a member fact, else 1 (counted) + 2 (a leader came): narrow rows,
+    # so the nation's ~700,000 sort in less memory.
+    streams = []
+    if has_base:
+        streams.append(
+            select(
+                MemberTally.unit_id.label("unit_id"),
+                bindparam("base", type_=Date).label("day"),
+                fact.label("what"),
+                MemberTally.members.label("n"),
+                zero.label("present"),
+            ).where(
+                MemberTally.on_day == bindparam("base", type_=Date), scoped(MemberTally.unit_id)
+            )
+        )
+    events = select(
+        MemberEvent.unit_id.label("unit_id"),
+        MemberEvent.occurred_on.label("day"),
+        fact.label("what"),
+        delta().label("n"),
+        zero.label("present"),
+    ).where(
+        scoped(MemberEvent.unit_id),
+        MemberEvent.occurred_on <= bindparam("as_of", type_=Date),
+        # events that change no count (a migration, a return, ...) would add 0: skip them
+        MemberEvent.kind.in_(COUNTING_EVENTS),
+    )
+    if has_base:
+        events = events.where(MemberEvent.occurred_on > bindparam("base", type_=Date))
+    first, as_of = bindparam("first", type_=Date), bindparam("as_of", type_=Date)
+    counted_meeting = regular_meeting_in(first, as_of)  # rule 1: regular meetings count
+    held = select(
+        Meeting.unit_id,
+        Meeting.held_on,
+        case((counted_meeting, 1), else_=0) + case((Meeting.leader_present, 2), else_=0),
+        zero,
+        Meeting.present_count,
+    ).where(
+        scoped(Meeting.unit_id),
+        Meeting.superseded_by.is_(None),
+        Meeting.held_on.between(first, as_of),
+        # a meeting neither counted nor visited by a leader adds nothing to any figure
+        or_(counted_meeting, Meeting.leader_present),
+    )
+    streams += [events, held]
+    stream = union_all(*streams).subquery("stream")
+    c = stream.c
+    running = (
+        func.sum(c.n)
+        .over(partition_by=c.unit_id, order_by=(c.day, c.what), rows=(None, 0))
+        .label("members_then")
+    )
+    per_meeting = (select(c.unit_id, c.day, c.what, c.present, running)).subquery("m")
+    m = per_meeting.c
+    counted = m.what.in_((1, 3))
+    rated = and_(counted, m.members_then > 0)
+    rate = case(
+        (m.present >= m.members_then, literal(1.0, Float)),
+        else_=sql_cast(m.present, Float) / m.members_then,
+    )
+    quarter_of_day = [
+        m.day.between(bindparam(f"q{i}_first", type_=Date), bindparam(f"q{i}_last", type_=Date))
+        for i in range(nq)
+    ]
+    return (
+        select(
+            m.unit_id,
+            func.sum(case((counted, one), else_=zero)),
+            func.sum(case((rated, one), else_=zero)),
+            func.sum(case((rated, rate), else_=None)),
+            func.sum(case((and_(rated, 3 * m.present >= 2 * m.members_then), one), else_=zero)),
+            *[func.max(case((and_(counted, in_q), one), else_=zero)) for in_q in quarter_of_day],
+            *[
+                func.max(case((and_(m.what >= 2, in_q), one), else_=zero))
+                for in_q in quarter_of_day
+            ],
+        )
+        .where(m.what >= 0)
+        .group_by(m.unit_id)
+    )
+
+
+def meeting_duties(table: Table, quarters: Sequence[Quarter], as_of: dt.date) -> None:
+    """The branches and groups that must meet each quarter (founded by its end)."""
+    units = table.units
+    pos = table.pos
+    for i, q in enumerate(quarters):
+        must_q, branches_q = table.quarter("meeting_units", i), table.quarter("branches", i)
+        last = min(q.last_day, as_of)
+        for uid, u in units.items():
+            if u.level in MEETING_LEVELS and (u.founded_on is None or u.founded_on <= last):
+                must_q[pos[uid]] = 1
+                if u.level == Level.BRANCH:
+                    branches_q[pos[uid]] = 1
+
+
+async def meeting_rows(
+    s: AsyncSession,
+    scope: Scope,
+    period: Period,
+    as_of: dt.date,
+    quarters: Sequence[Quarter],
+    base: dt.date | None,
+) -> Sequence[Any]:
+    """Meeting figures aggregated per unit in SQL (one row per unit that met).
+
+    Each regular meeting's denominator (members of its unit at the end of its day) is the
+    unit's tally on `base` (the tally day the period's start was counted from; none: from
+    the first event) plus the unit's events after `base` through the meeting day.
+    """
+    if not quarters:
+        return []
+    params: dict[str, Any] = {"first": period.first_day, "as_of": as_of, "base": base}
+    if scope.ids is not None:
+        params["unit_ids"] = list(scope.ids)
+    elif not scope.everything:
+        params["path_lo"], params["path_hi"] = scope.path, scope.path[:-1] + "0"
+    for i, q in enumerate(quarters):
+        params[f"q{i}_first"], params[f"q{i}_last"] = q.first_day, q.last_day
+    stmt = _meeting_statement(len(quarters), base is not None, scope.shape)
+    return await fetch_rows(s, stmt, params)
+
+
+def add_meetings(table: Table, nq: int, rows: Sequence[Any]) -> None:
+    """The rows of `meeting_rows` into the table (after `meeting_duties`)."""
+    units = table.units
+    pos = table.pos
+    meetings, rated_col, two_thirds = (
+        table.col("meetings"),
+        table.col("rated"),
+        table.col("two_thirds"),
+    )
+    rate_sum = table.rate_sum
+    met = [table.quarter("met", i) for i in range(nq)]
+    must = [table.quarter("meeting_units", i) for i in range(nq)]
+    visited = [table.quarter("visited", i) for i in range(nq)]
+    branches = [table.quarter("branches", i) for i in range(nq)]
+    branch_of: dict[int, int | None] = {}
+    for row in rows:
+        uid = row[0]
+        if (k := pos.get(uid)) is None:  # a unit added since the units were read
+            continue
+        meetings[k] = int(row[1])
+        rated_col[k] = int(row[2])
+        rate_sum[k] = float(row[3] or 0.0)
+        two_thirds[k] = int(row[4])
+        for qi in range(nq):
+            if row[5 + qi]:
+                met[qi][k] = must[qi][k]
+            if row[5 + nq + qi]:
+                if uid not in branch_of:
+                    branch_of[uid] = _branch_of(units, uid)
+                b = branch_of[uid]
+                if b is not None:
+                    visited[qi][pos[b]] = branches[qi][pos[b]]
+
+
+def _branch_of(units: Mapping[int, UnitRow], uid: int) -> int | None:
+    """The branch a unit belongs to (itself for a branch, the branch above for a group)."""
+    u = units[uid]
+    if u.level == Level.BRANCH:
+        return uid
+    if u.level == Level.GROUP:
+        above = reversed(u.path_ids()[:-1])
+        return next((a for a in above if a in units and units[a].level == Level.BRANCH), None)
+    return None

@@ -1,0 +1,207 @@
+"""Every report figure, for any unit, period and day, from member events and meetings."""
+
+# Counts come from member_event (via member_tally days that triggers keep equal to a
+# recount, plus the events after the day) and from meeting rows that were not superseded by
+# an edit: never from stored running totals. Each query returns per-unit facts for a whole
+# subtree, found by materialised path; storage/rollup.py adds them up at any depth.
+#
+# Decisions (DOMAIN rules 1-3, 5-7):
+# - compliance counts `regular` meetings only (rule 1), per branch and per group;
+# - attendance rate = present ÷ members of the meeting's unit at the end of the meeting day,
+#   over regular meetings whose unit had members then (group meetings have no member count
+#   of their own: members are counted per branch); a rate above 100% counts as 100%;
+# - a commune leader's visit is any meeting of the branch or of one of its groups marked
+#   leader_present;
+# - a review counts when the branch has a review row for the period confirmed by the day
+#   asked about; on time when confirmed by 10 June / 25 November (Vietnam time).
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import gc
+import operator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.calendar import HalfYear, Period, Quarter, quarter_of
+from bot.domain.enums import Level
+from bot.domain.figures import (
+    Figures,
+    Table,
+    UnitRow,
+    annual_targets,
+    communes_without_data,
+    population_holders,
+    target_to_date,
+)
+from bot.domain.rules import Rules
+from storage.models import OrgUnit
+from storage.repositories.measures.meetings import add_meetings, meeting_duties, meeting_rows
+from storage.repositories.measures.members import member_facts
+from storage.repositories.measures.reviews import (
+    add_reviews,
+    review_deadline,
+    review_duties,
+    review_rows,
+)
+from storage.repositories.measures.scope import fetch_rows, populations, scope_of, units_under
+
+_code = operator.attrgetter("code")
+
+
+def parse_period(key: str) -> HalfYear | Quarter | None:
+    """ "2026-H2" or "2026-Q3" (the forms reports and the CLI accept)."""
+    return HalfYear.parse(key) or Quarter.parse(key)
+
+
+def quarters_in(period: Period) -> list[Quarter]:
+    out, q = [], quarter_of(period.first_day)
+    while q.first_day <= period.last_day:
+        out.append(q)
+        q = q.next()
+    return out
+
+
+@dataclass
+class Rollup:
+    """Figures of a unit and of everything under it, for one period as of one day."""
+
+    root: UnitRow
+    period: Period
+    as_of: dt.date
+    quarters: list[Quarter]
+    units: dict[int, UnitRow]
+    figures: Mapping[int, Figures]
+    targets: dict[int, int | None]
+    # The period's member-review deadline (a half-year's; None for a quarter).
+    review_deadline: dt.date | None = None
+    _children: dict[int, list[UnitRow]] | None = None
+    _sorted: set[int] = field(default_factory=set)
+
+    def of(self, unit_id: int) -> Figures:
+        return self.figures[unit_id]
+
+    def children(self, unit_id: int) -> list[UnitRow]:
+        """The units right under `unit_id`, by code (each parent's list sorted when asked
+        for: a national report asks for a few of its ~100,000 parents)."""
+        if self._children is None:
+            below: dict[int, list[UnitRow]] = {}
+            for u in self.units.values():
+                if u.parent_id is not None:
+                    below.setdefault(u.parent_id, []).append(u)
+            self._children = below
+            self._sorted = set()
+        kids = self._children.get(unit_id)
+        if kids is None:
+            return []
+        if unit_id not in self._sorted:
+            kids.sort(key=_code)
+            self._sorted.add(unit_id)
+        return list(kids)
+
+    def target_to_date(self, unit_id: int) -> int | None:
+        return target_to_date(self.targets.get(unit_id), self.period.last_day)
+
+
+async def measure(
+    s: AsyncSession, root: OrgUnit | UnitRow, period: Period, as_of: dt.date, rules: Rules
+) -> Rollup:
+    """All figures for `root`'s subtree in `period`, counting what happened up to `as_of`
+    (clamped to the period's last day; ValueError before the period starts)."""
+    as_of = min(as_of, period.last_day)
+    if as_of < period.first_day:
+        raise ValueError("the period has not started on that day")
+    with _cyclic_gc_paused():
+        return await _measure(s, root, period, as_of, rules)
+
+
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a report is computed.
+
+    A national report makes about a million objects (driver records, unit rows, lists)
+    that all live until it ends; the collector kept re-scanning them as they were made
+    (~0.7 s of a 3.5 s report) and could free none. Reference counting still frees
+    everything else; collection resumes (and catches up) when the last report ends.
+    """
+    global _gc_pauses, _gc_was_enabled
+    if _gc_pauses == 0:
+        _gc_was_enabled = gc.isenabled()
+        gc.disable()
+    _gc_pauses += 1
+    try:
+        yield
+    finally:
+        _gc_pauses -= 1
+        if _gc_pauses == 0 and _gc_was_enabled:
+            gc.enable()
+
+
+async def _measure(
+    s: AsyncSession, root: OrgUnit | UnitRow, period: Period, as_of: dt.date, rules: Rules
+) -> Rollup:
+    units = await units_under(s, root)
+    quarters = [q for q in quarters_in(period) if q.first_day <= as_of]
+    table = Table(units, len(quarters))
+    scope = await scope_of(s, root, list(units))
+
+    def duties() -> dict[int, int | None]:
+        """What needs no facts: who must meet and review, the communes, the targets."""
+        meeting_duties(table, quarters, as_of)
+        review_duties(table, as_of)
+        communes = table.col("communes")
+        for uid, u in units.items():
+            if u.level == Level.COMMUNE:
+                communes[table.pos[uid]] = 1
+        return annual_targets(units)
+
+    # A big report does that in a thread while the database counts (~0.2 s of Python
+    # while the meeting query runs: the main thread only waits on the socket meanwhile).
+    # It writes only its own columns, which nothing else touches before it is awaited.
+    duty = None if scope.ids is not None else asyncio.ensure_future(asyncio.to_thread(duties))
+    try:
+        if scope.ids is None and s.bind.dialect.name == "postgresql":
+            await _big_report_settings(s)
+        base = await member_facts(s, scope, period, as_of, table)
+        met = await meeting_rows(s, scope, period, as_of, quarters, base)
+        reviewed = await review_rows(s, scope, period, as_of, rules)
+        holders = population_holders(units, await populations(s, scope, period.year))
+    except BaseException:
+        if duty is not None:
+            duty.cancel()
+        raise
+    targets = duties() if duty is None else await duty
+    add_meetings(table, len(quarters), met)
+    add_reviews(table, reviewed)
+    no_data = table.col("communes_no_data")
+    for uid in communes_without_data(units, holders):
+        no_data[table.pos[uid]] = 1
+    table.roll_up(holders)
+    top = units.get(root.id) or UnitRow(
+        root.id, root.parent_id, root.level, root.code, root.name, root.path
+    )
+    return Rollup(
+        top, period, as_of, quarters, units, table, targets, review_deadline(period, rules)
+    )
+
+
+BIG_REPORT_SETTINGS = {"work_mem": "64MB", "jit": "off"}
+
+
+async def _big_report_settings(s: AsyncSession) -> None:
+    """For the rest of this transaction (PostgreSQL): 64 MB of work memory keeps the member
+    counts' per-unit hash and the nation's meeting stream sort (~62 MB) in memory (both
+    spilled at the default 4 MB) and no JIT compilation (it cost 20-100 ms a big query and
+    saved less)."""
+    await fetch_rows(
+        s, select(*(func.set_config(k, v, True) for k, v in BIG_REPORT_SETTINGS.items()))
+    )
