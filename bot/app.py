@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
@@ -20,9 +19,7 @@ from bot.scheduler.runner import scheduler_task
 from handlers import registry
 from storage import crypto
 from storage.db import make_engine, make_sessionmaker
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from storage.sessions import Database, Maker
 
 __all__ = ["Runtime", "Services", "channels", "configure", "http_app"]
 
@@ -33,8 +30,8 @@ class Runtime:
 
     settings: Settings
     rules: Rules
-    db: AsyncEngine
-    maker: async_sessionmaker[AsyncSession]
+    db: Database
+    maker: Maker
     engine: Engine
     # Every configured channel bot, for sending outside a turn (the outbox sender).
     transports: Transports = field(default_factory=Transports)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -22,13 +22,13 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage import sqlite_inline
+from storage.sessions import Maker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a write waits for another process (a CLI command) holding SQLite's lock.
 SQLITE_BUSY_S = 10.0
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 # What channels and services hold to open sessions, without naming SQLAlchemy themselves.
-Maker: TypeAlias = async_sessionmaker[AsyncSession]
 
 
 def check_url(value: str) -> None:

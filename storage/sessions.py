@@ -1,8 +1,9 @@
-"""SQLAlchemy's session and engine types under our names, for code outside storage to pass along."""
+"""SQLAlchemy's session types under our names, so code outside storage can pass them along."""
 
 from typing import TypeAlias
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 Session: TypeAlias = AsyncSession
-Engine: TypeAlias = AsyncEngine
+Maker: TypeAlias = async_sessionmaker[AsyncSession]
+Database: TypeAlias = AsyncEngine

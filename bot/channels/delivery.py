@@ -10,8 +10,9 @@ from typing import Any
 from bot.channels.outbound import Address, SendError, Unreachable
 from bot.core.engine import Engine
 from bot.core.types import Incoming, Reply
-from storage.db import Maker, transaction
+from storage.db import transaction
 from storage.repositories import people
+from storage.sessions import Maker
 
 log = logging.getLogger("chihoi.channels")
 Deliver = Callable[[Address, Reply], Awaitable[None]]

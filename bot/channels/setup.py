@@ -16,7 +16,7 @@ from bot.channels.outbound import Transports
 from bot.channels.zalo_client import ZaloClient, bot_id_of
 from bot.config import Settings
 from bot.core.engine import Engine
-from storage.db import Maker
+from storage.sessions import Maker
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 Task = Callable[[], Awaitable[None]]

@@ -41,7 +41,7 @@ from bot.channels.telegram_wire import (
 )
 from bot.core.engine import Engine
 from bot.core.types import ChatKind, Reply
-from storage.db import Maker
+from storage.sessions import Maker
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]

@@ -20,8 +20,8 @@ from bot.core.roles import role_name
 from bot.core.types import TELEGRAM_CAPS, ZALO_CAPS, Capabilities, Choice, Incoming, Reply
 from bot.domain.enums import OutboxStatus
 from bot.seeding.demo import WEB_BOT
-from storage.db import Maker
 from storage.repositories import outbox_view, people
+from storage.sessions import Maker
 
 CHANNEL = "web"
 PROFILES = {

@@ -23,8 +23,8 @@ from bot.core.choices import numbered, split_text
 from bot.core.engine import Engine
 from bot.core.i18n import _, language
 from bot.core.types import ZALO_CAPS, Attachment, ChatKind, Incoming, Reply
-from storage.db import Maker
 from storage.repositories import people
+from storage.sessions import Maker
 
 CHANNEL = "zalo"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, NoReturn, TypeVar
+from typing import NoReturn, TypeVar
 
 import typer
 
@@ -13,9 +13,7 @@ from bot.config import ConfigError, Settings, load_rules, load_settings
 from bot.domain.rules import Rules
 from storage import crypto
 from storage.db import make_engine, make_sessionmaker
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
+from storage.sessions import Session
 
 T = TypeVar("T")
 
@@ -57,7 +55,7 @@ async def _call(fn: Callable[[], Awaitable[T]]) -> T:
 
 
 @asynccontextmanager
-async def session(url: str | None = None) -> AsyncIterator[AsyncSession]:
+async def session(url: str | None = None) -> AsyncIterator[Session]:
     """One transaction for the whole command: any error leaves the database unchanged."""
     engine = make_engine(url or settings().database_url)
     try:

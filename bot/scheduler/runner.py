@@ -24,7 +24,7 @@ from bot.scheduler.sender import Clock, Sender, WebTransport, utcnow
 from bot.scheduler.sweep import sweep
 from bot.scheduler.sweep_rules import obsolete
 from bot.seeding.demo import WEB_BOT
-from storage.db import Maker
+from storage.sessions import Maker
 
 log = logging.getLogger("chihoi.scheduler")
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from bot.seeding.generator import COLUMNS, Generator
 from bot.seeding.names import PROVINCES
 from storage.repositories import seeding, tally
-from storage.sessions import Engine as AsyncEngine
+from storage.sessions import Database as AsyncEngine
 
 BULK_TABLES = ("member", "member_event", "meeting", "review")
 
