@@ -12,9 +12,9 @@ import typer
 from bot.cli.common import CliError, run_async, session, settings
 from bot.config import SchedulerSettings, load
 from bot.runtime import Runtime
-from bot.scheduler import outbox
 from bot.scheduler.runner import make_sender, transports_of
 from bot.scheduler.sweep import sweep
+from storage.repositories import outbox
 
 app = typer.Typer(no_args_is_help=True, help="Reminders: sweeps and the outbox.")
 

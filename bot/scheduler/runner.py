@@ -19,10 +19,10 @@ from apscheduler.triggers.cron import CronTrigger
 from bot.channels.outbound import Transports
 from bot.config import SchedulerSettings, load
 from bot.runtime import Runtime
+from bot.scheduler.due import obsolete
 from bot.scheduler.limits import Limits
 from bot.scheduler.sender import Clock, Sender, WebTransport, utcnow
 from bot.scheduler.sweep import sweep
-from bot.scheduler.sweep_rules import obsolete
 from storage.seed_demo import WEB_BOT
 
 if TYPE_CHECKING:
