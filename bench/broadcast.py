@@ -37,12 +37,12 @@ from bot.channels.outbound import Address, SendError, Transports, Unreachable
 from bot.channels.telegram_wire import bot_id_of
 from bot.core.types import Reply
 from bot.domain.rules import QuietHours, Rules
-from bot.scheduler import outbox
 from bot.scheduler.limits import Limits
 from bot.scheduler.sender import Sender
 from bot.scheduler.sweep import sweep
 from handlers import registry
 from storage import db
+from storage.repositories import outbox
 from tests.support.databases import pg_admin_url
 
 TOKEN = "777000:BENCH-token"

@@ -11,9 +11,9 @@ import typer
 from bot.app import Runtime, channels
 from bot.cli.common import CliError, run_async, session, settings
 from bot.config import SchedulerSettings, load
-from bot.scheduler import outbox
 from bot.scheduler.runner import make_sender, with_web
 from bot.scheduler.sweep import sweep
+from storage.repositories import outbox
 
 app = typer.Typer(no_args_is_help=True, help="Reminders: sweeps and the outbox.")
 

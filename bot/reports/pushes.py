@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING
 
 from bot.core.i18n import _, language
 from bot.domain.calendar import HalfYear, half_of, local_date
 from bot.domain.enums import RoleKind
 from bot.domain.rules import Rules
 from bot.reports import text as report_text
-from storage.models import ChannelIdentity, OrgUnit, Outbox, Person, Role
-from storage.repositories import measures, outbox, tally
+from storage.repositories import measures, org, outbox, reminder_facts, tally
+from storage.repositories import recipients as recipients_repo
+from storage.repositories.recipients import Recipient
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 COMMUNE_PUSH = "report_commune"
 PROVINCE_PUSH = "report_province"
@@ -31,16 +32,6 @@ PROVINCE_DELAY = dt.timedelta(days=7)
 GRACE_DAYS = 6
 # Telegram can take the Excel file the message offers; Zalo and the simulator cannot.
 CHANNEL_PREFERENCE = {"telegram": 0, "zalo": 1, "web": 2}
-
-
-@dataclass(frozen=True, slots=True)
-class Recipient:
-    person_id: int
-    unit_id: int
-    locale: str
-    channel: str
-    bot_id: str
-    chat_id: str
 
 
 def push_days(half: HalfYear, rules: Rules) -> tuple[dt.date, dt.date]:
@@ -87,25 +78,11 @@ def push_key(kind: str, half: HalfYear, r: Recipient) -> str:
 
 async def recipients(s: AsyncSession, role: RoleKind) -> list[Recipient]:
     """One reachable chat per person and unit, Telegram first (it can take the file)."""
-    stmt = (
-        select(
-            Role.person_id,
-            Role.unit_id,
-            Person.locale,
-            ChannelIdentity.channel,
-            ChannelIdentity.bot_id,
-            ChannelIdentity.chat_id,
-            ChannelIdentity.linked_at,
-        )
-        .join(Person, Person.id == Role.person_id)
-        .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
-        .where(Role.kind == role, ChannelIdentity.unreachable.is_(False))
-    )
     best: dict[tuple[int, int], tuple[tuple[int, float], Recipient]] = {}
-    for pid, uid, locale, channel, bot_id, chat_id, linked_at in (await s.execute(stmt)).all():
-        rank = (CHANNEL_PREFERENCE.get(channel, 9), -linked_at.timestamp())
-        if (pid, uid) not in best or rank < best[(pid, uid)][0]:
-            best[(pid, uid)] = (rank, Recipient(pid, uid, locale or "vi", channel, bot_id, chat_id))
+    for r in await recipients_repo.reachable(s, [role]):
+        rank = (CHANNEL_PREFERENCE.get(r.channel, 9), -r.linked_at.timestamp())
+        if (r.person_id, r.unit_id) not in best or rank < best[(r.person_id, r.unit_id)][0]:
+            best[(r.person_id, r.unit_id)] = (rank, r)
     return sorted((r for _rank, r in best.values()), key=lambda r: (r.unit_id, r.person_id))
 
 
@@ -124,14 +101,9 @@ async def _push(
     wanted = {push_key(kind, half, r): r for r in await recipients(s, role)}
     if not wanted:
         return []
-    sent = set((await s.scalars(select(Outbox.key).where(Outbox.key.in_(list(wanted))))).all())
+    sent = await outbox.existing_keys(s, wanted)
     todo = [r for k, r in wanted.items() if k not in sent][:limit]
-    units = {
-        u.id: u
-        for u in (
-            await s.scalars(select(OrgUnit).where(OrgUnit.id.in_({r.unit_id for r in todo})))
-        ).all()
-    }
+    units = await reminder_facts.units_by_id(s, {r.unit_id for r in todo})
     # One roll-up per parent serves all its communes (or provinces) at once.
     by_parent: dict[int, list[Recipient]] = defaultdict(list)
     for r in todo:
@@ -141,7 +113,7 @@ async def _push(
     day = min(local_date(now, rules.tz), half.last_day)
     added = []
     for parent_id, group in by_parent.items():
-        root = units.get(parent_id) or await s.get(OrgUnit, parent_id)
+        root = units.get(parent_id) or await org.by_id(s, parent_id)
         assert root is not None
         rollup = await measures.measure(s, root, half, day, rules)
         for r in group:

@@ -19,10 +19,10 @@ from bot.channels.outbound import Transports
 from bot.config import SchedulerSettings, Settings
 from bot.core.features import Registry
 from bot.domain.rules import Rules
+from bot.scheduler.due import obsolete
 from bot.scheduler.limits import Limits
 from bot.scheduler.sender import Clock, Sender, WebTransport, utcnow
 from bot.scheduler.sweep import sweep
-from bot.scheduler.sweep_rules import obsolete
 from bot.seeding.demo import WEB_BOT
 from storage.sessions import Maker
 

@@ -16,24 +16,25 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from typing import TYPE_CHECKING
 
 from bot.channels.outbound import Address, SendError, Transports, Unreachable
 from bot.core.types import Attachment, Choice, Reply
 from bot.domain.rules import QuietHours
-from bot.scheduler import outbox
 from bot.scheduler.limits import TELEGRAM_LIMITS, Limits, RateGate
-from bot.scheduler.outbox import Claimed
 from storage.db import transaction
-from storage.repositories import people
+from storage.repositories import outbox, people
+from storage.repositories.outbox import Claimed
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 log = logging.getLogger("chihoi.sender")
 
 Clock = Callable[[], dt.datetime]
 Sleep = Callable[[float], Awaitable[None]]
 # Given the claimed rows, the ids that need no delivery any more (the task got done).
-ObsoleteCheck = Callable[[AsyncSession, list[Claimed]], Awaitable[set[int]]]
+ObsoleteCheck = Callable[["AsyncSession", list[Claimed]], Awaitable[set[int]]]
 
 
 def utcnow() -> dt.datetime:

@@ -2,44 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING
 
 from bot.domain.enums import Level, RoleKind
-from storage.models import ChannelIdentity, OrgUnit, Person, Role
+from storage.repositories import recipients as recipients_repo
+from storage.repositories import reminder_facts
+from storage.repositories.recipients import Recipient
+from storage.repositories.reminder_facts import Unit
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 # Roles a sweep writes to; deputies and officers are not reminded.
 REMINDED = (RoleKind.BRANCH_HEAD, RoleKind.COMMUNE_CHAIR, RoleKind.PROVINCE_OFFICER)
-
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    id: int
-    level: Level
-    name: str
-    path: str
-    founded_on: dt.date | None
-
-    def ids(self) -> list[int]:
-        """Ids from the root down to this unit (the materialised path)."""
-        return [int(p) for p in self.path.strip("/").split("/") if p]
-
-
-@dataclass(frozen=True, slots=True)
-class Recipient:
-    """One person reachable through one channel identity."""
-
-    person_id: int
-    identity_id: int
-    channel: str
-    bot_id: str
-    chat_id: str
-    locale: str
-    mute: bool
 
 
 @dataclass
@@ -80,32 +57,8 @@ class Snapshot:
 
 
 async def load_snapshot(s: AsyncSession) -> Snapshot:
-    rows = await s.execute(
-        select(OrgUnit.id, OrgUnit.level, OrgUnit.name, OrgUnit.path, OrgUnit.founded_on)
-    )
-    units = {r.id: Unit(r.id, r.level, r.name, r.path, r.founded_on) for r in rows}
-    stmt = (
-        select(
-            Role.kind,
-            Role.unit_id,
-            Person.id,
-            Person.locale,
-            Person.mute_digests,
-            ChannelIdentity.id,
-            ChannelIdentity.channel,
-            ChannelIdentity.bot_id,
-            ChannelIdentity.chat_id,
-        )
-        .join(Person, Person.id == Role.person_id)
-        .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
-        .where(Role.kind.in_(REMINDED), ChannelIdentity.unreachable.is_(False))
-        .order_by(Role.unit_id, Person.id, ChannelIdentity.id)
-    )
+    units = await reminder_facts.units(s)
     roles: dict[tuple[RoleKind, int], list[Recipient]] = defaultdict(list)
-    for kind, unit_id, pid, locale, mute, iid, channel, bot_id, chat_id in (
-        await s.execute(stmt)
-    ).all():
-        roles[(kind, unit_id)].append(
-            Recipient(pid, iid, channel, bot_id, chat_id, locale or "vi", bool(mute))
-        )
+    for r in await recipients_repo.reachable(s, REMINDED):
+        roles[(r.kind, r.unit_id)].append(r)
     return Snapshot(units, dict(roles))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, and_, case, func, select
@@ -259,3 +259,35 @@ async def first_logged_at(s: AsyncSession, meeting: Meeting) -> dt.datetime:
             break
         current = before
     return current.logged_at
+
+
+async def held_regular(
+    s: AsyncSession, q: Quarter, units: Collection[int] | None = None
+) -> set[int]:
+    """Units with a regular meeting held in `q` (edited meetings count once, as edited)."""
+    stmt = (
+        select(Meeting.unit_id)
+        .distinct()
+        .where(
+            Meeting.kind == MeetingKind.REGULAR,
+            Meeting.superseded_by.is_(None),
+            Meeting.held_on.between(q.first_day, q.last_day),
+        )
+    )
+    if units is not None:
+        stmt = stmt.where(Meeting.unit_id.in_(list(units)))
+    return set((await s.scalars(stmt)).all())
+
+
+async def leader_visited(s: AsyncSession, q: Quarter) -> set[int]:
+    """Units whose meeting in `q` the commune leader attended."""
+    stmt = (
+        select(Meeting.unit_id)
+        .distinct()
+        .where(
+            Meeting.leader_present.is_(True),
+            Meeting.superseded_by.is_(None),
+            Meeting.held_on.between(q.first_day, q.last_day),
+        )
+    )
+    return set((await s.scalars(stmt)).all())

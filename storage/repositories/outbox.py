@@ -1,22 +1,32 @@
-"""Writing to the durable outbox; the unique key makes every message exist at most once.
+"""The durable outbox: enqueue (a unique key per message), claim under a lease, and settle.
 
-bot/scheduler/outbox.py claims and settles the rows; the sender delivers them.
+Every message exists at most once: its unique key makes a second insert a no-op. Life of a
+row: pending -> sending (claimed, `attempts` + 1, `claimed_at` = now) -> sent | failed, or
+back to pending with a later `not_before` when a send should be retried. A row left in
+sending longer than the lease (its sender died) is claimed again by the next drain. On
+PostgreSQL rows are claimed with FOR UPDATE SKIP LOCKED, so senders in several processes
+never take the same row; on SQLite each claim is one BEGIN IMMEDIATE transaction and one
+sender process is expected. bot/scheduler/sender.py delivers the rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table
+from sqlalchemy import Select, Table, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import OutboxStatus
 from storage.models import Outbox
+
+# Marks a row finished without delivery because the task got done before it went out.
+SKIPPED = "skipped: no longer due"
+ERROR_LIMIT = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,3 +100,201 @@ async def enqueue(
     """
     message = NewMessage(key, kind, person_id, channel, bot_id, chat_id, payload, not_before or now)
     return bool(await enqueue_many(s, [message], now))
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """One row taken for delivery by this sender."""
+
+    id: int
+    key: str
+    kind: str
+    person_id: int | None
+    channel: str
+    bot_id: str
+    chat_id: str
+    payload: dict[str, Any]
+    attempts: int
+    claimed_at: dt.datetime
+
+
+async def claim(
+    s: AsyncSession,
+    now: dt.datetime,
+    limit: int,
+    lease: dt.timedelta,
+    routes: Collection[tuple[str, str]] | None,
+    kinds: Collection[str] | None = None,
+    expired: bool = True,
+) -> list[Claimed]:
+    """Take up to `limit` due rows (of the given (channel, bot_id) routes, if any).
+
+    Due: pending with `not_before` reached, or sending with an expired lease (looked for
+    only if `expired`: the scan reads every row in sending, which in a broadcast is every
+    row sent since the last vacuum). `kinds` restricts the claim (quiet hours let only
+    replies through).
+    """
+    if routes is not None and not routes:
+        return []
+    # Two index range scans (ix_outbox_due) rather than one OR: an OR makes PostgreSQL
+    # gather and sort every due row for each batch, which in a broadcast is all of them.
+    taken: list[Any] = []
+    if expired:
+        stale = _pick(s, routes, kinds, limit).where(
+            Outbox.status == OutboxStatus.SENDING, Outbox.claimed_at < now - lease
+        )
+        taken += await _take(s, stale, now)
+    if len(taken) < limit:
+        pending = _pick(s, routes, kinds, limit - len(taken)).where(
+            Outbox.status == OutboxStatus.PENDING, Outbox.not_before <= now
+        )
+        # By not_before alone: a sweep's rows share one instant, and a tie-break on id
+        # would sort all of them for every batch.
+        taken += await _take(s, pending.order_by(Outbox.not_before), now)
+    claimed = [
+        Claimed(
+            id=r.id,
+            key=r.key,
+            kind=r.kind,
+            person_id=r.person_id,
+            channel=r.channel,
+            bot_id=r.bot_id,
+            chat_id=r.chat_id,
+            payload=dict(r.payload or {}),
+            attempts=r.attempts,
+            claimed_at=now,
+        )
+        for r in taken
+    ]
+    return sorted(claimed, key=lambda c: c.id)
+
+
+async def _take(s: AsyncSession, pick: Select[tuple[int]], now: dt.datetime) -> list[Any]:
+    """Mark the picked rows sending in one statement (no ids sent back and forth)."""
+    table = cast(Table, Outbox.__table__)
+    c = table.c
+    stmt = (
+        update(table)
+        .where(c.id.in_(pick))
+        .values(status=OutboxStatus.SENDING, claimed_at=now, attempts=c.attempts + 1)
+        .returning(
+            c.id, c.key, c.kind, c.person_id, c.channel, c.bot_id, c.chat_id, c.payload, c.attempts
+        )
+    )
+    return list((await s.execute(stmt)).all())
+
+
+def _pick(
+    s: AsyncSession,
+    routes: Collection[tuple[str, str]] | None,
+    kinds: Collection[str] | None,
+    limit: int,
+) -> Select[tuple[int]]:
+    pick = select(Outbox.id).limit(limit)
+    if routes is not None:
+        pick = pick.where(tuple_(Outbox.channel, Outbox.bot_id).in_(list(routes)))
+    if kinds is not None:
+        pick = pick.where(Outbox.kind.in_(list(kinds)))
+    if s.bind.dialect.name == "postgresql":
+        # Rows another sender holds are skipped, not waited for.
+        pick = pick.with_for_update(skip_locked=True)
+    return pick
+
+
+async def mark_sent(s: AsyncSession, ids: Collection[int], now: dt.datetime) -> int:
+    """Record delivery. Only rows still in sending change (a re-claimed row is not sent twice
+    in the table's eyes, even if a slow first sender finishes late)."""
+    if not ids:
+        return 0
+    result = await s.execute(
+        update(Outbox)
+        .where(Outbox.id.in_(list(ids)), Outbox.status == OutboxStatus.SENDING)
+        .values(status=OutboxStatus.SENT, sent_at=now, last_error=None)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def mark_skipped(s: AsyncSession, ids: Collection[int]) -> None:
+    """Finish rows that need no delivery any more: status sent, `sent_at` left empty."""
+    if ids:
+        await s.execute(
+            update(Outbox)
+            .where(Outbox.id.in_(list(ids)))
+            .values(status=OutboxStatus.SENT, sent_at=None, last_error=SKIPPED)
+        )
+
+
+async def retry_later(s: AsyncSession, row_id: int, not_before: dt.datetime, error: str) -> None:
+    await s.execute(
+        update(Outbox)
+        .where(Outbox.id == row_id, Outbox.status == OutboxStatus.SENDING)
+        .values(status=OutboxStatus.PENDING, not_before=not_before, last_error=error[:ERROR_LIMIT])
+    )
+
+
+async def mark_failed(s: AsyncSession, row_id: int, error: str) -> None:
+    await s.execute(
+        update(Outbox)
+        .where(Outbox.id == row_id, Outbox.status == OutboxStatus.SENDING)
+        .values(status=OutboxStatus.FAILED, last_error=error[:ERROR_LIMIT])
+    )
+
+
+async def release(s: AsyncSession, ids: Collection[int], not_before: dt.datetime) -> None:
+    """Hand claimed rows back untried (quiet hours began, shutting down): no attempt counted."""
+    if ids:
+        await s.execute(
+            update(Outbox)
+            .where(Outbox.id.in_(list(ids)), Outbox.status == OutboxStatus.SENDING)
+            .values(
+                status=OutboxStatus.PENDING,
+                not_before=not_before,
+                attempts=func.max(Outbox.attempts - 1, 0)
+                if s.bind.dialect.name == "sqlite"
+                else func.greatest(Outbox.attempts - 1, 0),
+            )
+        )
+
+
+async def failed(s: AsyncSession, limit: int = 100) -> list[Outbox]:
+    """Rows given up on, newest first: what an admin looks at (`chihoi jobs failed`)."""
+    stmt = (
+        select(Outbox)
+        .where(Outbox.status == OutboxStatus.FAILED)
+        .order_by(Outbox.id.desc())
+        .limit(limit)
+    )
+    return list((await s.scalars(stmt)).all())
+
+
+async def requeue_failed(s: AsyncSession, now: dt.datetime, ids: Collection[int] | None) -> int:
+    """Give failed rows (all, or the given ids) a fresh set of attempts."""
+    stmt = update(Outbox).where(Outbox.status == OutboxStatus.FAILED)
+    if ids is not None:
+        stmt = stmt.where(Outbox.id.in_(list(ids)))
+    result = await s.execute(
+        stmt.values(status=OutboxStatus.PENDING, attempts=0, not_before=now, last_error=None)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def counts(s: AsyncSession) -> dict[str, int]:
+    """Rows per status, for operators."""
+    stmt = select(Outbox.status, func.count(Outbox.id)).group_by(Outbox.status)
+    return {str(status.value): int(n) for status, n in (await s.execute(stmt)).all()}
+
+
+async def existing_keys(s: AsyncSession, keys: Collection[str]) -> set[str]:
+    """Which of `keys` already have a row (in any status)."""
+    stmt = select(Outbox.key).where(Outbox.key.in_(list(keys)))
+    return set((await s.scalars(stmt)).all())
+
+
+async def keys_since(
+    s: AsyncSession, person_id: int | None, kind: str, since: dt.datetime
+) -> list[str]:
+    """Keys of the person's rows of `kind` created at or after `since`."""
+    stmt = select(Outbox.key).where(
+        Outbox.person_id == person_id, Outbox.kind == kind, Outbox.created_at >= since
+    )
+    return list((await s.scalars(stmt)).all())

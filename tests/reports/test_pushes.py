@@ -49,7 +49,7 @@ async def sweep_days(
 ) -> None:
     for y, m, d in days:
         for h in hours:
-            await sweep(world.maker, local(y, m, d, h), Rules())
+            await sweep(world.maker, local(y, m, d, h), Rules(), world.engine.registry)
 
 
 async def test_chairs_on_26_november_officers_a_week_later_once(db_world: World) -> None:
@@ -113,10 +113,10 @@ async def test_too_late_for_the_chair_in_time_for_the_officer(world: World) -> N
 
 
 async def test_a_night_sweep_holds_the_report_until_seven(world: World) -> None:
-    await sweep(world.maker, local(2026, 11, 26, 0, 30), Rules())
+    await sweep(world.maker, local(2026, 11, 26, 0, 30), Rules(), world.engine.registry)
     (row,) = await pushes(world)
     assert row.not_before == local(2026, 11, 26, 7)
-    await sweep(world.maker, local(2026, 12, 3, 22, 15), Rules())
+    await sweep(world.maker, local(2026, 12, 3, 22, 15), Rules(), world.engine.registry)
     province = [r for r in await pushes(world) if r.kind == PROVINCE]
     assert [r.not_before for r in province] == [local(2026, 12, 4, 7)]
 

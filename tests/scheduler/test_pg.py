@@ -13,11 +13,12 @@ from sqlalchemy import func, select, text
 from bot.domain import rules as R
 from bot.domain.enums import OutboxStatus
 from bot.domain.rules import Rules
-from bot.scheduler.sweep import LOCK_KEY, sweep
+from bot.scheduler.sweep import sweep
 from storage import db
 from storage.db import transaction
 from storage.models import Outbox
 from storage.repositories import outbox as repo
+from storage.repositories.sweep_lock import LOCK_KEY
 from tests.scheduler.support import FakeTime, Recorder, local, sender
 from tests.support import databases
 from tests.support.chat_fixtures import Clock, World, make_world
@@ -42,7 +43,9 @@ async def test_concurrent_sweeps_write_each_message_once(pg_world: World, pg_url
     makers = [db.make_sessionmaker(e) for e in engines]
     moment = local(2026, 4, 16)  # Q1 escalations to chair and province, and the digest grace
     try:
-        reports = await asyncio.gather(*(sweep(m, moment, Rules()) for m in makers * 2))
+        reports = await asyncio.gather(
+            *(sweep(m, moment, Rules(), pg_world.engine.registry) for m in makers * 2)
+        )
     finally:
         for e in engines:
             await e.dispose()
@@ -59,11 +62,11 @@ async def test_concurrent_sweeps_write_each_message_once(pg_world: World, pg_url
 async def test_a_sweep_waits_for_no_one_while_another_holds_the_lock(pg_world: World) -> None:
     async with transaction(pg_world.maker) as s:
         assert await s.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
-        report = await sweep(pg_world.maker, local(2026, 3, 17), Rules())
+        report = await sweep(pg_world.maker, local(2026, 3, 17), Rules(), pg_world.engine.registry)
         assert report.skipped and report.total() == 0
-    report = await sweep(pg_world.maker, local(2026, 3, 17), Rules())
+    report = await sweep(pg_world.maker, local(2026, 3, 17), Rules(), pg_world.engine.registry)
     assert not report.skipped and report.total() > 0
-    again = await sweep(pg_world.maker, local(2026, 3, 17, 15), Rules())
+    again = await sweep(pg_world.maker, local(2026, 3, 17, 15), Rules(), pg_world.engine.registry)
     assert again.total() == 0
 
 

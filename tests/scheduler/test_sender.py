@@ -11,12 +11,12 @@ from sqlalchemy import select
 from bot.channels.outbound import SendError, Unreachable
 from bot.domain.enums import OutboxStatus
 from bot.domain.rules import Rules
-from bot.scheduler import outbox
+from bot.scheduler.due import obsolete
 from bot.scheduler.limits import TokenBucket, Window
 from bot.scheduler.sweep import sweep
-from bot.scheduler.sweep_rules import obsolete
 from storage.db import transaction
 from storage.models import ChannelIdentity, Outbox
+from storage.repositories import outbox
 from storage.repositories import outbox as repo
 from tests.scheduler.support import FakeTime, Recorder, add_meeting, local, outbox_rows, sender
 from tests.support.chat_fixtures import World
@@ -138,7 +138,9 @@ async def test_server_errors_back_off_then_fail_visibly(world: World) -> None:
 async def test_a_blocked_chat_is_marked_unreachable_and_left_out(world: World) -> None:
     clock = FakeTime(local(2026, 3, 17, 8))
     web = Recorder(clock, fail=[Unreachable("blocked")])
-    await sweep(world.maker, clock(), Rules())  # Mai (Ba Đình) has not met this quarter: d14
+    await sweep(
+        world.maker, clock(), Rules(), world.engine.registry
+    )  # Mai (Ba Đình) has not met this quarter: d14
     report = await sender(world.maker, clock, web).drain()
     assert report.failed == 1 and report.sent >= 1
     async with world.maker() as s:
@@ -147,7 +149,7 @@ async def test_a_blocked_chat_is_marked_unreachable_and_left_out(world: World) -
         ).all()
     assert len(unreachable) == 1
     clock.set(local(2026, 3, 26, 8))  # the next step leaves the blocked chat out
-    await sweep(world.maker, clock(), Rules())
+    await sweep(world.maker, clock(), Rules(), world.engine.registry)
     rows = [r for r in await outbox_rows(world.maker) if r.key.endswith("|d5")]
     assert rows and all(r.chat_id not in unreachable for r in rows)
 
@@ -155,7 +157,7 @@ async def test_a_blocked_chat_is_marked_unreachable_and_left_out(world: World) -
 async def test_nothing_goes_out_in_quiet_hours(world: World) -> None:
     clock = FakeTime(local(2026, 3, 17, 22))
     web = Recorder(clock)
-    report = await sweep(world.maker, clock(), Rules())
+    report = await sweep(world.maker, clock(), Rules(), world.engine.registry)
     assert report.total() > 0
     rows = await outbox_rows(world.maker)
     assert {r.not_before for r in rows} == {local(2026, 3, 18, 7)}
@@ -199,7 +201,7 @@ async def test_a_row_whose_sender_died_is_sent_after_the_lease(world: World) -> 
 async def test_a_reminder_done_before_delivery_is_not_sent(world: World) -> None:
     clock = FakeTime(local(2026, 3, 17, 8))
     web = Recorder(clock)
-    await sweep(world.maker, clock(), Rules())
+    await sweep(world.maker, clock(), Rules(), world.engine.registry)
     await add_meeting(world.maker, "TH-HT-01", dt.date(2026, 3, 16))  # logged after the sweep
     # One row a batch: a batch of nothing but done reminders does not end the drain.
     report = await sender(world.maker, clock, web, obsolete=obsolete, batch=1).drain()

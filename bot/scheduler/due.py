@@ -1,4 +1,4 @@
-"""Each kind of reminder as one rule: which units are behind, and who hears about it."""
+"""What is due: each kind of reminder as one rule (which units are behind, who hears of it)."""
 
 from __future__ import annotations
 
@@ -6,63 +6,28 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING
 
 from bot.core.i18n import period_label
 from bot.domain import rules as R
 from bot.domain.calendar import HalfYear, Quarter, quarter_of
-from bot.domain.enums import EventKind, Level, MeetingKind, RoleKind
-from bot.scheduler import texts
-from bot.scheduler.outbox import Claimed
-from bot.scheduler.snapshot import Snapshot, Unit
-from storage.models import Meeting, MemberEvent, Review
+from bot.domain.enums import Level, RoleKind
+from bot.scheduler import messages
+from bot.scheduler.plan import Plan
+from bot.scheduler.snapshot import Snapshot
+from storage.repositories.meetings import held_regular, leader_visited
+from storage.repositories.outbox import Claimed
+from storage.repositories.reminder_facts import (
+    Unit,
+    meetings_logged,
+    members_joined,
+    reviewed,
+)
 
 if TYPE_CHECKING:
-    from bot.scheduler.sweep import Plan
+    from sqlalchemy.ext.asyncio import AsyncSession
 
-Rule = Callable[[AsyncSession, Snapshot, "Plan", dt.date], Awaitable[None]]
-
-
-# --- what the database says ----------------------------------------------------------------
-
-
-async def regular_met(s: AsyncSession, q: Quarter, units: Sequence[int] | None = None) -> set[int]:
-    """Units with a regular meeting held in `q` (edited meetings count once, as edited)."""
-    stmt = (
-        select(Meeting.unit_id)
-        .distinct()
-        .where(
-            Meeting.kind == MeetingKind.REGULAR,
-            Meeting.superseded_by.is_(None),
-            Meeting.held_on.between(q.first_day, q.last_day),
-        )
-    )
-    if units is not None:
-        stmt = stmt.where(Meeting.unit_id.in_(list(units)))
-    return set((await s.scalars(stmt)).all())
-
-
-async def leader_visited(s: AsyncSession, q: Quarter) -> set[int]:
-    stmt = (
-        select(Meeting.unit_id)
-        .distinct()
-        .where(
-            Meeting.leader_present.is_(True),
-            Meeting.superseded_by.is_(None),
-            Meeting.held_on.between(q.first_day, q.last_day),
-        )
-    )
-    return set((await s.scalars(stmt)).all())
-
-
-async def reviewed(s: AsyncSession, period: str, units: Sequence[int] | None = None) -> set[int]:
-    stmt = select(Review.unit_id).where(Review.period == period)
-    if units is not None:
-        stmt = stmt.where(Review.unit_id.in_(list(units)))
-    return set((await s.scalars(stmt)).all())
+Rule = Callable[["AsyncSession", Snapshot, Plan, dt.date], Awaitable[None]]
 
 
 def _expected(b: Unit, first_day: dt.date) -> bool:
@@ -78,7 +43,7 @@ async def meeting_reminders(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt
     if due is None:
         return
     q, step = due
-    met = await regular_met(s, q)
+    met = await held_regular(s, q)
     for b in snap.branches():
         heads = snap.recipients(RoleKind.BRANCH_HEAD, b.id)
         if not heads or b.id in met or not _expected(b, q.first_day):
@@ -88,7 +53,7 @@ async def meeting_reminders(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt
             heads,
             f"{q.key}/{b.id}",
             step.name,
-            lambda b=b: texts.meeting_due(b.name, period_label(q), step.days_left, q.last_day),  # type: ignore[misc]
+            lambda b=b: messages.meeting_due(b.name, period_label(q), step.days_left, q.last_day),  # type: ignore[misc]
             "log_meeting",
             {"what": "meeting", "period": q.key, "unit": b.id},
         )
@@ -109,7 +74,9 @@ async def review_reminders(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.
             heads,
             f"{half.key}/{b.id}",
             step.name,
-            lambda b=b: texts.review_due(b.name, period_label(half), step.days_left, step.deadline),  # type: ignore[misc]
+            lambda b=b: messages.review_due(
+                b.name, period_label(half), step.days_left, step.deadline
+            ),  # type: ignore[misc]
             "review",
             {"what": "review", "period": half.key, "unit": b.id},
         )
@@ -161,7 +128,7 @@ async def meeting_escalations(s: AsyncSession, snap: Snapshot, plan: Plan, day: 
     if due is None:
         return
     q, steps = due
-    met = await regular_met(s, q)
+    met = await held_regular(s, q)
     late = [b for b in snap.branches() if b.id not in met and _expected(b, q.first_day)]
     _escalate(
         snap,
@@ -170,8 +137,8 @@ async def meeting_escalations(s: AsyncSession, snap: Snapshot, plan: Plan, day: 
         steps,
         (R.MEETING_LATE, R.MEETING_LATE_PROVINCE),
         q.key,
-        lambda c, names: texts.meeting_late(period_label(q), c.name, names),
-        lambda rows: texts.meeting_late_province(period_label(q), rows),
+        lambda c, names: messages.meeting_late(period_label(q), c.name, names),
+        lambda rows: messages.meeting_late_province(period_label(q), rows),
         "reports",
     )
 
@@ -194,8 +161,8 @@ async def _review_escalation(
         steps,
         (R.REVIEW_LATE, R.REVIEW_LATE_PROVINCE),
         half.key,
-        lambda c, names: texts.review_late(deadline, c.name, names),
-        lambda rows: texts.review_late_province(period_label(half), deadline, rows),
+        lambda c, names: messages.review_late(deadline, c.name, names),
+        lambda rows: messages.review_late_province(period_label(half), deadline, rows),
         "review_status",
     )
 
@@ -216,7 +183,7 @@ async def leader_visits(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.dat
             snap.recipients(RoleKind.COMMUNE_CHAIR, cid),
             f"{q.key}/{cid}",
             "mid",
-            lambda n=names: texts.leader_visit(period_label(q), n),  # type: ignore[misc]
+            lambda n=names: messages.leader_visit(period_label(q), n),  # type: ignore[misc]
             "reports",
         )
 
@@ -231,29 +198,12 @@ async def weekly_digest(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.dat
     tz = plan.rules.tz
     start = dt.datetime.combine(week.first_day, dt.time(), tzinfo=tz)
     end = start + dt.timedelta(days=7)
-    logged = await s.execute(
-        select(Meeting.unit_id, func.count(Meeting.id))
-        .where(
-            Meeting.superseded_by.is_(None),
-            # held_on bounds the scan to an index range; logged_at decides.
-            Meeting.held_on.between(week.first_day - dt.timedelta(days=120), week.last_day),
-            Meeting.logged_at >= start,
-            Meeting.logged_at < end,
-        )
-        .group_by(Meeting.unit_id)
-    )
-    joined = await s.execute(
-        select(MemberEvent.unit_id, func.count(MemberEvent.id))
-        .where(
-            MemberEvent.kind == EventKind.JOINED,
-            MemberEvent.occurred_on.between(week.first_day, week.last_day),
-        )
-        .group_by(MemberEvent.unit_id)
-    )
-    meetings = _per_commune(snap, logged.all())
-    members = _per_commune(snap, joined.all())
+    logged = await meetings_logged(s, week, start, end)
+    joined = await members_joined(s, week)
+    meetings = _per_commune(snap, logged)
+    members = _per_commune(snap, joined)
     q = quarter_of(day)
-    met = await regular_met(s, q)
+    met = await held_regular(s, q)
     not_met = snap.by_ancestor(
         [b for b in snap.branches() if b.id not in met and _expected(b, q.first_day)],
         Level.COMMUNE,
@@ -263,7 +213,7 @@ async def weekly_digest(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.dat
         commune = snap.units.get(cid)
         if commune is None:
             continue
-        figures = texts.DigestFigures(
+        figures = messages.DigestFigures(
             commune.name,
             week.first_day,
             week.last_day,
@@ -278,12 +228,12 @@ async def weekly_digest(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.dat
             snap.recipients(RoleKind.COMMUNE_CHAIR, cid),
             f"{week.key}/{cid}",
             "week",
-            lambda f=figures: texts.digest(replace(f, quarter=period_label(q))),  # type: ignore[misc]
+            lambda f=figures: messages.digest(replace(f, quarter=period_label(q))),  # type: ignore[misc]
             None,
         )
 
 
-def _per_commune(snap: Snapshot, rows: Sequence[Any]) -> dict[int, int]:
+def _per_commune(snap: Snapshot, rows: Sequence[tuple[int, int]]) -> dict[int, int]:
     out: dict[int, int] = defaultdict(int)
     for unit_id, n in rows:
         unit = snap.units.get(unit_id)
@@ -318,7 +268,7 @@ async def obsolete(s: AsyncSession, rows: list[Claimed]) -> set[int]:
         units = [u for _id, u in pairs]
         if what == "meeting":
             q = Quarter.parse(period)
-            done = await regular_met(s, q, units) if q else set()
+            done = await held_regular(s, q, units) if q else set()
         else:
             done = await reviewed(s, period, units)
         skip.update(row_id for row_id, unit in pairs if unit in done)

@@ -1,0 +1,92 @@
+"""What the reminder sweep reads: the unit tree, reviews done, the week's activity, snoozes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.enums import EventKind, Level
+from bot.domain.rules import Week
+from storage.models import Meeting, MemberEvent, OrgUnit, Review, Snooze
+
+# A meeting logged this week was held at most this long before (bounds the scan).
+_LOGGED_LOOKBACK = dt.timedelta(days=120)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    id: int
+    level: Level
+    name: str
+    path: str
+    founded_on: dt.date | None
+
+    def ids(self) -> list[int]:
+        """Ids from the root down to this unit (the materialised path)."""
+        return [int(p) for p in self.path.strip("/").split("/") if p]
+
+
+async def units(s: AsyncSession) -> dict[int, Unit]:
+    """Every unit of the tree, by id."""
+    rows = await s.execute(
+        select(OrgUnit.id, OrgUnit.level, OrgUnit.name, OrgUnit.path, OrgUnit.founded_on)
+    )
+    return {r.id: Unit(r.id, r.level, r.name, r.path, r.founded_on) for r in rows}
+
+
+async def units_by_id(s: AsyncSession, ids: Collection[int]) -> dict[int, OrgUnit]:
+    stmt = select(OrgUnit).where(OrgUnit.id.in_(set(ids)))
+    return {u.id: u for u in (await s.scalars(stmt)).all()}
+
+
+async def reviewed(s: AsyncSession, period: str, units: Collection[int] | None = None) -> set[int]:
+    """Units with a review for `period` (of `units`, if given)."""
+    stmt = select(Review.unit_id).where(Review.period == period)
+    if units is not None:
+        stmt = stmt.where(Review.unit_id.in_(list(units)))
+    return set((await s.scalars(stmt)).all())
+
+
+async def meetings_logged(
+    s: AsyncSession, week: Week, start: dt.datetime, end: dt.datetime
+) -> list[tuple[int, int]]:
+    """(unit id, meetings logged in [start, end)) for the week's digest."""
+    stmt = (
+        select(Meeting.unit_id, func.count(Meeting.id))
+        .where(
+            Meeting.superseded_by.is_(None),
+            # held_on bounds the scan to an index range; logged_at decides.
+            Meeting.held_on.between(week.first_day - _LOGGED_LOOKBACK, week.last_day),
+            Meeting.logged_at >= start,
+            Meeting.logged_at < end,
+        )
+        .group_by(Meeting.unit_id)
+    )
+    return [(uid, int(n)) for uid, n in (await s.execute(stmt)).all()]
+
+
+async def members_joined(s: AsyncSession, week: Week) -> list[tuple[int, int]]:
+    """(unit id, members who joined during the week)."""
+    stmt = (
+        select(MemberEvent.unit_id, func.count(MemberEvent.id))
+        .where(
+            MemberEvent.kind == EventKind.JOINED,
+            MemberEvent.occurred_on.between(week.first_day, week.last_day),
+        )
+        .group_by(MemberEvent.unit_id)
+    )
+    return [(uid, int(n)) for uid, n in (await s.execute(stmt)).all()]
+
+
+async def snoozes(s: AsyncSession, since: dt.datetime) -> dict[tuple[int, str, str], dt.datetime]:
+    """(person, kind, period) -> until, for snoozes ending at or after `since`."""
+    rows = await s.execute(
+        select(Snooze.person_id, Snooze.kind, Snooze.period, Snooze.until).where(
+            Snooze.until >= since
+        )
+    )
+    return {(p, k, period): until for p, k, period, until in rows.all()}
