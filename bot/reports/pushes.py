@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 from bot.core.i18n import _, language
 from bot.domain.calendar import HalfYear, half_of, local_date
@@ -22,9 +21,7 @@ from bot.reports import text as report_text
 from storage.repositories import measures, org, outbox, reminder_facts, tally
 from storage.repositories import recipients as recipients_repo
 from storage.repositories.recipients import Recipient
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
+from storage.sessions import Session
 
 COMMUNE_PUSH = "report_commune"
 PROVINCE_PUSH = "report_province"
@@ -44,7 +41,7 @@ def push_days(half: HalfYear, rules: Rules) -> tuple[dt.date, dt.date]:
 
 
 async def due_report_pushes(
-    s: AsyncSession,
+    s: Session,
     now: dt.datetime,
     rules: Rules,
     not_before: dt.datetime | None = None,
@@ -76,7 +73,7 @@ def push_key(kind: str, half: HalfYear, r: Recipient) -> str:
     return f"{kind}|{half.key}|p{r.person_id}|u{r.unit_id}"
 
 
-async def recipients(s: AsyncSession, role: RoleKind) -> list[Recipient]:
+async def recipients(s: Session, role: RoleKind) -> list[Recipient]:
     """One reachable chat per person and unit, Telegram first (it can take the file)."""
     best: dict[tuple[int, int], tuple[tuple[int, float], Recipient]] = {}
     for r in await recipients_repo.reachable(s, [role]):
@@ -87,7 +84,7 @@ async def recipients(s: AsyncSession, role: RoleKind) -> list[Recipient]:
 
 
 async def _push(
-    s: AsyncSession,
+    s: Session,
     now: dt.datetime,
     rules: Rules,
     not_before: dt.datetime,

@@ -6,7 +6,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from bot.core.i18n import period_label
 from bot.domain import rules as R
@@ -23,11 +22,9 @@ from storage.repositories.reminder_facts import (
     members_joined,
     reviewed,
 )
+from storage.sessions import Session
 
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
-Rule = Callable[["AsyncSession", Snapshot, Plan, dt.date], Awaitable[None]]
+Rule = Callable[["Session", Snapshot, Plan, dt.date], Awaitable[None]]
 
 
 def _expected(b: Unit, first_day: dt.date) -> bool:
@@ -38,7 +35,7 @@ def _expected(b: Unit, first_day: dt.date) -> bool:
 # --- branch heads --------------------------------------------------------------------------
 
 
-async def meeting_reminders(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+async def meeting_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
     due = R.meeting_step(plan.rules, day)
     if due is None:
         return
@@ -59,7 +56,7 @@ async def meeting_reminders(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt
         )
 
 
-async def review_reminders(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+async def review_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
     due = R.review_step(plan.rules, day)
     if due is None:
         return
@@ -123,7 +120,7 @@ def _escalate(
         )
 
 
-async def meeting_escalations(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+async def meeting_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
     due = R.meeting_escalation(plan.rules, day)
     if due is None:
         return
@@ -143,13 +140,13 @@ async def meeting_escalations(s: AsyncSession, snap: Snapshot, plan: Plan, day: 
     )
 
 
-async def review_escalations(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+async def review_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
     for half, steps in R.review_escalations(plan.rules, day):
         await _review_escalation(s, snap, plan, half, steps)
 
 
 async def _review_escalation(
-    s: AsyncSession, snap: Snapshot, plan: Plan, half: HalfYear, steps: list[str]
+    s: Session, snap: Snapshot, plan: Plan, half: HalfYear, steps: list[str]
 ) -> None:
     deadline = plan.rules.review_deadline(half)
     done = await reviewed(s, half.key)
@@ -170,7 +167,7 @@ async def _review_escalation(
 # --- commune chairs ------------------------------------------------------------------------
 
 
-async def leader_visits(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+async def leader_visits(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
     q = R.leader_check(plan.rules, day)
     if q is None:
         return
@@ -188,7 +185,7 @@ async def leader_visits(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.dat
         )
 
 
-async def weekly_digest(s: AsyncSession, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+async def weekly_digest(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
     week = R.digest_week(plan.rules, plan.now)
     if week is None:
         return
@@ -256,7 +253,7 @@ RULES: list[Rule] = [
 # --- the sender's last look ----------------------------------------------------------------
 
 
-async def obsolete(s: AsyncSession, rows: list[Claimed]) -> set[int]:
+async def obsolete(s: Session, rows: list[Claimed]) -> set[int]:
     """Reminders whose task got done after the sweep wrote them: they need not go out."""
     checks: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     for row in rows:

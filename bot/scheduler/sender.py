@@ -16,7 +16,6 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from bot.channels.outbound import Address, SendError, Transports, Unreachable
 from bot.core.types import Attachment, Choice, Reply
@@ -25,16 +24,14 @@ from bot.scheduler.limits import TELEGRAM_LIMITS, Limits, RateGate
 from storage.db import transaction
 from storage.repositories import outbox, people
 from storage.repositories.outbox import Claimed
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from storage.sessions import Maker, Session
 
 log = logging.getLogger("chihoi.sender")
 
 Clock = Callable[[], dt.datetime]
 Sleep = Callable[[float], Awaitable[None]]
 # Given the claimed rows, the ids that need no delivery any more (the task got done).
-ObsoleteCheck = Callable[["AsyncSession", list[Claimed]], Awaitable[set[int]]]
+ObsoleteCheck = Callable[["Session", list[Claimed]], Awaitable[set[int]]]
 
 
 def utcnow() -> dt.datetime:
@@ -62,7 +59,7 @@ class DrainReport:
 
 @dataclass
 class Sender:
-    maker: async_sessionmaker[AsyncSession]
+    maker: Maker
     transports: Transports
     # Claim only rows of these (channel, bot_id); None claims every due row and hands back
     # the rows of bots this process has no transport for, for `orphan_delay`.
@@ -208,9 +205,7 @@ class Sender:
                     if r.error is not None:
                         await self._failure(s, r.row, r.error, now)
 
-    async def _failure(
-        self, s: AsyncSession, row: Claimed, exc: Exception, now: dt.datetime
-    ) -> None:
+    async def _failure(self, s: Session, row: Claimed, exc: Exception, now: dt.datetime) -> None:
         # The type and the platform's short reason only: never the message text.
         error = f"{type(exc).__name__}: {str(exc)[:200]}"
         permanent = isinstance(exc, SendError) and exc.permanent

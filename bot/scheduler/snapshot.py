@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from bot.domain.enums import Level, RoleKind
 from storage.repositories import recipients as recipients_repo
 from storage.repositories import reminder_facts
 from storage.repositories.recipients import Recipient
 from storage.repositories.reminder_facts import Unit
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
+from storage.sessions import Session
 
 # Roles a sweep writes to; deputies and officers are not reminded.
 REMINDED = (RoleKind.BRANCH_HEAD, RoleKind.COMMUNE_CHAIR, RoleKind.PROVINCE_OFFICER)
@@ -56,7 +53,7 @@ class Snapshot:
         return out
 
 
-async def load_snapshot(s: AsyncSession) -> Snapshot:
+async def load_snapshot(s: Session) -> Snapshot:
     units = await reminder_facts.units(s)
     roles: dict[tuple[RoleKind, int], list[Recipient]] = defaultdict(list)
     for r in await recipients_repo.reachable(s, REMINDED):

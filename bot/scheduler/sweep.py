@@ -13,7 +13,6 @@ import datetime as dt
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from bot.core.features import Registry
 from bot.domain import rules as R
@@ -23,9 +22,7 @@ from bot.scheduler.plan import Plan
 from bot.scheduler.snapshot import load_snapshot
 from storage.db import transaction
 from storage.repositories import outbox, reminder_facts, sweep_lock
-
-if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from storage.sessions import Maker, Session
 
 log = logging.getLogger("chihoi.sweep")
 
@@ -41,7 +38,7 @@ class SweepReport:
 
 
 async def sweep(
-    maker: async_sessionmaker[AsyncSession],
+    maker: Maker,
     now: dt.datetime,
     rules: R.Rules,
     registry: Registry,
@@ -52,7 +49,7 @@ async def sweep(
 
 
 async def sweep_in(
-    s: AsyncSession,
+    s: Session,
     now: dt.datetime,
     rules: R.Rules,
     registry: Registry,
@@ -76,9 +73,7 @@ async def sweep_in(
     return report
 
 
-async def _repeat_after_snooze(
-    s: AsyncSession, plan: Plan, added: set[str], now: dt.datetime
-) -> None:
+async def _repeat_after_snooze(s: Session, plan: Plan, added: set[str], now: dt.datetime) -> None:
     """After a snooze, repeat the reminder once, unless a newer step went out meanwhile."""
     repeat = []
     for msg, snoozed_at in plan.again:

@@ -136,8 +136,7 @@ async def count_current(s: AsyncSession, unit_id: int) -> int:
 
 async def held_regular_meeting(s: AsyncSession, unit_id: int, q: Quarter) -> bool:
     """True if the unit held a regular meeting in q (DOMAIN rule 1)."""
-    facts = await quarter_facts(s, [unit_id], [q])
-    return facts[(unit_id, q)].regular_held
+    return unit_id in await held_regular(s, q, [unit_id])
 
 
 async def quarter_facts(
@@ -268,11 +267,7 @@ async def held_regular(
     stmt = (
         select(Meeting.unit_id)
         .distinct()
-        .where(
-            Meeting.kind == MeetingKind.REGULAR,
-            Meeting.superseded_by.is_(None),
-            Meeting.held_on.between(q.first_day, q.last_day),
-        )
+        .where(regular_meeting_in(q.first_day, q.last_day))
     )
     if units is not None:
         stmt = stmt.where(Meeting.unit_id.in_(list(units)))
