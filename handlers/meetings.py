@@ -19,7 +19,7 @@ from bot.core.i18n import N_, _, format_date
 from bot.core.parsing import read_count, read_date
 from bot.core.types import Reply
 from bot.domain.enums import Level, MeetingKind, RoleKind
-from handlers import meetings_history, meetings_report, meetings_ticks
+from handlers import meetings_history, meetings_feedback, meetings_ticks
 from handlers.meetings_common import (
     KIND_NAMES,
     LOG_ROLES,
@@ -255,7 +255,7 @@ async def _save(ctx: Ctx, values: Values) -> list[Reply]:
         )
     else:
         await audit.record(s, ctx.now, ctx.person_id, "meeting_logged", "meeting", meeting.id)
-    return await meetings_report.after_save(ctx, unit, meeting, away, edited=old is not None)
+    return await meetings_feedback.after_save(ctx, unit, meeting, away, edited=old is not None)
 
 
 async def _unchanged(ctx: Ctx, old: Any, fields: dict[str, Any], here: list[int]) -> bool:
@@ -341,7 +341,7 @@ LOG_MEETING = Dialog(
 
 FEATURE = Feature(
     name="meetings",
-    dialogs=[LOG_MEETING, *meetings_report.DIALOGS, *meetings_history.DIALOGS],
+    dialogs=[LOG_MEETING, *meetings_feedback.DIALOGS, *meetings_history.DIALOGS],
     menu=[
         MenuEntry(
             "log_meeting",
