@@ -19,7 +19,7 @@ from bot.core.i18n import N_, _, format_date
 from bot.core.parsing import read_count, read_date
 from bot.core.types import Reply
 from bot.domain.enums import Level, MeetingKind, RoleKind
-from handlers import meetings_history, meetings_feedback, meetings_ticks
+from handlers import meetings_feedback, meetings_history, meetings_ticks
 from handlers.meetings_common import (
     KIND_NAMES,
     LOG_ROLES,
