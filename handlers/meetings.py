@@ -3,7 +3,7 @@
 Kind, topic, commune leader and note start from defaults shown in the summary and are
 changed with "Correct a field", so a head-count meeting takes four replies from the menu.
 Every step asks only for what is still missing: the same dialog resumes after a
-tick-list button press and opens an edit straight at the summary.
+same-day answer and opens an edit straight at the summary.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ MAX_TEXT = 300
 
 
 def _handoff(v: Values) -> bool:
-    """The dialog ends early so `_done` can act: a tick-list press, or a same-day answer."""
-    return "ticks" in v or v.get("same_day") in ("other", "edit")
+    """The dialog ends early so `_done` can act on a same-day answer."""
+    return v.get("same_day") in ("other", "edit")
 
 
 def _missing(name: str) -> Callable[[Values], bool]:
@@ -193,10 +193,6 @@ YES_NO = [Option(True, N_("Yes")), Option(False, N_("No"))]
 
 
 async def _done(ctx: Ctx, values: Values) -> list[Reply]:
-    if "ticks" in values:
-        await meetings_ticks.apply(ctx, values)
-        ctx.begin(LOG, values)
-        return []
     if values.get("same_day") == "other":
         for key in ("held_on", "same_day", "present", "ticked"):
             values.pop(key, None)
@@ -297,6 +293,8 @@ LOG_MEETING = Dialog(
             meetings_ticks.prompt,
             parse=meetings_ticks.parse,
             options=meetings_ticks.options,
+            on_pick=meetings_ticks.press,
+            stores=False,
             when=_ticking,
         ),
         Choose(
