@@ -3,7 +3,7 @@
 Kind, topic, commune leader and note start from defaults shown in the summary and are
 changed with "Correct a field", so a head-count meeting takes four replies from the menu.
 Every step asks only for what is still missing: the same dialog resumes after a
-tick-list button press and opens an edit straight at the summary.
+same-day answer and opens an edit straight at the summary.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from bot.core.i18n import N_, _, format_date
 from bot.core.parsing import read_count
 from bot.core.types import Reply
 from bot.domain.enums import Level, MeetingKind, RoleKind
-from handlers import meetings_history, meetings_report, meetings_ticks
+from handlers import meetings_feedback, meetings_history, meetings_ticks
 from handlers.meetings_common import (
     KIND_NAMES,
     LOG_ROLES,
@@ -39,8 +39,8 @@ MAX_TEXT = 300
 
 
 def _handoff(v: Values) -> bool:
-    """The dialog ends early so `_done` can act: a tick-list press, or a same-day answer."""
-    return "ticks" in v or v.get("same_day") in ("other", "edit")
+    """The dialog ends early so `_done` can act on a same-day answer."""
+    return v.get("same_day") in ("other", "edit")
 
 
 def _missing(name: str) -> Callable[[Values], bool]:
@@ -194,10 +194,6 @@ YES_NO = [Option(True, N_("Yes")), Option(False, N_("No"))]
 
 
 async def _done(ctx: Ctx, values: Values) -> list[Reply]:
-    if "ticks" in values:
-        await meetings_ticks.apply(ctx, values)
-        ctx.begin(LOG, values)
-        return []
     if values.get("same_day") == "other":
         for key in ("held_on", "same_day", "present", "ticked"):
             values.pop(key, None)
@@ -256,7 +252,7 @@ async def _save(ctx: Ctx, values: Values) -> list[Reply]:
         )
     else:
         await audit.record(s, ctx.now, ctx.person_id, "meeting_logged", "meeting", meeting.id)
-    return await meetings_report.after_save(ctx, unit, meeting, away, edited=old is not None)
+    return await meetings_feedback.after_save(ctx, unit, meeting, away, edited=old is not None)
 
 
 async def _unchanged(ctx: Ctx, old: Any, fields: dict[str, Any], here: list[int]) -> bool:
@@ -298,6 +294,8 @@ LOG_MEETING = Dialog(
             meetings_ticks.prompt,
             parse=meetings_ticks.parse,
             options=meetings_ticks.options,
+            on_pick=meetings_ticks.press,
+            stores=False,
             when=_ticking,
         ),
         Choose(
@@ -342,7 +340,7 @@ LOG_MEETING = Dialog(
 
 FEATURE = Feature(
     name="meetings",
-    dialogs=[LOG_MEETING, *meetings_report.DIALOGS, *meetings_history.DIALOGS],
+    dialogs=[LOG_MEETING, *meetings_feedback.DIALOGS, *meetings_history.DIALOGS],
     menu=[
         MenuEntry(
             "log_meeting",

@@ -20,7 +20,7 @@ from handlers.meetings_common import (
     loggable_branches,
     meeting_values,
 )
-from handlers.meetings_report import below_two_thirds
+from handlers.meetings_feedback import below_two_thirds
 from storage.models import Meeting
 from storage.repositories import meetings, member_counts, org
 

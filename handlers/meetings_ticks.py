@@ -1,9 +1,8 @@
 """The attendance tick-list: toggle buttons 8 a page, or typed numbers "1 3 5-9" on Zalo.
 
-A button press cannot keep a dialog on its step (picked options skip the parser), so a
-press ends the log dialog with the press in ``values["ticks"]``; `apply` then updates
-the ticked set and the dialog is opened again where it was (every step asks only for
-what is still missing). A typed list is a complete answer on both profiles.
+One step of the log dialog: a button press goes through `press`, which toggles, pages or
+ticks everyone and stays on the step, until "Done" puts the ticked set into `present`.
+A typed list is a complete answer on both profiles.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.context import Ctx
-from bot.core.dialogs import Option, Retry, Values
+from bot.core.dialogs import Option, Retry, Stay, Values
 from bot.core.i18n import N_, _
 from bot.core.parsing import read_number_list
 from storage.repositories import meetings
@@ -79,21 +78,29 @@ async def options(ctx: Ctx, values: Values) -> list[Option]:
     return out
 
 
+def _answered(values: Values, chosen: set[int]) -> str:
+    """The tick-list is answered: `present` now holds it, and the dialog moves on."""
+    values["ticked"] = chosen
+    values["present"] = {"ticked": sorted(chosen)}
+    values.pop("page", None)
+    return DONE
+
+
 async def parse(text: str, ctx: Ctx, values: Values) -> Any:
     """A typed list ticks exactly those numbers and finishes the tick-list."""
     people = await roster(ctx, values)
     picked = read_number_list(text, len(people))
     if picked is None:
         return Retry(_('Please type the numbers from the list, e.g. 1 3 5-9, or "all except 4 7".'))
-    # The answer lives in `ticked`; the step's own value only says what happened.
-    values["ticked"] = {people[i - 1][0] for i in picked}
-    return [DONE]
+    return _answered(values, {people[i - 1][0] for i in picked})
 
 
-async def apply(ctx: Ctx, values: Values) -> None:
-    """Carry out a button press kept in values["ticks"], then clear it."""
-    action = list(values.pop("ticks", None) or [DONE])
+async def press(picked: Any, ctx: Ctx, values: Values) -> Any:
+    """A button: toggle a name, turn the page or tick everyone and stay; "Done" answers."""
+    action = list(picked or [DONE])
     chosen = ticked(values)
+    if action[0] == DONE:
+        return _answered(values, chosen)
     if action[0] == "t":
         chosen ^= {int(action[1])}
     elif action[0] == "p":
@@ -101,7 +108,4 @@ async def apply(ctx: Ctx, values: Values) -> None:
     elif action[0] == "all":
         chosen = {mid for mid, _name in await roster(ctx, values)}
     values["ticked"] = chosen
-    if action[0] == DONE:
-        # The tick-list is answered: `present` now holds it, and the dialog moves on.
-        values["present"] = {"ticked": sorted(chosen)}
-        values.pop("page", None)
+    return Stay(None)

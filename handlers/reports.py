@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.core.context import Ctx
+from bot.core.context import Ctx, Slot
 from bot.core.dialogs import Ask, Choose, Dialog, Option, Retry, Stay, Values
 from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _, format_pct, period_label
@@ -35,17 +35,20 @@ def _top_unit(ctx: Ctx) -> OrgUnit | None:
     return min(units, key=lambda u: (u.path.count("/"), u.path)) if units else None
 
 
+_ROLLUP: Slot[measures.Rollup] = Slot("report")
+
+
 async def _rollup(ctx: Ctx, values: Values) -> measures.Rollup:
     """The figures of the unit on screen, computed once per turn."""
-    key = f"report:{values['unit']}:{values['period']}"
-    if key not in ctx.scratch:
+
+    async def measure() -> measures.Rollup:
         unit = await org.by_id(ctx.session, values["unit"])
         period = measures.parse_period(values["period"]) or half_of(ctx.today)
         assert unit is not None
         day = min(ctx.today, period.last_day)
-        ctx.scratch[key] = await measures.measure(ctx.session, unit, period, day, ctx.rules)
-    rollup: measures.Rollup = ctx.scratch[key]
-    return rollup
+        return await measures.measure(ctx.session, unit, period, day, ctx.rules)
+
+    return await ctx.memo.get(_ROLLUP, (values["unit"], values["period"]), measure)
 
 
 async def _start(ctx: Ctx, values: Values) -> Retry | None:

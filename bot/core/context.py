@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,27 @@ from storage.models import OrgUnit, Person
 BRANCH_ROLES = frozenset({RoleKind.BRANCH_HEAD, RoleKind.BRANCH_DEPUTY})
 COMMUNE_ROLES = frozenset({RoleKind.COMMUNE_CHAIR, RoleKind.COMMUNE_OFFICER})
 PROVINCE_ROLES = frozenset({RoleKind.PROVINCE_OFFICER})
+T = TypeVar("T")
+
+
+class Slot(Generic[T]):
+    """Names one kind of value in a `Memo`; its type parameter types what `Memo.get` returns."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class Memo:
+    """Values computed once per turn: several prompts and options of one step share them."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, Hashable], Any] = {}
+
+    async def get(self, slot: Slot[T], key: Hashable, make: Callable[[], Awaitable[T]]) -> T:
+        if (slot.name, key) not in self._found:
+            self._found[slot.name, key] = await make()
+        found: T = self._found[slot.name, key]
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +57,7 @@ class Ctx:
     rules: Rules
     # Set by a handler to open a dialog after its own replies (e.g. a reminder's action).
     next_dialog: tuple[str, dict[str, Any]] | None = None
-    scratch: dict[str, Any] = field(default_factory=dict)
+    memo: Memo = field(default_factory=Memo)
 
     @property
     def tz(self) -> ZoneInfo:

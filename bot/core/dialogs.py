@@ -1,14 +1,14 @@
 """Declarative dialogs: a list of steps the engine walks, owning back, cancel, help and menu.
 
 A step's parser turns free text into a value or a `Retry` with a kind reason. The
-dialog's state is plain JSON in the conversation row, so any process can resume it.
+dialog's state is plain JSON in the conversation row (bot.core.state), so any process can
+resume it.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import inspect
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -45,6 +45,7 @@ Options: TypeAlias = (
     "Sequence[Option] | Callable[[Ctx, Values], Sequence[Option] | Awaitable[Sequence[Option]]]"
 )
 Parser: TypeAlias = Callable[[str, Ctx, Values], Any]
+Picker: TypeAlias = Callable[[Any, Ctx, Values], Any]
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,12 @@ class Ask:
     number_selects: bool = True
     # Shown in the confirm summary's "which field to correct?" list.
     label: Msg | None = None
+    # A picked option's value goes through this instead of being the answer as it is; it may
+    # return `Stay` to keep the step (a tick-list toggle) or `Retry`.
+    on_pick: Picker | None = None
+    # False: the step's hooks write its answer into other values (the tick-list fills
+    # `present`), so nothing is kept under its own name and a correction asks it again.
+    stores: bool = True
 
 
 def Choose(
@@ -154,41 +161,6 @@ def edit_options(dialog: Dialog, values: Values) -> list[Option]:
         for s in dialog.steps
         if isinstance(s, Ask) and s.label is not None and s.name in values
     ]
-
-
-# JSON codec for answers: dates survive the round trip through the conversation row.
-def encode(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _enc(v) for k, v in values.items()}
-
-
-def decode(values: Mapping[str, Any]) -> Values:
-    return {k: _dec(v) for k, v in values.items()}
-
-
-def _enc(v: Any) -> Any:
-    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
-        return {"$date": v.isoformat()}
-    if isinstance(v, (set, frozenset)):
-        return {"$set": sorted(v)}
-    if isinstance(v, tuple):
-        return [_enc(x) for x in v]
-    if isinstance(v, list):
-        return [_enc(x) for x in v]
-    if isinstance(v, dict):
-        return {k: _enc(x) for k, x in v.items()}
-    return v
-
-
-def _dec(v: Any) -> Any:
-    if isinstance(v, dict):
-        if set(v) == {"$date"}:
-            return dt.date.fromisoformat(v["$date"])
-        if set(v) == {"$set"}:
-            return set(v["$set"])
-        return {k: _dec(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_dec(x) for x in v]
-    return v
 
 
 def retry_text(reason: str, example: Msg | None, attempts: int) -> str:

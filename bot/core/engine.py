@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.context import Ctx, RoleInfo
 from bot.core.features import Registry
 from bot.core.i18n import DEFAULT_LANGUAGE, _, language
+from bot.core.state import ConversationState
 from bot.core.turn import Turn
 from bot.core.types import ChatKind, Incoming, Reply
 from bot.domain.rules import Rules
@@ -76,13 +77,13 @@ class Engine:
             )
             if locked is None:
                 return []  # a replay
-            conv_id, state, version = locked
+            conv_id, raw, version = locked
+            state = ConversationState.from_json(raw)
             ctx = await self._context(s, inc, now)
             lang = ctx.person.locale if ctx.person else self.default_language
             with language(lang):
-                turn = Turn(self.registry, ctx, state)
-                replies = await turn.run()
-            await conversations.save_state(s, conv_id, version, turn.state, now)
+                replies = await Turn(self.registry, ctx, state).run()
+            await conversations.save_state(s, conv_id, version, state.to_json(), now)
             return replies
 
     async def _group_turn(self, s: AsyncSession, inc: Incoming, now: dt.datetime) -> list[Reply]:

@@ -19,9 +19,7 @@ from bot.core.dialogs import (
     Stay,
     Step,
     Values,
-    decode,
     edit_options,
-    encode,
     render_text,
     resolve,
     retry_text,
@@ -31,6 +29,7 @@ from bot.core.features import MenuEntry, Registry
 from bot.core.i18n import _, format_date, format_number, tr
 from bot.core.parsing import read_yes_no
 from bot.core.roles import role_name
+from bot.core.state import AT_DIALOG, AT_IDLE, AT_MENU, ConversationState, DialogState, Offered
 from bot.core.types import Choice, Reply
 from bot.domain.textkeys import fold
 
@@ -45,7 +44,7 @@ GO = "go:"  # button keys that open a menu entry directly (reminders from the ou
 class Turn:
     """Holds the conversation state for one turn; the engine saves `state` afterwards."""
 
-    def __init__(self, registry: Registry, ctx: Ctx, state: dict[str, Any]) -> None:
+    def __init__(self, registry: Registry, ctx: Ctx, state: ConversationState) -> None:
         self.registry = registry
         self.ctx = ctx
         self.state = state
@@ -57,7 +56,7 @@ class Turn:
             if self.registry.on_stranger is None:
                 return []
             replies = await self.registry.on_stranger(self.ctx, text)
-            if self.ctx.person is not None and not self.state.get("dialog"):
+            if self.ctx.person is not None and self.state.dialog is None:
                 replies.append(await self.menu())
             return replies
         if inc.choice is not None and inc.choice.startswith(GO):
@@ -79,8 +78,9 @@ class Turn:
             if handler is not None:
                 self._clear()
                 return await self._after(await handler(self.ctx, arg.strip()))
-        if self.state.get("dialog") in self.registry.dialogs:
-            return await self._in_dialog(text, picked)
+        d = self.state.dialog
+        if d is not None and d.name in self.registry.dialogs:
+            return await self._in_dialog(d, text, picked)
         return await self._at_menu(text, picked)
 
     # --- menu -------------------------------------------------------------
@@ -99,21 +99,22 @@ class Turn:
             lines.append(_("What would you like to do?"))
         else:
             lines.append(_("What would you like to do? Choose a number."))
-        self.state["at"] = "menu"
+        self.state.at = AT_MENU
         choices = self._offer([e.key for e in entries], [tr(e.label) for e in entries])
         return Reply("\n".join(lines), choices)
 
     async def _at_menu(self, text: str, picked: Any) -> list[Reply]:
         entries = self.registry.entries_for(self.ctx)
         entry: MenuEntry | None = None
-        if picked is not _NOTHING and self.state.get("at") == "menu":
+        at_menu = self.state.at == AT_MENU
+        if picked is not _NOTHING and at_menu:
             entry = self.registry.entry(str(picked))
         elif text and fold(text) not in MENU:
-            offered = self.state.get("offered", {})
-            if self.state.get("at") == "menu" and offered.get("labels"):
-                idx = match_typed(text, offered["labels"])
+            offered = self.state.offered
+            if at_menu and offered is not None and offered.labels:
+                idx = match_typed(text, offered.labels)
                 if idx is not None:
-                    entry = self.registry.entry(offered["values"][idx])
+                    entry = self.registry.entry(offered.values[idx])
             if entry is None:
                 entry = _by_words(entries, fold(text))
             if entry is None:
@@ -133,11 +134,11 @@ class Turn:
             name, values = self.ctx.next_dialog
             self.ctx.next_dialog = None
             return replies + await self.start(name, values)
-        if not self.state.get("dialog") and replies and not replies[-1].choices:
+        if self.state.dialog is None and replies and not replies[-1].choices:
             menu = await self.menu()
             last = replies[-1]
             replies[-1] = Reply(
-                last.text, menu.choices, last.attachment, last.numbered, last.notice, last.extra
+                last.text, menu.choices, last.attachment, last.numbered, last.notice
             )
         return replies
 
@@ -145,27 +146,30 @@ class Turn:
 
     async def start(self, name: str, values: Values) -> list[Reply]:
         dialog = self.registry.dialogs[name]
-        self.state.update(
-            dialog=name, values=encode(values), history=[], attempts=0, at="dialog", step=None
-        )
-        self.state.pop("editing", None)
-        self.state.pop("picking_edit", None)
+        d = DialogState(name)
+        d.keep(values)
+        self.state.dialog = d
+        self.state.at = AT_DIALOG
         if dialog.on_start is not None:
             refused = await dialog.on_start(self.ctx, values)
             if refused is not None:
                 self._clear()
                 return [Reply(refused.reason, notice=True), await self.menu()]
-            self.state["values"] = encode(values)
-        return await self._advance(dialog, values, None)
+            d.keep(values)
+        return await self._advance(d, dialog, values, None)
 
-    async def _advance(self, dialog: Dialog, values: Values, after: str | None) -> list[Reply]:
+    async def _advance(
+        self, d: DialogState, dialog: Dialog, values: Values, after: str | None
+    ) -> list[Reply]:
         step = dialog.next_after(after, values)
-        if self.state.get("editing"):
+        if d.editing:
             while isinstance(step, Ask) and step.name in values:
                 step = dialog.next_after(step.name, values)
         if step is None:
             return await self._finish(dialog, values)
-        self.state.update(step=step.name, attempts=0, values=encode(values))
+        d.step = step.name
+        d.attempts = 0
+        d.keep(values)
         return [await self._prompt(dialog, step, values)]
 
     async def _finish(self, dialog: Dialog, values: Values) -> list[Reply]:
@@ -189,18 +193,18 @@ class Turn:
         return Reply(text, choices, numbered=numbered)
 
     async def _current_prompt(self) -> list[Reply]:
-        name = self.state.get("dialog")
-        if name not in self.registry.dialogs:
+        d = self.state.dialog
+        if d is None or d.name not in self.registry.dialogs:
             return [await self.menu()]
-        dialog = self.registry.dialogs[name]
-        values = decode(self.state.get("values", {}))
-        if self.state.get("picking_edit"):
+        dialog = self.registry.dialogs[d.name]
+        values = d.values()
+        if d.picking_edit:
             return [self._edit_prompt(dialog, values)]
-        return [await self._prompt(dialog, dialog.step(self.state["step"]), values)]
+        return [await self._prompt(dialog, dialog.step(str(d.step)), values)]
 
-    async def _in_dialog(self, text: str, picked: Any) -> list[Reply]:
-        dialog = self.registry.dialogs[self.state["dialog"]]
-        values = decode(self.state.get("values", {}))
+    async def _in_dialog(self, d: DialogState, text: str, picked: Any) -> list[Reply]:
+        dialog = self.registry.dialogs[d.name]
+        values = d.values()
         word = fold(text)
         if picked is _NOTHING:
             if word in CANCEL:
@@ -210,32 +214,34 @@ class Turn:
                 self._clear()
                 return [await self.menu()]
             if word in BACK:
-                return await self._back(dialog, values)
+                return await self._back(d, dialog, values)
             if word in HELP:
-                step = dialog.step(self.state["step"])
+                step = dialog.step(str(d.step))
                 lines = [tr(dialog.help)]
                 if isinstance(step, Ask) and step.example is not None:
                     lines.append(tr(step.example))
                 lines.append(_('Type "back" for the previous question, "cancel" to stop.'))
                 return [Reply("\n".join(lines)), *await self._current_prompt()]
-        if self.state.get("picking_edit"):
-            return await self._pick_edit(dialog, values, text, picked)
-        step = dialog.step(self.state["step"])
+        if d.picking_edit:
+            return await self._pick_edit(d, dialog, values, text, picked)
+        step = dialog.step(str(d.step))
         if isinstance(step, Confirm):
-            return await self._confirm(dialog, values, text, picked)
-        return await self._answer(dialog, step, values, text, picked)
+            return await self._confirm(d, dialog, values, text, picked)
+        return await self._answer(d, dialog, step, values, text, picked)
 
     async def _answer(
-        self, dialog: Dialog, step: Ask, values: Values, text: str, picked: Any
+        self, d: DialogState, dialog: Dialog, step: Ask, values: Values, text: str, picked: Any
     ) -> list[Reply]:
         result: Any = picked
         if result is _NOTHING:
-            offered = self.state.get("offered", {})
-            labels = offered.get("labels") or []
+            offered = self.state.offered
+            labels = offered.labels if offered is not None else []
             idx = match_typed(text, labels, allow_number=step.number_selects) if labels else None
-            if idx is not None:
-                result = decode({"v": offered["values"][idx]})["v"]
-        if result is _NOTHING:
+            if idx is not None and offered is not None:
+                result = offered.value(idx)
+        if result is not _NOTHING and step.on_pick is not None:
+            result = await resolve(step.on_pick(result, self.ctx, values))
+        elif result is _NOTHING:
             if step.parse is None:
                 result = Retry(
                     _("Please choose one of the options.")
@@ -247,27 +253,28 @@ class Turn:
             else:
                 result = await resolve(step.parse(text, self.ctx, values))
         if isinstance(result, Retry):
-            attempts = int(self.state.get("attempts", 0)) + 1
-            self.state["attempts"] = attempts
-            note = retry_text(result.reason, step.example, attempts)
+            d.attempts += 1
+            note = retry_text(result.reason, step.example, d.attempts)
             return [await self._prompt(dialog, step, values, note=note)]
         if isinstance(result, Stay):
-            values[step.name] = result.value
-            self.state["values"] = encode(values)
+            if step.stores:
+                values[step.name] = result.value
+            d.keep(values)
             return [await self._prompt(dialog, step, values, note=result.note)]
-        values[step.name] = result
-        history = list(self.state.get("history", []))
-        history.append(step.name)
-        self.state["history"] = history
-        return await self._advance(dialog, values, step.name)
+        if step.stores:
+            values[step.name] = result
+        d.history.append(step.name)
+        return await self._advance(d, dialog, values, step.name)
 
-    async def _confirm(self, dialog: Dialog, values: Values, text: str, picked: Any) -> list[Reply]:
+    async def _confirm(
+        self, d: DialogState, dialog: Dialog, values: Values, text: str, picked: Any
+    ) -> list[Reply]:
         choice = picked
         if choice is _NOTHING:
-            offered = self.state.get("offered", {})
-            idx = match_typed(text, offered.get("labels") or [])
-            if idx is not None:
-                choice = offered["values"][idx]
+            offered = self.state.offered
+            idx = match_typed(text, offered.labels) if offered is not None else None
+            if idx is not None and offered is not None:
+                choice = offered.values[idx]
             else:
                 yes = read_yes_no(text)
                 choice = {True: CONFIRM_SAVE, False: CONFIRM_EDIT}.get(yes, _NOTHING)  # type: ignore[arg-type]
@@ -277,9 +284,9 @@ class Turn:
             self._clear()
             return [await self.menu(_("Cancelled. Nothing was saved."))]
         if choice == CONFIRM_EDIT and edit_options(dialog, values):
-            self.state["picking_edit"] = True
+            d.picking_edit = True
             return [self._edit_prompt(dialog, values)]
-        step = dialog.step(self.state["step"])
+        step = dialog.step(str(d.step))
         note = _("Please answer yes to save, or choose what to correct.")
         return [await self._prompt(dialog, step, values, note=note)]
 
@@ -289,7 +296,7 @@ class Turn:
         return Reply(_("Which field do you want to correct?"), choices)
 
     async def _pick_edit(
-        self, dialog: Dialog, values: Values, text: str, picked: Any
+        self, d: DialogState, dialog: Dialog, values: Values, text: str, picked: Any
     ) -> list[Reply]:
         options: list[Option] = edit_options(dialog, values)
         name = picked
@@ -298,18 +305,20 @@ class Turn:
             name = options[idx].value if idx is not None else _NOTHING
         if name is _NOTHING:
             return [self._edit_prompt(dialog, values)]
-        self.state.pop("picking_edit", None)
-        self.state.update(step=name, editing=True, attempts=0)
-        return [await self._prompt(dialog, dialog.step(name), values)]
+        d.picking_edit = False
+        d.step = str(name)
+        d.editing = True
+        d.attempts = 0
+        return [await self._prompt(dialog, dialog.step(str(name)), values)]
 
-    async def _back(self, dialog: Dialog, values: Values) -> list[Reply]:
-        self.state.pop("picking_edit", None)
-        history = list(self.state.get("history", []))
-        if not history:
+    async def _back(self, d: DialogState, dialog: Dialog, values: Values) -> list[Reply]:
+        d.picking_edit = False
+        if not d.history:
             self._clear()
             return [await self.menu(_("Cancelled. Nothing was saved."))]
-        previous = history.pop()
-        self.state.update(history=history, step=previous, attempts=0)
+        previous = d.history.pop()
+        d.step = previous
+        d.attempts = 0
         step = dialog.step(previous)
         earlier = await self._shown_answer(step, values)
         note = _("Your earlier answer: {answer}").format(answer=earlier) if earlier else ""
@@ -337,27 +346,24 @@ class Turn:
     # --- offered choices ----------------------------------------------------
 
     def _offer(self, values: list[Any], labels: list[str]) -> tuple[Choice, ...]:
-        serial = int(self.state.get("serial", 0)) + 1
-        self.state["serial"] = serial
-        self.state["offered"] = {
-            "values": [encode({"v": v})["v"] for v in values],
-            "labels": labels,
-        }
+        self.state.serial += 1
+        serial = self.state.serial
+        self.state.offered = Offered.of(values, labels)
         return tuple(Choice(f"{serial}.{i}", label) for i, label in enumerate(labels))
 
     def _picked(self, key: str) -> Any:
         serial, _dot, index = key.partition(".")
-        offered = self.state.get("offered", {})
-        if serial != str(self.state.get("serial")) or not index.isdigit():
+        offered = self.state.offered
+        if serial != str(self.state.serial) or not index.isdigit():
             return _NOTHING
-        stored = offered.get("values", [])
         i = int(index)
-        return decode({"v": stored[i]})["v"] if i < len(stored) else _NOTHING
+        if offered is None or i >= len(offered.values):
+            return _NOTHING
+        return offered.value(i)
 
     def _clear(self) -> None:
-        for k in ("dialog", "step", "values", "history", "attempts", "editing", "picking_edit"):
-            self.state.pop(k, None)
-        self.state["at"] = "idle"
+        self.state.dialog = None
+        self.state.at = AT_IDLE
 
 
 def _by_words(entries: list[MenuEntry], word: str) -> MenuEntry | None:

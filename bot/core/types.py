@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -18,10 +18,6 @@ class Capabilities:
 
     buttons: bool
     text_limit: int
-
-    @property
-    def profile(self) -> str:
-        return "buttons" if self.buttons else "text"
 
 
 TELEGRAM_CAPS = Capabilities(buttons=True, text_limit=4096)
@@ -71,4 +67,3 @@ class Reply:
     numbered: bool = True
     # An error the user's own message caused; channels may show it differently.
     notice: bool = False
-    extra: dict[str, str] = field(default_factory=dict)

@@ -155,3 +155,25 @@ async def test_a_range_and_a_correction_of_the_ticks(world: World, chat: Chat) -
     )
     [m] = await meetings_of(world, "TH-QP-01")
     assert m.present_count == 10
+
+
+async def test_back_inside_the_tick_list_returns_to_the_question_before_it(world: World) -> None:
+    chat = Chat(world.engine, TELEGRAM_CAPS, "lan", world.clock)
+    names = await roster_names(world)
+    await chat.script(
+        [
+            ("user", "ghi sinh hoạt"),
+            ("bot", "ngày nào"),
+            ("pick", "Hôm nay"),
+            ("bot", "bao nhiêu"),
+            ("pick", "Đánh dấu tên"),
+            ("bot", "đã chọn 0/10"),
+            ("pick", f"2. {names[1]}"),
+            ("bot", "đã chọn 1/10"),
+            ("user", "quay lại"),
+            ("bot", "bao nhiêu"),
+            ("user", "7"),
+            ("bot", "Có mặt: 7/10 hội viên (70%)"),
+        ]
+    )
+    assert "Đã huỷ" not in chat.text()
