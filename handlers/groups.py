@@ -107,7 +107,7 @@ async def link_command(ctx: Ctx, arg: str) -> list[Reply]:
     row = await groups.link(
         s, unit.id, inc.channel, inc.bot_id, inc.chat_id, ctx.person_id, ctx.now
     )
-    code.used_at = ctx.now
+    await groups.mark_code_used(s, code, ctx.now)
     await audit.record(
         s, ctx.now, ctx.person_id, "group_linked", "group_link", row.id, {"unit_id": unit.id}
     )

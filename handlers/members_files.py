@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.core.i18n import _
 from bot.core.parsing import normalize_cccd, read_name, read_yes_no
 from bot.domain.enums import Level
@@ -24,6 +22,7 @@ from storage import crypto
 from storage.models import Member, OrgUnit
 from storage.repositories import audit, members, org
 from storage.repositories.members import NewMember
+from storage.sessions import Session
 
 HEADERS = {c.key: c.header for c in IMPORT_COLUMNS}
 _PERSONAL = ("phone", "cccd", "group", "categories", "core", "sensitive", "ethnicity", "religion")
@@ -168,7 +167,7 @@ class _Validator:
 
 
 async def import_rows(
-    s: AsyncSession,
+    s: Session,
     branch: OrgUnit,
     rows: list[tuple[int, dict[str, str]]],
     today: dt.date,
@@ -208,7 +207,7 @@ def write_errors(path: Path, report: ImportReport) -> None:
 
 
 async def export_rows(
-    s: AsyncSession, unit: OrgUnit, today: dt.date, *, with_cccd: bool
+    s: Session, unit: OrgUnit, today: dt.date, *, with_cccd: bool
 ) -> list[list[Any]]:
     """One row per member under `unit`; the ID number masked unless `with_cccd`."""
     rows: list[list[Any]] = []

@@ -8,7 +8,7 @@ from typing import Any
 from bot.core.context import BRANCH_ROLES, Ctx
 from bot.core.dialogs import Ask, Choose, Option, Retry, Values
 from bot.core.i18n import N_, Msg, _, tr
-from bot.core.parsing import read_name, read_yes_no
+from bot.core.parsing import read_name
 from bot.domain.enums import Level
 from handlers import members_rules as rules
 from handlers.members_rules import Birth, Problem
@@ -50,11 +50,6 @@ def yes_no_options(yes: Msg, no: Msg) -> list[Option]:
 def birth_of(values: Values, key: str = "birth") -> Birth | None:
     got = values.get(key)
     return Birth(got["day"], got["approx"]) if got else None
-
-
-def parse_yes_no(text: str, ctx: Ctx, values: Values) -> bool | Retry:
-    yes = read_yes_no(text)
-    return Retry(_("Please answer yes or no.")) if yes is None else yes
 
 
 def parse_name(text: str, ctx: Ctx, values: Values) -> str | Retry:

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from bot.core.context import Ctx, RoleInfo
 from bot.core.features import Feature
 from bot.core.i18n import _
 from bot.core.roles import role_name
 from bot.core.types import Reply
-from storage.models import Person
 from storage.repositories import audit, invites, org, people
-
-INVITE_TTL = dt.timedelta(days=7)
 
 
 async def on_stranger(ctx: Ctx, text: str) -> list[Reply]:
@@ -37,8 +32,8 @@ async def on_stranger(ctx: Ctx, text: str) -> list[Reply]:
         )
         return [Reply(msg, notice=True)]
     person = ctx.person
-    if person is None and invite.person_id is not None:
-        person = await s.get(Person, invite.person_id)
+    if person is None:
+        person = await invites.invited_person(s, invite)
     if person is None:
         name = invite.display_name or inc.display_name or _("Member")
         person = await people.create_person(s, name, ctx.now)
@@ -47,8 +42,7 @@ async def on_stranger(ctx: Ctx, text: str) -> list[Reply]:
             s, person.id, inc.channel, inc.bot_id, inc.user_id, inc.chat_id, ctx.now
         )
     await people.grant_role(s, person.id, invite.unit_id, invite.role)
-    invite.used_by = person.id
-    invite.used_at = ctx.now
+    await invites.mark_used(s, invite, person.id, ctx.now)
     await audit.record(s, ctx.now, person.id, "invite_used", "invite", invite.id)
     ctx.person = person
     ctx.roles = [RoleInfo(k, u) for k, u in await people.roles_of(s, person.id)]

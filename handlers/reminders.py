@@ -4,50 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
-
 from bot.core.context import BRANCH_ROLES, COMMUNE_ROLES, Ctx
 from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _, format_date
 from bot.core.types import Reply
-from bot.domain.enums import OutboxStatus
 from bot.domain.rules import SNOOZABLE
-from storage.models import Outbox, Person, Snooze
-from storage.repositories import audit
+from storage.repositories import audit, snoozes
 
 # Only a reminder received lately can be put off; an old one is about a past deadline.
 RECENT = dt.timedelta(days=10)
 PERIOD_LIMIT = 16  # snooze.period column
 
 
-async def latest_reminder(ctx: Ctx) -> Outbox | None:
-    stmt = (
-        select(Outbox)
-        .where(
-            Outbox.person_id == ctx.person_id,
-            Outbox.kind.in_(sorted(SNOOZABLE)),
-            Outbox.status == OutboxStatus.SENT,
-            Outbox.sent_at.is_not(None),
-            Outbox.sent_at >= ctx.now - RECENT,
-        )
-        .order_by(Outbox.sent_at.desc(), Outbox.id.desc())
-        .limit(1)
-    )
-    return (await ctx.session.scalars(stmt)).first()
-
-
 async def snooze(ctx: Ctx) -> list[Reply]:
     """Put off the latest reminder by `snooze_days`; the sweep repeats it once afterwards."""
-    row = await latest_reminder(ctx)
+    s = ctx.session
+    row = await snoozes.latest_sent(s, ctx.person_id, SNOOZABLE, ctx.now - RECENT)
     period = str(row.payload.get("period", "")) if row is not None else ""
     if row is None or not period or len(period) > PERIOD_LIMIT:
         return [Reply(_("You have no recent reminder to put off."))]
-    key = (ctx.person_id, row.kind, period)
-    if await ctx.session.get(Snooze, key) is not None:
+    if await snoozes.is_snoozed(s, ctx.person_id, row.kind, period):
         return [Reply(_("You already put this reminder off once, so it cannot be put off again."))]
     until = ctx.now + dt.timedelta(days=ctx.rules.snooze_days)
-    ctx.session.add(Snooze(person_id=ctx.person_id, kind=row.kind, period=period, until=until))
-    await audit.record(ctx.session, ctx.now, ctx.person_id, "reminder_snoozed", "outbox", row.id)
+    await snoozes.snooze(s, ctx.person_id, row.kind, period, until)
+    await audit.record(s, ctx.now, ctx.person_id, "reminder_snoozed", "outbox", row.id)
     # The sweep runs once a day, so the repeat comes with the first sweep after `until`.
     again = until.astimezone(ctx.tz).date() + dt.timedelta(
         days=1 if _after_sweep(ctx, until) else 0
@@ -64,9 +44,7 @@ async def toggle_digest(ctx: Ctx) -> list[Reply]:
     person = ctx.person
     assert person is not None
     muted = not person.mute_digests
-    await ctx.session.execute(
-        update(Person).where(Person.id == person.id).values(mute_digests=muted)
-    )
+    await snoozes.mute_digests(ctx.session, person.id, muted)
     person.mute_digests = muted
     if muted:
         return [Reply(_("The weekly digest is off. Choose this again to turn it back on."))]

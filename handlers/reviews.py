@@ -10,12 +10,7 @@ counts towards the next half-year.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from typing import Any
-
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.core.context import BRANCH_ROLES, COMMUNE_ROLES, PROVINCE_ROLES, Ctx
 from bot.core.dialogs import Choose, Dialog, Option, Retry, Values
@@ -25,13 +20,14 @@ from bot.core.types import Reply
 from bot.domain.calendar import HalfYear
 from bot.domain.enums import EventKind, Level
 from bot.domain.rules import review_period
-from storage.models import MemberEvent, OrgUnit, Review
-from storage.repositories import audit, member_counts, org
+from handlers.members import REGISTER
+from handlers.members_search import FIND
+from storage.models import OrgUnit
+from storage.repositories import audit, member_counts, org, reviews
 
 CONFIRM = "confirm"
-# Member dialogs a correction can open, whichever the members feature defines.
-ADD_DIALOGS = ("member_register", "register_member", "add_member")
-CHANGE_DIALOGS = ("member_find", "member_change", "find_member")
+# The member dialogs a correction opens: register a missing member, find one who changed.
+OPENS = (REGISTER.name, FIND.name)
 # Events shown as changes, in this order.
 SHOWN = (
     (EventKind.JOINED, N_("joined: {count}")),
@@ -44,32 +40,14 @@ SHOWN = (
 )
 
 
-def _dialogs() -> set[str]:
-    from handlers import FEATURES  # handlers/__init__ imports this module
-
-    names = {d.name for f in FEATURES for d in f.dialogs}
-    names |= {e.action.name for f in FEATURES for e in f.menu if isinstance(e.action, Dialog)}
-    return names
-
-
-def _first(candidates: tuple[str, ...]) -> str | None:
-    known = _dialogs()
-    return next((name for name in candidates if name in known), None)
-
-
 async def target_period(ctx: Ctx, branch_id: int) -> HalfYear:
     """The half-year a review confirmed today counts for."""
     day = ctx.today
     half = review_period(ctx.rules, day)
-    done = await _review(ctx, branch_id, half.key)
+    done = await reviews.confirmed_at(ctx.session, branch_id, half.key)
     if done is not None and day > ctx.rules.review_deadline(half):
         return half.next()
     return half
-
-
-async def _review(ctx: Ctx, unit_id: int, period: str) -> Review | None:
-    stmt = select(Review).where(Review.unit_id == unit_id, Review.period == period)
-    return (await ctx.session.scalars(stmt)).first()
 
 
 async def _start(ctx: Ctx, values: Values) -> Retry | None:
@@ -85,34 +63,18 @@ async def _branch_options(ctx: Ctx, values: Values) -> list[Option]:
     return [Option(u.id, u.name) for u in ctx.units_for(BRANCH_ROLES)]
 
 
-async def _changes(ctx: Ctx, unit_id: int, after: dt.date) -> Counter[str]:
-    stmt = (
-        select(MemberEvent.kind, func.count(MemberEvent.id))
-        .where(
-            MemberEvent.unit_id == unit_id,
-            MemberEvent.occurred_on > after,
-            MemberEvent.occurred_on <= ctx.today,
-        )
-        .group_by(MemberEvent.kind)
-    )
-    return Counter({str(kind.value): int(n) for kind, n in (await ctx.session.execute(stmt)).all()})
-
-
 async def _figures(ctx: Ctx, unit_id: int) -> dict[str, Any]:
     """Counts now and changes since the last review (or since the half-year began)."""
-    last = (
-        await ctx.session.scalars(
-            select(Review).where(Review.unit_id == unit_id).order_by(Review.confirmed_at.desc())
-        )
-    ).first()
+    s = ctx.session
+    last = await reviews.last_confirmed_at(s, unit_id)
     half = await target_period(ctx, unit_id)
     # Since the day of the last review (events of that day were in it), else the half-year.
     if last is not None:
-        since = last.confirmed_at.astimezone(ctx.tz).date()
-        changes = await _changes(ctx, unit_id, since)
+        since = last.astimezone(ctx.tz).date()
+        changes = await reviews.event_counts(s, unit_id, since, ctx.today)
     else:
         since = half.first_day
-        changes = await _changes(ctx, unit_id, since - dt.timedelta(days=1))
+        changes = await reviews.event_counts(s, unit_id, since - dt.timedelta(days=1), ctx.today)
     members = await member_counts.members_on(ctx.session, unit_id, ctx.today)
     return {"period": half.key, "since": since.isoformat(), "members": members, **changes}
 
@@ -137,9 +99,9 @@ async def _summary(ctx: Ctx, values: Values) -> str:
     lines.append(
         "- " + _("Changes since {date}: {changes}").format(date=format_date(since), changes=change)
     )
-    done = await _review(ctx, unit.id, half.key)
+    done = await reviews.confirmed_at(ctx.session, unit.id, half.key)
     if done is not None:
-        when = format_date(done.confirmed_at.astimezone(ctx.tz).date())
+        when = format_date(done.astimezone(ctx.tz).date())
         lines.append(
             _("This list was already confirmed on {date}; confirming again updates it.").format(
                 date=when
@@ -150,22 +112,18 @@ async def _summary(ctx: Ctx, values: Values) -> str:
 
 
 async def _answers(ctx: Ctx, values: Values) -> list[Option]:
-    options = [Option(CONFIRM, N_("Yes, the list is right"))]
-    add, change = _first(ADD_DIALOGS), _first(CHANGE_DIALOGS)
-    if add:
-        options.append(Option(f"open:{add}", N_("Someone is missing: register her")))
-    if change:
-        options.append(Option(f"open:{change}", N_("Someone left or changed: find her")))
-    if not (add or change):
-        options.append(Option("correct", N_("No, it needs correcting")))
-    return options
+    return [
+        Option(CONFIRM, N_("Yes, the list is right")),
+        Option(f"open:{REGISTER.name}", N_("Someone is missing: register her")),
+        Option(f"open:{FIND.name}", N_("Someone left or changed: find her")),
+    ]
 
 
 async def _done(ctx: Ctx, values: Values) -> list[Reply]:
     answer = str(values["answer"])
     unit = await org.by_id(ctx.session, values["branch_id"])
     assert unit is not None
-    if answer.startswith("open:") and answer[5:] in _dialogs():
+    if answer.startswith("open:") and answer[5:] in OPENS:
         ctx.begin(answer[5:])
         note = _('When the list is right, choose "Confirm the member list" again.')
         return [Reply(note)]
@@ -182,20 +140,7 @@ async def _done(ctx: Ctx, values: Values) -> list[Reply]:
 
 async def save_review(ctx: Ctx, unit_id: int, period: str, changes: dict[str, Any]) -> None:
     """Record the review (confirming again updates the same period's row)."""
-    values = dict(
-        unit_id=unit_id,
-        period=period,
-        confirmed_by=ctx.person_id,
-        confirmed_at=ctx.now,
-        changes=changes,
-    )
-    insert = pg_insert if ctx.session.bind.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(Review).values(**values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["unit_id", "period"],
-        set_={"confirmed_by": ctx.person_id, "confirmed_at": ctx.now, "changes": changes},
-    )
-    await ctx.session.execute(stmt)
+    await reviews.save(ctx.session, unit_id, period, ctx.person_id, ctx.now, changes)
     await audit.record(
         ctx.session,
         ctx.now,
@@ -230,7 +175,7 @@ async def review_status(ctx: Ctx) -> list[Reply]:
     lines = [head]
     for unit in ctx.units_for(COMMUNE_ROLES | PROVINCE_ROLES):
         branches = await org.subtree(ctx.session, unit, Level.BRANCH)
-        done = await _confirmed(ctx, [b.id for b in branches], half.key)
+        done = await reviews.confirmed(ctx.session, [b.id for b in branches], half.key)
         lines.append(
             _("{unit}: {done} of {total} branches confirmed").format(
                 unit=unit.name, done=len(done), total=len(branches)
@@ -248,15 +193,6 @@ def _line(ctx: Ctx, branch: OrgUnit, at: dt.datetime | None) -> str:
         return "✗ " + _("{branch}: not yet").format(branch=branch.name)
     day = format_date(at.astimezone(ctx.tz).date())
     return "✓ " + _("{branch}: confirmed on {date}").format(branch=branch.name, date=day)
-
-
-async def _confirmed(ctx: Ctx, unit_ids: list[int], period: str) -> dict[int, dt.datetime]:
-    if not unit_ids:
-        return {}
-    stmt = select(Review.unit_id, Review.confirmed_at).where(
-        Review.period == period, Review.unit_id.in_(unit_ids)
-    )
-    return {uid: at for uid, at in (await ctx.session.execute(stmt)).all()}
 
 
 FEATURE = Feature(

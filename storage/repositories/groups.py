@@ -40,6 +40,11 @@ async def take_link_code(s: AsyncSession, code: str, now: dt.datetime) -> LinkCo
     return (await s.scalars(stmt)).first()
 
 
+async def mark_code_used(s: AsyncSession, code: LinkCode, now: dt.datetime) -> None:
+    """The link code is spent: `take_link_code` never returns it again."""
+    code.used_at = now
+
+
 async def find(s: AsyncSession, channel: str, bot_id: str, chat_id: str) -> GroupLink | None:
     stmt = select(GroupLink).where(
         GroupLink.channel == channel, GroupLink.bot_id == bot_id, GroupLink.chat_id == chat_id

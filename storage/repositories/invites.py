@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import RoleKind
-from storage.models import CodeAttempt, Invite
+from storage.models import CodeAttempt, Invite, Person
 
 # No 0/O, 1/I/L: codes are read aloud and typed on small phones.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -91,3 +91,14 @@ async def record_wrong_attempt(
 ) -> None:
     s.add(CodeAttempt(channel=channel, bot_id=bot_id, chat_id=chat_id, at=now))
     await s.execute(delete(CodeAttempt).where(CodeAttempt.at < now - dt.timedelta(days=1)))
+
+
+async def invited_person(s: AsyncSession, invite: Invite) -> Person | None:
+    """The existing person an invite was made for (a new phone, say), or None."""
+    return await s.get(Person, invite.person_id) if invite.person_id is not None else None
+
+
+async def mark_used(s: AsyncSession, invite: Invite, person_id: int, now: dt.datetime) -> None:
+    """The invite is spent: `take_invite` never returns it again."""
+    invite.used_by = person_id
+    invite.used_at = now

@@ -264,11 +264,7 @@ async def held_regular(
     s: AsyncSession, q: Quarter, units: Collection[int] | None = None
 ) -> set[int]:
     """Units with a regular meeting held in `q` (edited meetings count once, as edited)."""
-    stmt = (
-        select(Meeting.unit_id)
-        .distinct()
-        .where(regular_meeting_in(q.first_day, q.last_day))
-    )
+    stmt = select(Meeting.unit_id).distinct().where(regular_meeting_in(q.first_day, q.last_day))
     if units is not None:
         stmt = stmt.where(Meeting.unit_id.in_(list(units)))
     return set((await s.scalars(stmt)).all())

@@ -360,13 +360,7 @@ async def add_many(
         ]
         await s.execute(insert(MemberEvent), events)
         consents = [
-            {
-                "member_id": mid,
-                "purpose": p,
-                "given_at": now,
-                "withdrawn_at": None,
-                "recorded_by": by,
-            }
+            dict(member_id=mid, purpose=p, given_at=now, withdrawn_at=None, recorded_by=by)
             for mid, r in zip(chunk_ids, chunk, strict=True)
             for p in r.consents
         ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import Level
@@ -72,7 +72,3 @@ async def set_population(s: AsyncSession, unit_id: int, year: int, women: int) -
         row.women_18_plus = women
         return True
     return False
-
-
-async def count_units(s: AsyncSession) -> int:
-    return int(await s.scalar(select(func.count(OrgUnit.id))) or 0)

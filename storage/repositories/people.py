@@ -190,11 +190,6 @@ async def grant_role(s: AsyncSession, person_id: int, unit_id: int, kind: RoleKi
         await s.flush()
 
 
-async def identities_of(s: AsyncSession, person_id: int) -> list[ChannelIdentity]:
-    stmt = select(ChannelIdentity).where(ChannelIdentity.person_id == person_id)
-    return list((await s.scalars(stmt)).all())
-
-
 async def mark_unreachable(
     s: AsyncSession, channel: str, bot_id: str, chat_id: str, unreachable: bool = True
 ) -> None:
@@ -212,15 +207,3 @@ async def mark_unreachable(
 async def set_locale(s: AsyncSession, person_id: int, locale: str) -> None:
     """A statement only: a Person loaded in this session keeps its old `locale`."""
     await _SET_LOCALE.rowcount(s, person_id=person_id, locale=locale)
-
-
-async def people_with_role(
-    s: AsyncSession, unit_id: int, kinds: frozenset[RoleKind]
-) -> list[Person]:
-    stmt = (
-        select(Person)
-        .join(Role, Role.person_id == Person.id)
-        .where(Role.unit_id == unit_id, Role.kind.in_(kinds))
-        .order_by(Person.id)
-    )
-    return list((await s.scalars(stmt)).unique().all())

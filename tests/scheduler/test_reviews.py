@@ -110,17 +110,6 @@ async def test_correcting_opens_the_member_flows(
         assert (await s.scalars(select(Review))).all() == []
 
 
-async def test_without_member_flows_the_correction_is_explained(
-    world: World, monkeypatch: pytest.MonkeyPatch, chat: Chat
-) -> None:
-    monkeypatch.setattr(handlers, "FEATURES", [f for f in handlers.FEATURES if f.name != "members"])
-    world.clock.set_local(2026, 5, 25, 9)
-    await chat.script([
-        ("user", "xác nhận danh sách"), ("bot", "đã đúng chưa"),
-        ("pick", "cần sửa"), ("bot", "sửa danh sách bằng các mục hội viên"),
-    ])  # fmt: skip
-
-
 async def test_the_chair_sees_who_has_confirmed(world: World, chat_as: object) -> None:
     await add_review(world.maker, "TH-QP-01", "2026-H1", local(2026, 5, 24, 10))
     world.clock.set_local(2026, 5, 26, 9)
