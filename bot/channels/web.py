@@ -20,7 +20,8 @@ from bot.core.roles import role_name
 from bot.core.types import TELEGRAM_CAPS, ZALO_CAPS, Capabilities, Choice, Incoming, Reply
 from bot.domain.enums import OutboxStatus
 from bot.seeding.demo import WEB_BOT
-from storage.repositories import outbox_view, people
+from storage.repositories import outbox as outbox_rows
+from storage.repositories import people
 from storage.sessions import Maker
 
 CHANNEL = "web"
@@ -146,7 +147,7 @@ def routes(engine: Engine, maker: Maker, zone: dt.tzinfo) -> list[Route]:
             return bad("user is required")
         caps = PROFILES.get(request.query_params.get("profile", "buttons"), PROFILES["buttons"])
         async with maker() as s:
-            rows = await outbox_view.for_chat(s, CHANNEL, user, OUTBOX_ROWS)
+            rows = await outbox_rows.for_chat(s, CHANNEL, user, OUTBOX_ROWS)
         # What is still to go comes first, soonest first; then what went, newest first.
         waiting = [r for r in rows if r.status in WAITING][::-1]
         rows = waiting + [r for r in rows if r.status not in WAITING]

@@ -8,12 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.core.types import Capabilities, Incoming
 from bot.domain.enums import RoleKind
 from bot.domain.rules import Rules
 from storage.models import OrgUnit, Person
+from storage.sessions import Session
 
 BRANCH_ROLES = frozenset({RoleKind.BRANCH_HEAD, RoleKind.BRANCH_DEPUTY})
 COMMUNE_ROLES = frozenset({RoleKind.COMMUNE_CHAIR, RoleKind.COMMUNE_OFFICER})
@@ -49,7 +48,7 @@ class RoleInfo:
 
 @dataclass
 class Ctx:
-    session: AsyncSession
+    session: Session
     incoming: Incoming
     person: Person | None
     roles: list[RoleInfo]

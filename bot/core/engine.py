@@ -7,8 +7,6 @@ import logging
 import secrets
 from collections.abc import Callable
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from bot.core.context import Ctx, RoleInfo
 from bot.core.features import Registry
 from bot.core.i18n import DEFAULT_LANGUAGE, _, language
@@ -18,6 +16,7 @@ from bot.core.types import ChatKind, Incoming, Reply
 from bot.domain.rules import Rules
 from storage.db import transaction
 from storage.repositories import conversations, people
+from storage.sessions import Maker, Session
 
 log = logging.getLogger("chihoi.engine")
 MAX_ATTEMPTS = 5
@@ -32,7 +31,7 @@ class Engine:
 
     def __init__(
         self,
-        maker: async_sessionmaker[AsyncSession],
+        maker: Maker,
         registry: Registry,
         rules: Rules,
         clock: Callable[[], dt.datetime] = utcnow,
@@ -86,7 +85,7 @@ class Engine:
             await conversations.save_state(s, conv_id, version, state.to_json(), now)
             return replies
 
-    async def _group_turn(self, s: AsyncSession, inc: Incoming, now: dt.datetime) -> list[Reply]:
+    async def _group_turn(self, s: Session, inc: Incoming, now: dt.datetime) -> list[Reply]:
         text = (inc.text or "").strip()
         if not (text.startswith("/") or inc.addressed):
             return []  # chatter between members is not for the bot
@@ -101,7 +100,7 @@ class Engine:
                 return []
             return await handler(ctx, arg.strip())
 
-    async def _context(self, s: AsyncSession, inc: Incoming, now: dt.datetime) -> Ctx:
+    async def _context(self, s: Session, inc: Incoming, now: dt.datetime) -> Ctx:
         person, found = await people.person_and_roles(s, inc.channel, inc.bot_id, inc.user_id)
         roles = [RoleInfo(kind, unit) for kind, unit in found]
         return Ctx(session=s, incoming=inc, person=person, roles=roles, now=now, rules=self.rules)

@@ -60,7 +60,7 @@ class Turn:
                 replies.append(await self.menu())
             return replies
         if inc.choice is not None and inc.choice.startswith(GO):
-            # A reminder's button (bot/scheduler/texts.py) names a menu entry: it was sent
+            # A reminder's button (bot/scheduler/messages.py) names a menu entry: it was sent
             # outside any turn, so it cannot carry this chat's offered-choice serial.
             entry = self.registry.entry(inc.choice[len(GO) :])
             if entry is not None and entry in self.registry.entries_for(self.ctx):

@@ -298,3 +298,28 @@ async def keys_since(
         Outbox.person_id == person_id, Outbox.kind == kind, Outbox.created_at >= since
     )
     return list((await s.scalars(stmt)).all())
+
+
+# --- what the web simulator shows as "messages to come" ---
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """One outbox row as a reader sees it."""
+
+    id: int
+    kind: str
+    status: OutboxStatus
+    not_before: dt.datetime
+    payload: dict[str, Any]
+
+
+async def for_chat(s: AsyncSession, channel: str, chat_id: str, limit: int) -> list[Queued]:
+    """The chat's latest `limit` rows, latest due first."""
+    rows = await s.execute(
+        select(Outbox.id, Outbox.kind, Outbox.status, Outbox.not_before, Outbox.payload)
+        .where(Outbox.channel == channel, Outbox.chat_id == chat_id)
+        .order_by(Outbox.not_before.desc(), Outbox.id.desc())
+        .limit(limit)
+    )
+    return [Queued(*row) for row in rows.all()]

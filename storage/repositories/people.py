@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.instrumentation import manager_of_class
@@ -82,32 +82,23 @@ async def person_and_roles(
     return person, roles
 
 
+def _of_identity(stmt: Select[Any], channel: str, bot_id: str, external_id: str) -> Select[Any]:
+    return stmt.join(ChannelIdentity, ChannelIdentity.person_id == Person.id).where(
+        ChannelIdentity.channel == channel,
+        ChannelIdentity.bot_id == bot_id,
+        ChannelIdentity.external_id == external_id,
+    )
+
+
 async def find_person(
     s: AsyncSession, channel: str, bot_id: str, external_id: str
 ) -> Person | None:
-    stmt = (
-        select(Person)
-        .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
-        .where(
-            ChannelIdentity.channel == channel,
-            ChannelIdentity.bot_id == bot_id,
-            ChannelIdentity.external_id == external_id,
-        )
-    )
-    return (await s.scalars(stmt)).first()
+    return (await s.scalars(_of_identity(select(Person), channel, bot_id, external_id))).first()
 
 
 async def locale_of(s: AsyncSession, channel: str, bot_id: str, external_id: str) -> str | None:
     """The language of whoever writes from this identity; None for a stranger."""
-    stmt = (
-        select(Person.locale)
-        .join(ChannelIdentity, ChannelIdentity.person_id == Person.id)
-        .where(
-            ChannelIdentity.channel == channel,
-            ChannelIdentity.bot_id == bot_id,
-            ChannelIdentity.external_id == external_id,
-        )
-    )
+    stmt = _of_identity(select(Person.locale), channel, bot_id, external_id)
     return (await s.scalars(stmt)).first()
 
 
