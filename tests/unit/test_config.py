@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, load_rules, load_settings
 
 
 @pytest.fixture(autouse=True)
@@ -62,3 +64,13 @@ def test_several_zalo_bots_and_secret_tokens_stay_hidden(monkeypatch: pytest.Mon
     s = load_settings()
     assert s.zalo_tokens == ["111:aaa", "222:bbb"]
     assert "tok-XYZ" not in repr(s) and "bbb" not in repr(s)
+
+
+def test_the_configured_zone_is_the_rules_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    evening_utc = dt.datetime(2026, 6, 30, 20, 0, tzinfo=dt.UTC)
+    monkeypatch.setenv("CHIHOI_TZ", "Asia/Bangkok")
+    bangkok = load_rules(load_settings())
+    assert str(bangkok.tz) == "Asia/Bangkok" and str(bangkok.quiet.tz) == "Asia/Bangkok"
+    assert bangkok.local_day(evening_utc) == dt.date(2026, 7, 1)  # 03:00 there
+    monkeypatch.setenv("CHIHOI_TZ", "Europe/London")
+    assert load_rules(load_settings()).local_day(evening_utc) == dt.date(2026, 6, 30)  # 21:00
