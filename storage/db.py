@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,8 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql as pg
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
@@ -28,7 +30,11 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a write waits for another process (a CLI command) holding SQLite's lock.
 SQLITE_BUSY_S = 10.0
 SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
-# What channels and services hold to open sessions, without naming SQLAlchemy themselves.
+
+
+def dialect_insert(s: AsyncSession) -> Callable[[Any], pg.Insert | sqlite.Insert]:
+    """The INSERT of the session's backend: both speak ON CONFLICT, each in its own class."""
+    return pg.insert if s.bind.dialect.name == "postgresql" else sqlite.insert
 
 
 def check_url(value: str) -> None:

@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, func, select, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import OutboxStatus
+from storage.db import dialect_insert
 from storage.models import Outbox
 
 # Marks a row finished without delivery because the task got done before it went out.
@@ -52,7 +51,7 @@ async def enqueue_many(
     correct when two sweeps race.
     """
     added: list[str] = []
-    insert = pg_insert if s.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(s)
     # One compiled statement run for many rows ("insertmanyvalues"): compiling a VALUES list
     # per chunk costs more than the database's work.
     table = cast(Table, Outbox.__table__)

@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.db import dialect_insert
 from storage.models import MemberEvent, Review
 
 
@@ -67,7 +66,7 @@ async def save(
     changes: dict[str, Any],
 ) -> None:
     """Record the review; confirming the same period again updates its row."""
-    insert = pg_insert if s.bind.dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(s)
     stmt = insert(Review).values(
         unit_id=unit_id, period=period, confirmed_by=by, confirmed_at=at, changes=changes
     )
