@@ -14,9 +14,9 @@ from typing import Any, TypeAlias
 
 from bot.core.context import Ctx
 from bot.core.i18n import N_, Msg, _, tr
+from bot.core.state import Values as Values  # handlers name it with the steps
 from bot.core.types import Reply
 
-Values: TypeAlias = dict[str, Any]
 Text: TypeAlias = "Msg | str | Callable[[Ctx, Values], str | Awaitable[str]]"
 
 

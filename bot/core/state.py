@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
-Values = dict[str, Any]  # the same alias as bot.core.dialogs.Values
+# A dialog's answers by step name (handlers import it from bot.core.dialogs).
+Values: TypeAlias = dict[str, Any]
 
 AT_MENU = "menu"
 AT_DIALOG = "dialog"
