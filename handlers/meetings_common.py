@@ -20,7 +20,6 @@ KIND_NAMES: dict[MeetingKind, Msg] = {
     MeetingKind.REGULAR: N_("regular (quarterly)"),
     MeetingKind.THEMED: N_("themed"),
     MeetingKind.JOINT: N_("joint, with another organisation"),
-    MeetingKind.ONLINE: N_("online (Zalo or Facebook group)"),
 }
 
 

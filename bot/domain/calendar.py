@@ -210,3 +210,8 @@ CURRENT_TERM = Term(2022, 2027)
 
 # What a report covers: a half-year (the review's period) or a quarter.
 Period: TypeAlias = HalfYear | Quarter
+
+# The day a member from before records began ("không nhớ" her joining date) is counted
+# from: before every period a report can ask for, so she is a member in every count and
+# never a new member in any.
+RECORDS_BEGAN = dt.date(1900, 1, 1)

@@ -1,9 +1,8 @@
-"""SQLAlchemy models: the organisation tree, people and roles, members, meetings, bot state."""
+"""Models of the organisation, people and roles, members, meetings and bot state."""
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from typing import Any
 
 from sqlalchemy import (
@@ -11,66 +10,28 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
-    Enum,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
-from bot.domain.enums import EventKind, Level, MeetingKind, MemberStatus, OutboxStatus, RoleKind
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class UTCDateTime(TypeDecorator[dt.datetime]):
-    """Aware UTC datetimes on every backend (SQLite keeps no zone of its own)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(dt.UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(
-        self, value: dt.datetime | None, dialect: Dialect
-    ) -> dt.datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {  # noqa: RUF012 - read by SQLAlchemy, never mutated
-        dt.datetime: UTCDateTime(),
-        dict[str, Any]: JSON(),
-        bytes: LargeBinary(),
-    }
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    # Stored as plain strings (no native PG enum) so adding a value needs no type migration.
-    return Enum(cls, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e])
+from bot.domain.enums import (
+    EventKind,
+    Level,
+    MeetingForm,
+    MeetingKind,
+    MemberStatus,
+    OutboxStatus,
+    Residence,
+    RoleKind,
+)
+from storage.models.base import Base, _enum
 
 
 class OrgUnit(Base):
@@ -85,16 +46,6 @@ class OrgUnit(Base):
     path: Mapped[str] = mapped_column(String(400), index=True)
     founded_on: Mapped[dt.date | None] = mapped_column(Date)
     new_member_target: Mapped[int | None] = mapped_column(Integer)
-
-
-class UnitPopulation(Base):
-    """Women aged 18+ per unit and year: the coverage denominator (DOMAIN rule 6)."""
-
-    __tablename__ = "unit_population"
-
-    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
-    year: Mapped[int] = mapped_column(Integer, primary_key=True)
-    women_18_plus: Mapped[int] = mapped_column(Integer)
 
 
 class Person(Base):
@@ -222,7 +173,14 @@ class Member(Base):
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     is_core: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[MemberStatus] = mapped_column(_enum(MemberStatus), default=MemberStatus.ACTIVE)
-    joined_on: Mapped[dt.date] = mapped_column(Date)
+    # The real joining day; None: a member from before records began ("không nhớ"). Her
+    # `joined` event is then dated RECORDS_BEGAN, so she is never counted as new.
+    joined_on: Mapped[dt.date | None] = mapped_column(Date)
+    joined_approx: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    residence: Mapped[Residence] = mapped_column(
+        _enum(Residence), default=Residence.PERMANENT, server_default=Residence.PERMANENT.value
+    )
+    away_since: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime]
     erased_at: Mapped[dt.datetime | None]
 
@@ -262,9 +220,14 @@ class Meeting(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
     held_on: Mapped[dt.date] = mapped_column(Date)
     kind: Mapped[MeetingKind] = mapped_column(_enum(MeetingKind))
+    form: Mapped[MeetingForm] = mapped_column(
+        _enum(MeetingForm), default=MeetingForm.DIRECT, server_default=MeetingForm.DIRECT.value
+    )
     topic: Mapped[str | None] = mapped_column(String(300))
     present_count: Mapped[int] = mapped_column(Integer)
     leader_present: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Which commune leader (chair or vice chair) attended, so rotation is visible (rule 3).
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     note: Mapped[str | None] = mapped_column(Text)
     logged_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     logged_at: Mapped[dt.datetime]
@@ -354,34 +317,6 @@ class Snooze(Base):
     until: Mapped[dt.datetime]
 
 
-# --- reports (migration 0002) ------------------------------------------------------------
-# Member tallies per unit at fixed days (half-year ends), so a national roll-up need not
-# re-add twenty million events. Database triggers on member_event keep every registered day
-# equal to a recount from events; storage/repositories/measures/ builds days and falls
-# back to events alone for anything a tally does not cover.
-
-
-class MemberTallyDay(Base):
-    """A day for which member_tally holds every unit's figures (registered once, kept by triggers)."""
-
-    __tablename__ = "member_tally_day"
-
-    on_day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    built_at: Mapped[dt.datetime]
-
-
-class MemberTally(Base):
-    """Members of a unit at the end of `on_day`, and how many `joined` events it had by then."""
-
-    __tablename__ = "member_tally"
-
-    on_day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
-    members: Mapped[int] = mapped_column(Integer)
-    joined: Mapped[int] = mapped_column(Integer)
-
-
-# Events of one period across a whole province or the country: a range on the day alone.
 Index("ix_member_event_occurred_on", MemberEvent.occurred_on)
 # The same range read from the index alone (migration 0003): meeting-day member counts.
 Index(

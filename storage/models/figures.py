@@ -1,0 +1,103 @@
+"""Figures beside the events: women 18+, aggregate counts, stated roster totals, targets, and
+the member tallies kept by triggers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.domain.enums import (
+    AggregateKind,
+    TargetMeasure,
+)
+from storage.models.base import Base, _enum
+
+
+class UnitPopulation(Base):
+    """Women aged 18+ per unit and year: the coverage denominator (DOMAIN rule 6).
+
+    The term's reference year (2019 for 2022-2027) is the official denominator for the
+    whole term; other years are kept as tracking figures and never replace it.
+    """
+
+    __tablename__ = "unit_population"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    women_18_plus: Mapped[int] = mapped_column(Integer)
+
+
+class UnitAggregate(Base):
+    """Members a commune counts as totals only, as of a day (004 §II.1.1, §II.1.2 (1))."""
+
+    __tablename__ = "unit_aggregate"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
+    kind: Mapped[AggregateKind] = mapped_column(_enum(AggregateKind), primary_key=True)
+    as_of: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    entered_at: Mapped[dt.datetime]
+
+
+class RosterTotal(Base):
+    """A branch's member total from its paper register, as of a day, while the roster is
+    being typed in: attendance and reports use it until the entered members reach it."""
+
+    __tablename__ = "roster_total"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
+    as_of: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    total: Mapped[int] = mapped_column(Integer)
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    entered_at: Mapped[dt.datetime]
+
+
+class UnitTarget(Base):
+    """A target the level above set for a unit and period ("2026", "2022-2027")."""
+
+    __tablename__ = "unit_target"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
+    measure: Mapped[TargetMeasure] = mapped_column(_enum(TargetMeasure), primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    set_at: Mapped[dt.datetime]
+
+
+# --- reports (migration 0002) ------------------------------------------------------------
+# Member tallies per unit at fixed days (half-year ends), so a national roll-up need not
+# re-add twenty million events. Database triggers on member_event keep every registered day
+# equal to a recount from events; storage/repositories/measures/ builds days and falls
+# back to events alone for anything a tally does not cover.
+
+
+class MemberTallyDay(Base):
+    """A day for which member_tally holds every unit's figures (registered once, kept by triggers)."""
+
+    __tablename__ = "member_tally_day"
+
+    on_day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    built_at: Mapped[dt.datetime]
+
+
+class MemberTally(Base):
+    """Members of a unit at the end of `on_day`, and how many `joined` events it had by then."""
+
+    __tablename__ = "member_tally"
+
+    on_day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), primary_key=True)
+    members: Mapped[int] = mapped_column(Integer)
+    joined: Mapped[int] = mapped_column(Integer)
+
+
+# Events of one period across a whole province or the country: a range on the day alone.
