@@ -80,6 +80,16 @@ class Settings(BaseSettings):
         raw = self.zalo_bots.get_secret_value().replace(";", ",")
         return [t.strip() for t in raw.split(",") if t.strip()]
 
+    def secret_values(self) -> list[str]:
+        """Every configured secret, for the log scrubber (bot/logs.py)."""
+        held = (
+            self.telegram_bot_token,
+            self.telegram_webhook_secret,
+            self.zalo_webhook_secret,
+            self.data_key,
+        )
+        return [v.get_secret_value() for v in held if v is not None] + self.zalo_tokens
+
     @property
     def has_channels(self) -> bool:
         return self.telegram_bot_token is not None or bool(self.zalo_tokens)

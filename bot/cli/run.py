@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Iterator
 import typer
 import uvicorn
 
+from bot import logs
 from bot.app import Runtime, configure, http_app
 from bot.cli.common import settings as load
 from bot.config import Settings
@@ -49,11 +50,10 @@ class KeyValueFormatter(logging.Formatter):
 def run() -> None:
     """Serve every configured channel; the web simulator when none is (or CHIHOI_SIMULATOR=1)."""
     settings = load()
-    handler = logging.StreamHandler()
+    handler = logs.scrubbed(logging.StreamHandler(), settings.secret_values())
     handler.setFormatter(KeyValueFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     logging.basicConfig(level=settings.log_level, handlers=[handler])
-    for noisy in ("alembic", "apscheduler", "httpx"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logs.hold_libraries()
     asyncio.run(serve(settings))
 
 
