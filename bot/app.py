@@ -12,6 +12,7 @@ from bot.channels import web
 from bot.channels.outbound import Transports
 from bot.channels.server import build_app
 from bot.channels.setup import Services, add_channels
+from bot.channels.web_guard import Guard
 from bot.config import SchedulerSettings, Settings, load, load_rules
 from bot.core.engine import Engine
 from bot.domain.rules import Rules
@@ -66,7 +67,16 @@ def configure(rt: Runtime) -> Services:
     return services
 
 
-def http_app(rt: Runtime, routes: Sequence[BaseRoute] = (), simulator: bool = True) -> Starlette:
-    """The process's one ASGI app: health, the channels' routes, and the simulator if asked."""
-    sim = web.routes(rt.engine, rt.maker, rt.settings.zone) if simulator else []
-    return build_app([*routes, *sim])
+def http_app(
+    rt: Runtime,
+    routes: Sequence[BaseRoute] = (),
+    simulator: bool = True,
+    guard: Guard | None = None,
+) -> Starlette:
+    """The process's one ASGI app: health, the channels' routes, and the simulator if asked,
+    behind `guard` (a fresh key when none is given: `app.state.sim_key`)."""
+    guard = guard or Guard.fresh(rt.settings.simulator_hosts)
+    sim = web.routes(rt.engine, rt.maker, rt.settings.zone, guard) if simulator else []
+    app = build_app([*routes, *sim])
+    app.state.sim_key = guard.key
+    return app

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     web_host: str = Field(default="127.0.0.1", alias="CHIHOI_WEB_HOST")
     web_port: int = Field(default=8080, ge=1, le=65535, alias="CHIHOI_WEB_PORT")
     simulator: bool = Field(default=False, alias="CHIHOI_SIMULATOR")
+    # The simulator acts as anyone: served on a non-loopback address only when this says so,
+    # and then only to the host names listed (comma-separated) besides the bound address.
+    simulator_public: bool = Field(default=False, alias="CHIHOI_SIMULATOR_PUBLIC")
+    simulator_host_names: str = Field(default="", alias="CHIHOI_SIMULATOR_HOSTS")
     sweep_cron: str = Field(default="0 8 * * *", alias="CHIHOI_SWEEP_CRON")
     log_level: str = Field(default="INFO", alias="CHIHOI_LOG_LEVEL")
 
@@ -79,6 +83,11 @@ class Settings(BaseSettings):
             return []
         raw = self.zalo_bots.get_secret_value().replace(";", ",")
         return [t.strip() for t in raw.split(",") if t.strip()]
+
+    @property
+    def simulator_hosts(self) -> list[str]:
+        named = [h.strip() for h in self.simulator_host_names.split(",") if h.strip()]
+        return [self.web_host, *named] if self.simulator_public else []
 
     def secret_values(self) -> list[str]:
         """Every configured secret, for the log scrubber (bot/logs.py)."""

@@ -14,6 +14,7 @@ import uvicorn
 
 from bot import logs
 from bot.app import Runtime, configure, http_app
+from bot.channels.web_guard import Guard, is_loopback
 from bot.cli.common import settings as load
 from bot.config import Settings
 from storage.db import current_revision, head_revision
@@ -73,6 +74,14 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 async def serve(settings: Settings) -> None:
+    simulator = settings.simulator or not settings.has_channels
+    if simulator and not is_loopback(settings.web_host) and not settings.simulator_public:
+        typer.echo(
+            f"error: the web simulator acts as any user; it is served on {settings.web_host} "
+            "only with CHIHOI_SIMULATOR_PUBLIC=1 (use CHIHOI_WEB_HOST=127.0.0.1)",
+            err=True,
+        )
+        raise typer.Exit(1)
     sock = listen(settings.web_host, settings.web_port)
     rt = Runtime.create(settings)
     if await current_revision(rt.db) != head_revision():
@@ -80,8 +89,8 @@ async def serve(settings: Settings) -> None:
         typer.echo("error: the database is not migrated; run `chihoi db upgrade`", err=True)
         raise typer.Exit(1)
     services = configure(rt)
-    simulator = settings.simulator or not settings.has_channels
-    app = http_app(rt, services.routes, simulator=simulator)
+    guard = Guard.fresh(settings.simulator_hosts)
+    app = http_app(rt, services.routes, simulator=simulator, guard=guard)
     config = uvicorn.Config(
         app, host=settings.web_host, port=settings.web_port, log_level="warning", lifespan="off"
     )
@@ -96,7 +105,8 @@ async def serve(settings: Settings) -> None:
         await asyncio.sleep(0.05)
     if simulator:
         typer.echo(
-            f"chihoi web simulator: http://{settings.web_host}:{settings.web_port}/", err=False
+            f"chihoi web simulator: http://{settings.web_host}:{settings.web_port}/?key={guard.key}",
+            err=False,
         )
     for name in services.names:
         typer.echo(f"chihoi serving: {name}")
