@@ -12,6 +12,7 @@ from bot.channels import web
 from bot.channels.outbound import Transports
 from bot.channels.server import build_app
 from bot.channels.setup import Services, add_channels
+from bot.channels.supervise import Health
 from bot.channels.web_guard import Guard
 from bot.config import SchedulerSettings, Settings, load, load_rules
 from bot.core.engine import Engine
@@ -72,11 +73,12 @@ def http_app(
     routes: Sequence[BaseRoute] = (),
     simulator: bool = True,
     guard: Guard | None = None,
+    health: Health | None = None,
 ) -> Starlette:
     """The process's one ASGI app: health, the channels' routes, and the simulator if asked,
     behind `guard` (a fresh key when none is given: `app.state.sim_key`)."""
     guard = guard or Guard.fresh(rt.settings.simulator_hosts)
     sim = web.routes(rt.engine, rt.maker, rt.settings.zone, guard) if simulator else []
-    app = build_app([*routes, *sim])
+    app = build_app([*routes, *sim], health)
     app.state.sim_key = guard.key
     return app

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -110,7 +109,7 @@ def routes(engine: Engine, maker: Maker, zone: dt.tzinfo, guard: Guard) -> list[
     async def send(request: Request) -> Response:
         try:
             body = await request.json()
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past reason
             return bad("body must be JSON")
         if not isinstance(body, dict):
             return bad("body must be a JSON object")

@@ -7,13 +7,14 @@ import contextlib
 import logging
 import signal
 import socket
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 
 import typer
 import uvicorn
 
 from bot import logs
 from bot.app import Runtime, configure, http_app
+from bot.channels.supervise import Health, start_all
 from bot.channels.web_guard import Guard, is_loopback
 from bot.cli.common import settings as load
 from bot.config import Settings
@@ -28,10 +29,6 @@ class _Server(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
-
-
-async def _run(task: Callable[[], Awaitable[None]]) -> None:
-    await task()
 
 
 class KeyValueFormatter(logging.Formatter):
@@ -90,7 +87,8 @@ async def serve(settings: Settings) -> None:
         raise typer.Exit(1)
     services = configure(rt)
     guard = Guard.fresh(settings.simulator_hosts)
-    app = http_app(rt, services.routes, simulator=simulator, guard=guard)
+    health = Health()
+    app = http_app(rt, services.routes, simulator=simulator, guard=guard, health=health)
     config = uvicorn.Config(
         app, host=settings.web_host, port=settings.web_port, log_level="warning", lifespan="off"
     )
@@ -99,7 +97,7 @@ async def serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    tasks: list[asyncio.Task[None]] = [asyncio.create_task(_run(t)) for t in services.tasks]
+    tasks = start_all(services.tasks, services.names, health)
     http = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started and not http.done():
         await asyncio.sleep(0.05)

@@ -102,8 +102,9 @@ async def test_bad_requests_are_refused_with_a_reason(client: httpx.AsyncClient)
         assert response.status_code == 400, body
         assert response.json()["error"]
     headers = {"Content-Type": "application/json"}
-    response = await client.post("/api/send", content=b"{not json", headers=headers)
-    assert response.status_code == 400
+    for raw in (b"{not json", b'{"user": "\xff"}', b"[" * 100_000 + b"]" * 100_000):
+        response = await client.post("/api/send", content=raw, headers=headers)
+        assert response.status_code == 400, raw[:12]
 
 
 async def test_outbox_lists_waiting_messages_first_in_local_time(
