@@ -41,7 +41,8 @@ class Runtime:
     @classmethod
     def create(cls, settings: Settings) -> Runtime:
         rules = load_rules(settings)
-        crypto.configure(settings.data_key.get_secret_value() if settings.data_key else None)
+        key = settings.data_key.get_secret_value() if settings.data_key else None
+        crypto.configure(key, crypto.key_file_for(settings.database_url))
         db = make_engine(settings.database_url)
         maker = make_sessionmaker(db)
         engine = Engine(maker, registry(), rules, default_language=settings.locale)

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.rules import DEFAULT_TZ, Deadline, QuietHours, Rules
 from storage import VAR_DIR
+from storage.crypto import MIN_SECRET
 from storage.db import check_url
 
 S = TypeVar("S", bound=BaseSettings)
@@ -55,6 +56,13 @@ class Settings(BaseSettings):
     @classmethod
     def _known_driver(cls, value: str) -> str:
         check_url(value)  # storage knows which URLs it can open
+        return value
+
+    @field_validator("data_key")
+    @classmethod
+    def _strong_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < MIN_SECRET:
+            raise ValueError(f"expected at least {MIN_SECRET} characters (e.g. 32 random ones)")
         return value
 
     @field_validator("locale")

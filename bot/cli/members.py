@@ -47,7 +47,7 @@ def import_(
             rows = member_sheet.read_rows(file)
         except member_sheet.SheetError as exc:
             raise CliError(str(exc)) from None
-        async with session() as s:
+        async with session(check_key=True) as s:
             unit = await org.by_code(s, branch)
             if unit is None or unit.level != Level.BRANCH:
                 raise CliError(f"--branch: no branch with code {branch}")
@@ -83,7 +83,7 @@ def export(
     target = out or Path(f"hoi-vien-{unit}.xlsx")
 
     async def go() -> int:
-        async with session() as s:
+        async with session(check_key=True) as s:
             root = await org.by_code(s, unit)
             if root is None:
                 raise CliError(f"--unit: no unit with code {unit}")

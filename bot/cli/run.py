@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import signal
 import socket
@@ -18,7 +19,9 @@ from bot.channels.supervise import Health, start_all
 from bot.channels.web_guard import Guard, is_loopback
 from bot.cli.common import settings as load
 from bot.config import Settings
-from storage.db import current_revision, head_revision
+from storage import crypto
+from storage.db import current_revision, head_revision, transaction
+from storage.repositories import data_keys
 
 log = logging.getLogger("chihoi.run")
 
@@ -85,6 +88,13 @@ async def serve(settings: Settings) -> None:
         await rt.close()
         typer.echo("error: the database is not migrated; run `chihoi db upgrade`", err=True)
         raise typer.Exit(1)
+    try:
+        async with transaction(rt.maker) as s:
+            await data_keys.verify(s, dt.datetime.now(dt.UTC))
+    except (data_keys.KeyRefused, crypto.KeyMissing) as exc:
+        await rt.close()
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
     services = configure(rt)
     guard = Guard.fresh(settings.simulator_hosts)
     health = Health()
