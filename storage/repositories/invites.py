@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import RoleKind
-from storage.models import CodeAttempt, Invite, Person
+from storage.models import CodeAttempt, Invite, OrgUnit, Person
 
 # No 0/O, 1/I/L: codes are read aloud and typed on small phones.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -102,3 +102,23 @@ async def mark_used(s: AsyncSession, invite: Invite, person_id: int, now: dt.dat
     """The invite is spent: `take_invite` never returns it again."""
     invite.used_by = person_id
     invite.used_at = now
+
+
+async def open_invites(s: AsyncSession, now: dt.datetime) -> list[tuple[Invite, str]]:
+    """Invites not used and not expired, with their unit's code (the codes are not stored)."""
+    stmt = (
+        select(Invite, OrgUnit.code)
+        .join(OrgUnit, OrgUnit.id == Invite.unit_id)
+        .where(Invite.used_by.is_(None), Invite.expires_at > now)
+        .order_by(Invite.id)
+    )
+    return [(i, code) for i, code in (await s.execute(stmt)).all()]
+
+
+async def cancel(s: AsyncSession, invite_id: int, now: dt.datetime) -> bool:
+    """Make an open invite unusable at once; False if there is none open with that id."""
+    invite = await s.get(Invite, invite_id)
+    if invite is None or invite.used_by is not None or invite.expires_at <= now:
+        return False
+    invite.expires_at = now
+    return True
