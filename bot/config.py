@@ -149,6 +149,8 @@ class SchedulerSettings(BaseSettings):
     zalo_chat_rate: float = Field(default=1.0, gt=0, alias="CHIHOI_ZALO_CHAT_RATE")
     lease_seconds: int = Field(default=120, ge=10, alias="CHIHOI_OUTBOX_LEASE")
     max_attempts: int = Field(default=5, ge=1, alias="CHIHOI_OUTBOX_MAX_ATTEMPTS")
+    # Replay keys and idle conversations are forgotten after this many days (daily, with the sweep).
+    retention_days: int = Field(default=30, ge=2, le=3650, alias="CHIHOI_RETENTION_DAYS")
 
     @field_validator("quiet_hours")
     @classmethod

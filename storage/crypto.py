@@ -20,6 +20,7 @@ from storage import VAR_DIR
 KEY_FILE = VAR_DIR / "data.key"
 KEY_FILE_NAME = "data.key"
 _CHECK = b"chihoi/data-key-check/v1"
+_CODE_INFO = b"chihoi/invite-codes/hmac"
 # One master secret, two independent sub-keys: the index key can be rotated or
 # disclosed for an audit without exposing the encryption key, and vice versa.
 _SALT = b"chihoi-data-key-v1"
@@ -43,6 +44,7 @@ class KeyMismatch(RuntimeError):
 class DataKeys:
     enc: bytes
     index: bytes
+    codes: bytes = b""
 
     def __repr__(self) -> str:  # keys never reach a traceback or a log
         return "DataKeys(***)"
@@ -57,7 +59,7 @@ def derive(secret: str) -> DataKeys:
     def sub(info: bytes) -> bytes:
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=_SALT, info=info).derive(raw)
 
-    return DataKeys(enc=sub(_ENC_INFO), index=sub(_INDEX_INFO))
+    return DataKeys(enc=sub(_ENC_INFO), index=sub(_INDEX_INFO), codes=sub(_CODE_INFO))
 
 
 def key_file_for(database_url: str) -> Path:
@@ -178,3 +180,18 @@ class SealedId:
 def seal_id(digits: str, k: DataKeys | None = None) -> SealedId:
     k = k or keys()
     return SealedId(encrypt_id(digits, k), blind_index(digits, k), mask_id(digits))
+
+
+def code_hash(code: str) -> str:
+    """How an invite or link code is stored: an HMAC under a sub-key of the data key, so a
+    leaked database cannot be searched for live codes (8 characters of 31 is guessable
+    offline against a plain hash). Without a data key (a bare development start) it is a
+    plain SHA-256."""
+    if not has_key():
+        return legacy_code_hash(code)
+    return hmac.new(keys().codes, code.encode(), hashlib.sha256).hexdigest()
+
+
+def legacy_code_hash(code: str) -> str:
+    """Codes stored before they were keyed (still open when this version was deployed)."""
+    return hashlib.sha256(code.encode()).hexdigest()

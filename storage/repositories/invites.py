@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import RoleKind
+from storage import crypto
 from storage.models import CodeAttempt, Invite, OrgUnit, Person
 
 # No 0/O, 1/I/L: codes are read aloud and typed on small phones.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MAX_WRONG_PER_HOUR = 5
+# All chats together: far above honest typos (a few a day nationally), far below what it
+# takes to find one live code among 31^8.
+MAX_WRONG_GLOBAL_PER_HOUR = 300
 
 
 def new_code() -> str:
@@ -34,7 +37,12 @@ def looks_like_code(text: str) -> bool:
 
 
 def hash_code(text: str) -> str:
-    return hashlib.sha256(normalize_code(text).encode()).hexdigest()
+    return crypto.code_hash(normalize_code(text))
+
+
+def hashes_of(text: str) -> tuple[str, ...]:
+    """What a stored code may look like: keyed now, plain if issued before keying."""
+    return (hash_code(text), crypto.legacy_code_hash(normalize_code(text)))
 
 
 async def create_invite(
@@ -67,7 +75,7 @@ async def create_invite(
 async def take_invite(s: AsyncSession, code: str, now: dt.datetime) -> Invite | None:
     """The unused, unexpired invite for the code, or None."""
     stmt = select(Invite).where(
-        Invite.code_hash == hash_code(code), Invite.used_by.is_(None), Invite.expires_at > now
+        Invite.code_hash.in_(hashes_of(code)), Invite.used_by.is_(None), Invite.expires_at > now
     )
     if s.bind.dialect.name == "postgresql":
         stmt = stmt.with_for_update()
@@ -84,6 +92,19 @@ async def wrong_attempts(
         CodeAttempt.at > now - dt.timedelta(hours=1),
     )
     return int(await s.scalar(stmt) or 0)
+
+
+async def guessing_blocked(
+    s: AsyncSession, channel: str, bot_id: str, chat_id: str, now: dt.datetime
+) -> bool:
+    """Too many wrong codes from this chat, or from all chats together (many accounts
+    guessing at once) in the last hour."""
+    if await wrong_attempts(s, channel, bot_id, chat_id, now) >= MAX_WRONG_PER_HOUR:
+        return True
+    everyone = select(func.count(CodeAttempt.id)).where(
+        CodeAttempt.at > now - dt.timedelta(hours=1)
+    )
+    return int(await s.scalar(everyone) or 0) >= MAX_WRONG_GLOBAL_PER_HOUR
 
 
 async def record_wrong_attempt(
