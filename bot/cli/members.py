@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import CliError, run_async, session, settings
+from bot.cli.common import CliError, fail, run_async, session, settings
 from bot.core.i18n import language
 from bot.domain.enums import Level
 from bot.sheets import members as member_sheet
@@ -47,7 +47,7 @@ def import_(
     try:
         sheet = member_sheet.read_sheet(file)
     except member_sheet.SheetError as exc:
-        raise CliError(str(exc)) from None
+        fail(str(exc))
     # The mapping comes first, so a column read wrongly is seen before anything is written.
     typer.echo(f"header row {sheet.header_line}; columns:")
     for header, column in sheet.mapping:
