@@ -51,10 +51,8 @@ def make_rows(n: int, rng: random.Random) -> list[list[str | None]]:
         phone = rng.choice(PREFIXES) + f"{rng.randint(0, 9_999_999):07d}"
         joined = str(rng.randint(born.year + 18, TODAY.year - 1))  # a year: before this one
         # Empty cells are absent in a real file, not empty strings.
-        rows.append(
-            [name, born.strftime("%d/%m/%Y"), phone, cccd, None, None, None, "có"]
-            + [None, None, None, joined]
-        )
+        cells = [name, born.strftime("%d/%m/%Y"), phone, cccd, None, None, None, "có"]
+        rows.append([*cells, None, None, None, joined])
     return rows
 
 

@@ -29,6 +29,7 @@ from handlers.members_intake import (
     joined_step,
     kept_ticks,
     parse_joined,
+    pick_joined,
     residence_of,
     store,
 )
@@ -74,8 +75,9 @@ STEPS = [
         example=N_("For example: 05/03/2015 or 2015"),
         when=going,
         label=N_("Joining date"),
+        on_pick=pick_joined,
     ),
-    joined_step("joined_when", lambda v: going(v) and v.get("joined") == EXISTING),
+    joined_step("joined_when", lambda v: going(v) and v.get("joined") == EXISTING, labelled=False),
     PHONE_STEP,
     CCCD_STEP,
     Choose(

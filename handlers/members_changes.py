@@ -73,7 +73,8 @@ async def start(ctx: Ctx, values: Values) -> Retry | None:
     values["consent"] = await members.has_consent(s, member.id, rules.MEMBERSHIP)
     values["sensitive"] = await members.has_consent(s, member.id, rules.SENSITIVE_PURPOSE)
     values["last_on"] = await members.last_event_on(s, member.id) or member.joined_on
-    values["joined_on"] = member.joined_on
+    # A joining year alone is dated 1 January: her age is then checked on today instead.
+    values["joined_on"] = None if member.joined_approx else member.joined_on
     if member.birth_year:
         day = member.birth_date or dt.date(member.birth_year, 1, 1)
         values["birth"] = {"day": day, "approx": member.birth_date is None}

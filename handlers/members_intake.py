@@ -76,8 +76,17 @@ def joined_of(values: Values) -> Joined:
     return Joined(day, bool(got["approx"]))
 
 
-def joined_step(name: str, when: Callable[[Values], bool]) -> Ask:
-    """The year or day she joined, or "không nhớ" (a member from before records began)."""
+def pick_joined(value: Any, ctx: Ctx, values: Values) -> Any:
+    # Choosing again (a correction from the summary) asks the year again too.
+    values.pop("joined_when", None)
+    return value
+
+
+def joined_step(name: str, when: Callable[[Values], bool], *, labelled: bool = True) -> Ask:
+    """The year or day she joined, or "không nhớ" (a member from before records began).
+
+    Unlabelled where it follows the new-or-existing question, which is the one corrected.
+    """
     return Ask(
         name,
         N_(
@@ -88,7 +97,7 @@ def joined_step(name: str, when: Callable[[Values], bool]) -> Ask:
         options=[Option({"day": None, "approx": False}, N_("Don't remember"))],
         example=N_("For example: 2015 or 05/03/2015"),
         when=when,
-        label=N_("Joining date"),
+        label=N_("Joining date") if labelled else None,
     )
 
 

@@ -227,3 +227,29 @@ async def test_a_real_join_typed_in_later_counts_in_its_own_half_year(db_world: 
     after_h2 = await _facts(db_world, "TH-QP-02", h2, dec1)
     assert after_h1 == (before_h1[0] + 3, before_h1[1] + 1)
     assert after_h2 == (before_h2[0] + 3, before_h2[1])
+
+
+async def test_the_joining_date_is_corrected_from_the_summary(world: World, chat: Chat) -> None:
+    await chat.script(
+        [
+            *register("Đào Thị Sửa", "1970"),
+            ("pick", "Đã là hội viên từ trước"),
+            ("bot", "vào Hội năm nào"),
+            ("user", "2015"),
+            *SKIP_REST,
+            ("user", "0"),
+            ("bot", "Vào Hội: năm 2015"),
+            ("pick", "Sửa một mục"),
+            ("bot", "sửa"),
+            ("pick", "Ngày vào Hội"),
+            ("bot", "mới kết nạp hay đã là hội viên từ trước"),
+            ("pick", "Đã là hội viên từ trước"),
+            ("bot", "vào Hội năm nào"),  # asked again, not kept from before
+            ("user", "2010"),
+            ("bot", "Vào Hội: năm 2010"),
+            ("pick", "Đúng, lưu"),
+            ("bot", "Đã lưu"),
+        ]
+    )
+    m = await member_named(world, "Đào Thị Sửa")
+    assert (m.joined_on, m.joined_approx) == (dt.date(2010, 1, 1), True)
