@@ -210,6 +210,10 @@ async def store(ctx: Ctx, values: Values) -> Member | Reply:
         religion=values.get("religion") if sensitive_ok else None,
         consents=purposes,
     )
-    detail = {"branch_id": branch["id"], "consents": purposes, "existing": joined.day != ctx.today}
+    detail = {
+        "branch_id": branch["id"],
+        "consents": purposes,
+        "joined_today": joined.day == ctx.today,
+    }
     await audit.record(s, ctx.now, ctx.person_id, "member_registered", "member", member.id, detail)
     return member

@@ -50,3 +50,24 @@ async def set_residence(
     member.away_since = since if residence == Residence.AWAY else None
     detail = {"fields": ["residence"]}
     await record_event(s, member, EventKind.CORRECTED, on, now, by, detail=detail)
+
+
+async def away_a_year(s: AsyncSession, path_prefix: str, day: dt.date) -> list[Member]:
+    """Members counted by the events who have lived elsewhere for 12 months or more on `day`:
+    the review asks whether they are still registered here (004, footnote 1)."""
+    try:
+        year_ago = day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        year_ago = day.replace(year=day.year - 1, day=28)
+    stmt = (
+        select(Member)
+        .join(OrgUnit, OrgUnit.id == Member.branch_id)
+        .where(
+            OrgUnit.path.startswith(path_prefix, autoescape=True),
+            Member.status.in_(COUNTED_STATUSES),
+            Member.residence == Residence.AWAY,
+            Member.away_since <= year_ago,
+        )
+        .order_by(OrgUnit.path, Member.name_sort, Member.id)
+    )
+    return list((await s.scalars(stmt)).all())

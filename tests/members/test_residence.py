@@ -112,3 +112,23 @@ async def test_uncounted_residents_by_branch(db_world: World) -> None:
     async with db_world.session() as s:
         got = await residence.uncounted_by_unit(s, path)
     assert got == {a.id: 2, b.id: 1}
+
+
+async def test_members_away_a_year_or_more_are_listed_for_the_review(db_world: World) -> None:
+    now = db_world.clock()
+    async with db_world.session() as s, s.begin():
+        a = await org.by_code(s, "TH-QP-01")
+        assert a is not None
+        for name, since in (
+            ("Xa Thị Lâu", dt.date(2025, 3, 20)),  # exactly 12 months on 20/03/2026
+            ("Xa Thị Mới", dt.date(2025, 3, 21)),
+            ("Xa Thị Không Rõ", None),
+        ):
+            m = await members.add_member(s, a.id, name, None, now, birth_year=1970)
+            await residence.set_residence(
+                s, m, Residence.AWAY, since, dt.date(2026, 3, 1), now, None
+            )
+        path = a.path
+    async with db_world.session() as s:
+        got = await residence.away_a_year(s, path, dt.date(2026, 3, 20))
+    assert [m.full_name for m in got] == ["Xa Thị Lâu"]
