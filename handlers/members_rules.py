@@ -265,8 +265,6 @@ def check_joined(text: str, today: dt.date, birth: Birth | None = None) -> Joine
         )
     if approx and day.year == today.year:
         return Problem(_("She joined this year: please type the day she joined."))
-    if approx:
-        day = dt.date(day.year, 1, 1)
     if birth is not None and _too_young(birth, day, approx):
         return Problem(
             _(
