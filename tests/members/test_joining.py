@@ -11,7 +11,7 @@ from bot.domain.calendar import RECORDS_BEGAN, HalfYear
 from bot.domain.enums import EventKind, Residence
 from bot.domain.rules import Rules
 from storage.models import MemberEvent
-from storage.repositories import measures, members, org
+from storage.repositories import measures, members, org, tally
 from tests.members.support import member_named, row_counts
 from tests.support.chat import Chat
 from tests.support.chat_fixtures import World
@@ -213,6 +213,10 @@ async def test_a_real_join_typed_in_later_counts_in_its_own_half_year(db_world: 
     before_h2 = await _facts(db_world, "TH-QP-02", h2, dec1)
     typed_at = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)
     async with db_world.session() as s, s.begin():
+        # Tallies kept at the half-year ends must follow events dated long before them.
+        ends = tally.half_year_ends(dt.date(2025, 1, 1), h1.last_day)
+        await tally.ensure_days(s, ends, typed_at)
+    async with db_world.session() as s, s.begin():
         branch = await org.by_code(s, "TH-QP-02")
         assert branch is not None
         for name, joined, approx in (
@@ -227,6 +231,8 @@ async def test_a_real_join_typed_in_later_counts_in_its_own_half_year(db_world: 
     after_h2 = await _facts(db_world, "TH-QP-02", h2, dec1)
     assert after_h1 == (before_h1[0] + 3, before_h1[1] + 1)
     assert after_h2 == (before_h2[0] + 3, before_h2[1])
+    async with db_world.session() as s:
+        assert await tally.recount_differences(s) == []
 
 
 async def test_the_joining_date_is_corrected_from_the_summary(world: World, chat: Chat) -> None:
