@@ -44,7 +44,12 @@ async def export(s: AsyncSession, member_id: int, now: dt.datetime) -> dict[str,
         "categories": list(m.categories),
         "is_core": m.is_core,
         "status": m.status.value,
+        # None: she was a member before records began ("không nhớ" her joining date).
         "joined_on": _iso(m.joined_on),
+        "joined_before_records": m.joined_on is None,
+        "joined_year_only": m.joined_approx,
+        "residence": m.residence.value,
+        "away_since": _iso(m.away_since),
         "created_at": _iso(m.created_at),
         "erased_at": _iso(m.erased_at),
     }
