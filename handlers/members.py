@@ -36,6 +36,7 @@ from handlers.members_intake import (
 from handlers.members_steps import (
     BRANCH_STEP,
     birth_of,
+    branch_still_hers,
     parse_word,
     pick_branch,
     sensitive_consent_step,
@@ -169,6 +170,7 @@ REGISTER = Dialog(
     steps=[*STEPS, Confirm(summary, when=going)],
     on_done=save,
     on_start=pick_branch,
+    recheck=branch_still_hers,
     help=N_("I ask for her details one by one; nothing is saved until you confirm at the end."),
 )
 

@@ -62,6 +62,15 @@ async def load(ctx: Ctx, values: Values) -> Member:
     return member
 
 
+async def still_hers(ctx: Ctx, values: Values) -> Retry | None:
+    """At save time: she is still in a branch this person leads (someone may have moved her)."""
+    member = await members.locked(ctx.session, int(values["member_id"]))
+    mine = {u.id for u in ctx.units_for(BRANCH_ROLES)}
+    if member is None or member.erased_at is not None or member.branch_id not in mine:
+        return Retry(_("This member is no longer in your branch (her record changed meanwhile)."))
+    return None
+
+
 async def start(ctx: Ctx, values: Values) -> Retry | None:
     """Only the head or deputy of her current branch records changes for her."""
     member = await members.by_id(ctx.session, int(values["member_id"]))
@@ -368,4 +377,5 @@ CHANGE = Dialog(
     steps=[*STEPS, Confirm(summary, when=lambda v: v.get("action") != "close")],
     on_done=save,
     on_start=start,
+    recheck=still_hers,
 )

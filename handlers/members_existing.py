@@ -25,7 +25,13 @@ from handlers.members_intake import (
     joined_step,
     store,
 )
-from handlers.members_steps import BRANCH_STEP, birth_of, parse_name, pick_branch
+from handlers.members_steps import (
+    BRANCH_STEP,
+    birth_of,
+    branch_still_hers,
+    parse_name,
+    pick_branch,
+)
 from storage.repositories import member_counts
 
 DONE = ""  # the name answer that ends the loop
@@ -117,6 +123,7 @@ ENTER = Dialog(
     steps=[*STEPS, Confirm(summary, when=lambda v: entering(v) and going(v))],
     on_done=save,
     on_start=pick_branch,
+    recheck=branch_still_hers,
     help=N_(
         "I ask only her name, birth, joining year, and phone and ID if she agrees; "
         'nothing is saved until you confirm. Type "xong" when the register is done.'

@@ -34,6 +34,14 @@ async def pick_branch(ctx: Ctx, values: Values) -> Retry | None:
     return None
 
 
+async def branch_still_hers(ctx: Ctx, values: Values) -> Retry | None:
+    """At save time: she still leads the branch she is adding members to."""
+    branch = values.get("branch") or {}
+    if branch.get("id") not in {u.id for u in ctx.units_for(BRANCH_ROLES)}:
+        return Retry(_("You no longer lead this branch."))
+    return None
+
+
 async def branch_options(ctx: Ctx, values: Values) -> list[Option]:
     return [Option(await branch_info(ctx, u), u.name) for u in ctx.units_for(BRANCH_ROLES)]
 

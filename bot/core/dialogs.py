@@ -105,6 +105,12 @@ class Dialog:
     )
     # Runs before the first step; a Retry refuses to start (e.g. no branch to act on).
     on_start: Callable[[Ctx, Values], Awaitable[Retry | None]] | None = None
+    # Runs again right before `on_done`, in the save's own transaction, on the rows as they
+    # are now (locked where the database can): is she still allowed to change them? A
+    # dialog can stay open for hours while someone else moves the member or revokes a role;
+    # a Retry refuses the save with its reason and nothing is written. Every dialog that
+    # saves declares one (tests/unit/test_architecture.py holds that).
+    recheck: Callable[[Ctx, Values], Awaitable[Retry | None]] | None = None
 
     def step(self, name: str) -> Step:
         for s in self.steps:

@@ -174,6 +174,11 @@ class Turn:
 
     async def _finish(self, dialog: Dialog, values: Values) -> list[Reply]:
         self._clear()
+        if dialog.recheck is not None:
+            refused = await dialog.recheck(self.ctx, values)
+            if refused is not None:
+                note = refused.reason + "\n" + _("Nothing was saved.")
+                return [await self.menu(note)]
         return await self._after(await dialog.on_done(self.ctx, values))
 
     async def _prompt(

@@ -108,6 +108,16 @@ async def by_id(s: AsyncSession, member_id: int) -> Member | None:
     return await s.get(Member, member_id)
 
 
+async def locked(s: AsyncSession, member_id: int) -> Member | None:
+    """The member as she is now, her row locked until the transaction ends (PostgreSQL;
+    SQLite's write transaction already holds the whole database), so a move committed by
+    someone else cannot slip between a scope check and the save."""
+    stmt = select(Member).where(Member.id == member_id).execution_options(populate_existing=True)
+    if s.bind.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return (await s.scalars(stmt)).first()
+
+
 async def branch_holding_id(
     s: AsyncSession, index: str, except_member: int | None = None
 ) -> OrgUnit | None:
