@@ -53,9 +53,9 @@ async def branch_options(ctx: Ctx) -> list[Option]:
 
 
 async def groups_of(ctx: Ctx, branch_id: int) -> list[OrgUnit]:
-    """The branch's tổ, in the order of the org tree."""
+    """The branch's tổ, in the order they were set up (paths sort "10" before "9")."""
     units = await org.children(ctx.session, branch_id)
-    return sorted((u for u in units if u.level == Level.GROUP), key=lambda u: u.path)
+    return sorted((u for u in units if u.level == Level.GROUP), key=lambda u: u.id)
 
 
 def unit_id_of(values: Values) -> int:
