@@ -82,7 +82,13 @@ async def _quarter_lines(ctx: Ctx, unit: OrgUnit, meeting: Meeting) -> list[str]
     facts = await meetings.quarter_facts(ctx.session, [unit.id], quarters)
     out = []
     for q in quarters:
-        if facts[(unit.id, q)].regular_held:
+        if unit.level == Level.GROUP:
+            if facts[(unit.id, q)].regular_held:
+                msg = _("{quarter}: {group} has held its regular meeting ✓")
+            else:
+                msg = _("{quarter}: {group} has no regular meeting yet.")
+            out.append(msg.format(quarter=period_label(q), group=unit.name))
+        elif facts[(unit.id, q)].regular_held:
             out.append(
                 _("{quarter}: the regular meeting is done ✓").format(quarter=period_label(q))
             )
