@@ -191,7 +191,7 @@ async def _save(ctx: Ctx, values: Values) -> list[Reply]:
         leader_id=leader_id,
         note=values.get("note"),
     )
-    if values.get("stated") and not values.get("group_id"):
+    if values.get("stated"):  # the branch's register total, typed in this dialog
         await unit_figures.state_total(
             s, values["branch_id"], values["held_on"], int(values["stated"]), ctx.person_id, ctx.now
         )

@@ -8,6 +8,8 @@ Zalo may be the option number typed by mistake), is asked about once.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.core.context import Ctx
 from bot.core.dialogs import Option, Retry, Values
 from bot.core.i18n import N_, _, format_date
@@ -52,14 +54,14 @@ async def total_prompt(ctx: Ctx, values: Values) -> str:
     return "\n".join([head.format(branch=unit.name, count=entered), ask])
 
 
-async def check_total(ctx: Ctx, unit_id: int, day: object, text: str) -> int | Retry:
+async def check_total(ctx: Ctx, unit_id: int, day: dt.date, text: str) -> int | Retry:
     """A register total: a number, at least the members already entered, and plausible."""
     n = read_count(text)
     if not n:
         return Retry(_("Please send the number of members, for example 80."))
     if n > MAX_TOTAL:
         return Retry(_("{count} members is more than a branch has; please check.").format(count=n))
-    entered = await unit_figures.entered_on(ctx.session, unit_id, day)  # type: ignore[arg-type]
+    entered = await unit_figures.entered_on(ctx.session, unit_id, day)
     if n < entered:
         msg = _(
             "{entered} members are already entered in the bot, so the register cannot have "
