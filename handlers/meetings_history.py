@@ -105,13 +105,17 @@ async def _page_prompt(ctx: Ctx, values: Values) -> str:
     else:
         lines = [_("No meeting of {branch} has been logged yet.").format(branch=name)]
     quarters = last_quarters(ctx.today, 4)
-    facts = await meetings.quarter_facts(s, [values["branch_id"]], quarters)
+    facts = await meetings.quarter_facts(s, ids, quarters)
     lines.append(_("The last 4 quarters:"))
     for q in quarters:
         f = facts[(values["branch_id"], q)]
         regular = _("regular meeting ✓") if f.regular_held else _("regular meeting ✗")
         leader = _("commune leader ✓") if f.leader_attended else _("commune leader ✗")
-        lines.append(f"{period_label(q)}: {regular} · {leader}")
+        parts = [regular, leader]
+        if group_names:  # each tổ owes its own regular meeting (rule 1)
+            met = sum(1 for g in group_names if facts[(g, q)].regular_held)
+            parts.append(_("groups met {done}/{total}").format(done=met, total=len(group_names)))
+        lines.append(f"{period_label(q)}: {' · '.join(parts)}")
     return "\n".join(lines)
 
 

@@ -88,7 +88,30 @@ async def test_a_tổ_meeting_is_logged_with_one_more_reply(world: World, chat: 
         ]
     )
     assert "19/03/2026 · cả chi hội · định kỳ · 8/10 (80%)" in chat.text()
+    assert "Quý 1/2026: sinh hoạt định kỳ ✓ · lãnh đạo xã dự ✗ · tổ đã sinh hoạt 1/2" in chat.text()
     assert [m.present_count for m in await meetings_of(world, "TH-QP-01")] == [8]
+    # A tổ meeting is corrected from the history like any other; the correction stays the tổ's.
+    await chat.script(
+        [
+            ("pick", "Sửa buổi ngày 20/03"),
+            ("bot", "Sửa buổi sinh hoạt của Tổ 1 (Chi hội Thôn Đông):"),
+            ("pick", "Sửa một mục"),
+            ("bot", "sửa mục nào"),
+            ("pick", "Số người có mặt"),
+            ("bot", "Ngày 20/03/2026, Tổ 1 có 3 hội viên."),
+            ("user", "2"),
+            ("bot", "Có mặt: 2/3 hội viên (66,7%)"),
+            ("pick", "Đúng, lưu lại"),
+            ("bot", "Đã lưu phần sửa cho buổi sinh hoạt ngày 20/03/2026."),
+        ]
+    )
+    async with world.session() as s:
+        rows = (await s.scalars(select(Meeting).order_by(Meeting.id))).all()
+    assert [(m.unit_id, m.present_count, m.superseded_by is None) for m in rows] == [
+        (ids["Tổ 1"], 3, False),
+        (await branch_id(world, "TH-QP-01"), 8, True),
+        (ids["Tổ 1"], 2, True),
+    ]
 
 
 async def test_the_register_total_from_the_menu_then_the_meeting(world: World, chat: Chat) -> None:
