@@ -1,7 +1,8 @@
-"""Log a branch meeting in a few replies: date, head count or tick-list, confirm, saved.
+"""Log a branch or tổ meeting in a few replies: (tổ,) date, head count or tick-list, confirm.
 
-Kind, topic, commune leader and note start from defaults shown in the summary and are
-changed with "Correct a field", so a head-count meeting takes four replies from the menu.
+Kind, form, topic, commune leader and note start from defaults shown in the summary and are
+changed with "Correct a field", so a head-count meeting of a branch without tổ takes four
+replies from the menu; a branch with tổ answers one more (which of them met).
 Every step asks only for what is still missing: the same dialog resumes after a
 same-day answer and opens an edit straight at the summary.
 """
@@ -13,60 +14,75 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.core.context import BRANCH_ROLES, COMMUNE_ROLES, Ctx
-from bot.core.dates import read_date
 from bot.core.dialogs import Ask, Choose, Confirm, Dialog, Option, Retry, Values
 from bot.core.features import Feature, MenuEntry
-from bot.core.i18n import N_, _, format_date
-from bot.core.parsing import read_count
+from bot.core.i18n import N_, _
 from bot.core.types import Reply
-from bot.domain.enums import Level, MeetingKind, RoleKind
-from handlers import meetings_feedback, meetings_history, meetings_ticks
+from bot.domain.enums import Level, MeetingForm, MeetingKind
+from handlers import meetings_days as days
+from handlers import meetings_feedback, meetings_history, meetings_roster, meetings_ticks
+from handlers import meetings_steps as steps
 from handlers.meetings_common import (
     KIND_NAMES,
     LOG_ROLES,
     branch_of,
     branch_options,
     editable,
+    groups_of,
     loggable_branches,
     meeting_values,
     present_of,
     summary,
+    unit_id_of,
+    unit_of,
 )
-from storage.repositories import audit, meetings, member_counts, org
+from storage.repositories import audit, meetings, org, unit_figures
 
 LOG = "log_meeting"
 MAX_TEXT = 300
 
 
 def _handoff(v: Values) -> bool:
-    """The dialog ends early so `_done` can act on a same-day answer."""
-    return v.get("same_day") in ("other", "edit")
+    """The dialog ends early so `_done` can act on a same-day answer or a count check."""
+    return v.get("same_day") in ("other", "edit") or v.get("count_ok") in _REDO
+
+
+_REDO = (steps.FIX, steps.NEW_TOTAL, meetings_ticks.TICK)
 
 
 def _missing(name: str) -> Callable[[Values], bool]:
     return lambda v: name not in v and not _handoff(v)
 
 
-def _day_key(branch_id: int, day: dt.date) -> str:
-    return f"{branch_id}|{day.isoformat()}"
-
-
 def _clash(v: Values) -> bool:
     if _handoff(v) or "held_on" not in v or v.get("same_day") == v["held_on"]:
         return False
-    return _day_key(v["branch_id"], v["held_on"]) in set(v.get("taken") or ())
+    return days.day_key(unit_id_of(v), v["held_on"]) in set(v.get("taken") or ())
 
 
 def _ticking(v: Values) -> bool:
     return v.get("present") == meetings_ticks.TICK and not _handoff(v)
 
 
-async def _taken(ctx: Ctx, values: Values, branch_ids: list[int], first: dt.date) -> set[str]:
-    """Days of `branch_ids` since `first` that already have another logged meeting."""
-    days = await meetings.meeting_days(
-        ctx.session, branch_ids, first, ctx.today, except_id=values.get("replaces")
+def _choosing_group(v: Values) -> bool:
+    return (
+        "group_id" not in v
+        and "branch_id" in v
+        and v["branch_id"] in (v.get("with_groups") or ())
+        and not _handoff(v)
     )
-    return {_day_key(unit_id, day) for unit_id, day in days}
+
+
+def _asking_total(v: Values) -> bool:
+    """The register total, asked before the count when a branch has no member entered and no
+    total stated (any number would pass unchecked), or when she chose to give it."""
+    if _handoff(v) or "held_on" not in v or "stated" in v or v.get("group_id"):
+        return False
+    return bool(v.get("ask_total")) or v["branch_id"] in (v.get("no_roster") or ())
+
+
+def _checking(v: Values) -> bool:
+    return steps.doubtful(v) and not _handoff(v)
 
 
 async def _start(ctx: Ctx, values: Values) -> Retry | None:
@@ -77,102 +93,36 @@ async def _start(ctx: Ctx, values: Values) -> Retry | None:
     if len(units) == 1:
         values.setdefault("branch_id", units[0].id)
     values.setdefault("kind", MeetingKind.REGULAR.value)
+    values.setdefault("form", MeetingForm.DIRECT.value)
     values.setdefault("topic", None)
-    values.setdefault("leader", ctx.has_role(frozenset({RoleKind.COMMUNE_CHAIR})))
+    # A commune officer logs a meeting she attended: she is the leader unless she says not.
+    values.setdefault("leader", ctx.person_id if ctx.units_for(COMMUNE_ROLES) else None)
     values.setdefault("note", None)
-    if "taken" not in values:
+    if "with_groups" not in values:
+        groups = {u.id: await groups_of(ctx, u.id) for u in units}
+        values["with_groups"] = [b for b, gs in groups.items() if gs]
+        values["no_roster"] = [u.id for u in units if not await _has_roster(ctx, u.id)]
         # The days offered as choices; a typed day is checked when it is read.
         yesterday = ctx.today - dt.timedelta(days=1)
-        values["taken"] = await _taken(ctx, values, [u.id for u in units], yesterday)
+        ids = [u.id for u in units] + [g.id for gs in groups.values() for g in gs]
+        values["taken"] = await days.taken(ctx, values, ids, yesterday)
     return None
+
+
+async def _has_roster(ctx: Ctx, branch_id: int) -> bool:
+    """Members entered today, or a register total stated."""
+    if await unit_figures.entered_on(ctx.session, branch_id, ctx.today):
+        return True
+    return await unit_figures.register_total(ctx.session, branch_id, ctx.today) is not None
 
 
 async def _branch_choices(ctx: Ctx, values: Values) -> list[Option]:
     return await branch_options(ctx)
 
 
-async def _date_prompt(ctx: Ctx, values: Values) -> str:
+async def _group_prompt(ctx: Ctx, values: Values) -> str:
     unit = await branch_of(ctx, values)
-    return _("Which day was the meeting of {branch}? Choose, or type a date like 5/3.").format(
-        branch=unit.name
-    )
-
-
-async def _date_choices(ctx: Ctx, values: Values) -> list[Option]:
-    unit = await branch_of(ctx, values)
-    today = ctx.today
-    out = [Option(today, _("Today ({date})").format(date=today.strftime("%d/%m")))]
-    yesterday = today - dt.timedelta(days=1)
-    if unit.founded_on is None or yesterday >= unit.founded_on:
-        out.append(
-            Option(yesterday, _("Yesterday ({date})").format(date=yesterday.strftime("%d/%m")))
-        )
-    return out
-
-
-async def _parse_date(text: str, ctx: Ctx, values: Values) -> dt.date | Retry:
-    day = read_date(text, ctx.today)
-    if day is None:
-        return Retry(_("Please type the day, for example: hôm qua, 5/3 or 05/03/2026."))
-    if day > ctx.today:
-        return Retry(
-            _("{date} has not come yet. Please check the day.").format(date=format_date(day))
-        )
-    unit = await branch_of(ctx, values)
-    if unit.founded_on is not None and day < unit.founded_on:
-        msg = _("The branch was founded on {founded}; the meeting cannot be earlier.")
-        return Retry(msg.format(founded=format_date(unit.founded_on)))
-    # A typed day may lie outside the days checked at the start; the clash goes with the answer.
-    values["taken"] = set(values.get("taken") or ()) | await _taken(
-        ctx, values, [values["branch_id"]], day
-    )
-    return day
-
-
-async def _same_day_prompt(ctx: Ctx, values: Values) -> str:
-    day = values["held_on"]
-    msg = _(
-        "A meeting of this branch on {date} is already logged. "
-        "Is this another meeting on the same day?"
-    )
-    return msg.format(date=format_date(day))
-
-
-async def _same_day_choices(ctx: Ctx, values: Values) -> list[Option]:
-    out = [
-        Option(values["held_on"], N_("Yes, another meeting")),
-        Option("other", N_("No, choose another day")),
-    ]
-    rows = await meetings.on_day(ctx.session, values["branch_id"], values["held_on"])
-    if any([await editable(ctx, m) for m in rows]):
-        out.append(Option("edit", N_("Correct the meeting already logged")))
-    return out
-
-
-async def _present_prompt(ctx: Ctx, values: Values) -> str:
-    total = await member_counts.members_on(ctx.session, values["branch_id"], values["held_on"])
-    lines = [_("How many members came? Type the number, e.g. 22.")]
-    if total:
-        msg = _("The branch had {count} members on {date}.")
-        lines.append(msg.format(count=total, date=format_date(values["held_on"])))
-    return "\n".join(lines)
-
-
-async def _present_choices(ctx: Ctx, values: Values) -> list[Option]:
-    if not await meetings_ticks.roster(ctx, values):
-        return []  # no member records to tick
-    return [Option(meetings_ticks.TICK, N_("Tick names from the member list"))]
-
-
-async def _parse_present(text: str, ctx: Ctx, values: Values) -> int | Retry:
-    n = read_count(text)
-    if not n:
-        return Retry(_("Please send a number, for example 22."))
-    total = await member_counts.members_on(ctx.session, values["branch_id"], values["held_on"])
-    if total and n > total:
-        msg = _("The branch had {count} members on that day; please check.")
-        return Retry(msg.format(count=total))
-    return n
+    return _("Was it a meeting of the whole {branch}, or of one group?").format(branch=unit.name)
 
 
 async def _topic_choices(ctx: Ctx, values: Values) -> list[Option]:
@@ -190,17 +140,27 @@ def _parse_text(text: str, ctx: Ctx, values: Values) -> str | Retry:
 
 
 KIND_OPTIONS = [Option(k.value, label) for k, label in KIND_NAMES.items()]
-YES_NO = [Option(True, N_("Yes")), Option(False, N_("No"))]
 
 
 async def _done(ctx: Ctx, values: Values) -> list[Reply]:
+    redo = values.get("count_ok")
+    if redo in _REDO:
+        for key in ("count_ok", "doubt", "present", "ticked"):
+            values.pop(key, None)
+        if redo == meetings_ticks.TICK:
+            values["present"] = meetings_ticks.TICK
+        elif redo == steps.NEW_TOTAL:
+            values.pop("stated", None)
+            values["ask_total"] = True
+        ctx.begin(LOG, values)
+        return []
     if values.get("same_day") == "other":
         for key in ("held_on", "same_day", "present", "ticked"):
             values.pop(key, None)
         ctx.begin(LOG, values)
         return []
     if values.get("same_day") == "edit":
-        rows = await meetings.on_day(ctx.session, values["branch_id"], values["held_on"])
+        rows = await meetings.on_day(ctx.session, unit_id_of(values), values["held_on"])
         target = None
         for m in rows:
             if await editable(ctx, m):
@@ -215,19 +175,26 @@ async def _done(ctx: Ctx, values: Values) -> list[Reply]:
 
 async def _save(ctx: Ctx, values: Values) -> list[Reply]:
     s = ctx.session
-    unit = await branch_of(ctx, values)
+    unit = await unit_of(ctx, values)
     if not ctx.covers(unit):
         return [Reply(_("You no longer look after this branch; nothing was saved."), notice=True)]
     count, here, away = await present_of(ctx, values)
+    leader_present, leader_id = steps.leader_fields(values.get("leader"))
     fields: dict[str, Any] = dict(
         unit_id=unit.id,
         held_on=values["held_on"],
         kind=MeetingKind(values["kind"]),
+        form=MeetingForm(values.get("form") or MeetingForm.DIRECT.value),
         topic=values.get("topic"),
         present_count=count,
-        leader_present=bool(values["leader"]),
+        leader_present=leader_present,
+        leader_id=leader_id,
         note=values.get("note"),
     )
+    if values.get("stated"):  # the branch's register total, typed in this dialog
+        await unit_figures.state_total(
+            s, values["branch_id"], values["held_on"], int(values["stated"]), ctx.person_id, ctx.now
+        )
     old = None
     if values.get("replaces"):
         old = await meetings.get(s, int(values["replaces"]))
@@ -269,22 +236,34 @@ LOG_MEETING = Dialog(
             _branch_choices,
             when=_missing("branch_id"),
         ),
+        Choose(
+            "group_id", _group_prompt, steps.group_choices, when=_choosing_group, label=N_("Group")
+        ),
         Ask(
             "held_on",
-            _date_prompt,
-            parse=_parse_date,
-            options=_date_choices,
+            days.date_prompt,
+            parse=days.parse_date,
+            options=days.date_choices,
             example=N_("For example: hôm nay, hôm qua, 5/3."),
             when=_missing("held_on"),
             label=N_("Date"),
         ),
-        Choose("same_day", _same_day_prompt, _same_day_choices, when=_clash),
+        Choose("same_day", days.same_day_prompt, days.same_day_choices, when=_clash),
+        Ask(
+            "stated",
+            steps.total_prompt,
+            parse=steps.parse_total,
+            example=N_("For example: 80, or tám mươi."),
+            when=_asking_total,
+            label=N_("Members in the register"),
+        ),
         Ask(
             "present",
-            _present_prompt,
-            parse=_parse_present,
-            options=_present_choices,
+            steps.present_prompt,
+            parse=steps.parse_present,
+            options=steps.present_choices,
             number_selects=False,
+            numbered=True,
             example=N_("For example: 22, or hai mươi hai."),
             when=_missing("present"),
             label=N_("Members present"),
@@ -298,12 +277,20 @@ LOG_MEETING = Dialog(
             stores=False,
             when=_ticking,
         ),
+        Choose("count_ok", steps.check_prompt, steps.check_choices, when=_checking),
         Choose(
             "kind",
             N_("What kind of meeting was it?"),
             KIND_OPTIONS,
             when=_missing("kind"),
             label=N_("Kind"),
+        ),
+        Choose(
+            "form",
+            N_("How was the meeting held?"),
+            steps.FORM_OPTIONS,
+            when=_missing("form"),
+            label=N_("Form"),
         ),
         Ask(
             "topic",
@@ -315,8 +302,8 @@ LOG_MEETING = Dialog(
         ),
         Choose(
             "leader",
-            N_("Did a commune Women's Union leader attend?"),
-            YES_NO,
+            N_("Which commune Women's Union leader attended?"),
+            steps.leader_choices,
             when=_missing("leader"),
             label=N_("Commune leader attended"),
         ),
@@ -333,14 +320,19 @@ LOG_MEETING = Dialog(
     on_done=_done,
     on_start=_start,
     help=N_(
-        "Log a meeting: choose the day, then type how many members came (or tick their "
-        "names), then check the summary and save."
+        "Log a meeting: choose the group if the branch has groups, then the day, then type "
+        "how many members came (or tick their names), then check the summary and save."
     ),
 )
 
 FEATURE = Feature(
     name="meetings",
-    dialogs=[LOG_MEETING, *meetings_feedback.DIALOGS, *meetings_history.DIALOGS],
+    dialogs=[
+        LOG_MEETING,
+        *meetings_feedback.DIALOGS,
+        *meetings_history.DIALOGS,
+        *meetings_roster.DIALOGS,
+    ],
     menu=[
         MenuEntry(
             "log_meeting",
@@ -358,5 +350,6 @@ FEATURE = Feature(
             words=("xem sinh hoat", "lich su sinh hoat"),
             order=11,
         ),
+        meetings_roster.MENU_ENTRY,
     ],
 )

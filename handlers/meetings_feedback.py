@@ -17,8 +17,9 @@ from bot.core.types import Reply
 from bot.domain.calendar import quarter_of
 from bot.domain.enums import Level
 from bot.domain.textkeys import fold
+from handlers.meetings_common import meeting_name, roster_line
 from storage.models import Meeting, OrgUnit
-from storage.repositories import groups, meetings, member_counts, org, outbox
+from storage.repositories import groups, meetings, org, outbox, unit_figures
 
 ABSENTEES = "meeting_absentees"
 _LONG_NUMBER = re.compile(r"\d[\d .-]{7,}\d")
@@ -32,17 +33,22 @@ def below_two_thirds(present: int, total: int) -> bool:
 async def after_save(
     ctx: Ctx, unit: OrgUnit, meeting: Meeting, away: list[int], *, edited: bool
 ) -> list[Reply]:
+    """`unit` is the meeting's: the branch, or the tổ it was logged for."""
     s = ctx.session
-    total = await member_counts.members_on(s, unit.id, meeting.held_on)
+    base = await unit_figures.roster_base(s, unit.id, meeting.held_on)
+    total = base.base
     day = format_date(meeting.held_on)
+    name = await meeting_name(ctx, unit)
     if edited:
         lines = [_("Saved the correction to the meeting of {date}.").format(date=day)]
     else:
-        lines = [_("Saved the meeting of {date} for {branch}.").format(date=day, branch=unit.name)]
+        lines = [_("Saved the meeting of {date} for {branch}.").format(date=day, branch=name)]
     n = meeting.present_count
     if total:
         msg = _("{present} of {total} members came: {rate}.")
-        lines.append(msg.format(present=n, total=total, rate=format_pct(n / total)))
+        lines.append(msg.format(present=n, total=total, rate=format_pct(min(n, total) / total)))
+    if (line := roster_line(base)) is not None:
+        lines.append(line)
     if below_two_thirds(n, total):
         lines.append(
             _(
@@ -52,7 +58,10 @@ async def after_save(
         )
     lines += await _quarter_lines(ctx, unit, meeting)
     lines += await _leader_lines(ctx, unit)
-    sent = await send_group_summaries(ctx, unit, meeting, total, edited=edited)
+    branch = unit
+    if unit.level == Level.GROUP and unit.parent_id is not None:
+        branch = await org.by_id(s, unit.parent_id) or unit
+    sent = await send_group_summaries(ctx, branch, meeting, total, edited=edited, name=name)
     if sent:
         msg = _("A short summary without names went to the branch's chat group.")
         lines.append(msg)
@@ -73,7 +82,13 @@ async def _quarter_lines(ctx: Ctx, unit: OrgUnit, meeting: Meeting) -> list[str]
     facts = await meetings.quarter_facts(ctx.session, [unit.id], quarters)
     out = []
     for q in quarters:
-        if facts[(unit.id, q)].regular_held:
+        if unit.level == Level.GROUP:
+            if facts[(unit.id, q)].regular_held:
+                msg = _("{quarter}: {group} has held its regular meeting ✓")
+            else:
+                msg = _("{quarter}: {group} has no regular meeting yet.")
+            out.append(msg.format(quarter=period_label(q), group=unit.name))
+        elif facts[(unit.id, q)].regular_held:
             out.append(
                 _("{quarter}: the regular meeting is done ✓").format(quarter=period_label(q))
             )
@@ -83,20 +98,31 @@ async def _quarter_lines(ctx: Ctx, unit: OrgUnit, meeting: Meeting) -> list[str]
 
 
 async def _leader_lines(ctx: Ctx, unit: OrgUnit) -> list[str]:
-    """For commune officers: the branches a commune leader has attended this quarter (rule 3)."""
+    """For commune officers: the branches and tổ a commune leader has attended this quarter,
+    and who went to each, so the leaders can take turns (rule 3)."""
     if not any(unit.path.startswith(c.path) for c in ctx.units_for(COMMUNE_ROLES)):
         return []
     commune = await org.ancestor_at(ctx.session, unit, Level.COMMUNE)
     if commune is None:
         return []
-    branches = await org.subtree(ctx.session, commune, Level.BRANCH)
+    s = ctx.session
+    units = await org.subtree(s, commune, Level.BRANCH) + await org.subtree(s, commune, Level.GROUP)
+    units.sort(key=lambda u: u.path)
     q = quarter_of(ctx.today)
-    facts = await meetings.quarter_facts(ctx.session, [b.id for b in branches], [q])
-    missing = [b.name for b in branches if not facts[(b.id, q)].leader_attended]
-    msg = _("{quarter}: a commune leader has attended {done} of {total} branches.")
-    out = [
-        msg.format(quarter=period_label(q), done=len(branches) - len(missing), total=len(branches))
-    ]
+    ids = [u.id for u in units]
+    facts = await meetings.quarter_facts(s, ids, [q])
+    who = await meetings.leaders_at(s, ids, q)
+    names = {u.id: await meeting_name(ctx, u) for u in units}
+    done = [u for u in units if facts[(u.id, q)].leader_attended]
+    missing = [names[u.id] for u in units if not facts[(u.id, q)].leader_attended]
+    msg = _("{quarter}: a commune leader has attended {done} of {total} branches and groups.")
+    out = [msg.format(quarter=period_label(q), done=len(done), total=len(units))]
+    if done:
+        visits = [
+            f"{names[u.id]} ({', '.join(who[u.id])})" if who.get(u.id) else names[u.id]
+            for u in done
+        ]
+        out.append(_("Attended: {names}.").format(names="; ".join(visits)))
     if missing:
         out.append(_("Not yet: {names}.").format(names=", ".join(missing)))
     return out
@@ -113,7 +139,7 @@ def _topic_is_safe(topic: str, names: set[str], phones: set[str]) -> bool:
 
 
 async def group_summary(
-    ctx: Ctx, unit: OrgUnit, meeting: Meeting, total: int, *, edited: bool
+    ctx: Ctx, unit: OrgUnit, meeting: Meeting, total: int, *, edited: bool, name: str = ""
 ) -> str:
     """Totals only: date, topic, present of members, rate, thanks. No names, no phones."""
     names, phones = await meetings.personal_markers(ctx.session, unit.id)
@@ -121,15 +147,17 @@ async def group_summary(
     n = meeting.present_count
     with language(DEFAULT_LANGUAGE):  # the members' group reads the Union's language
         day = format_date(meeting.held_on)
+        who = name or unit.name
         if edited:
-            lines = [_("Correction: {branch} met on {date}.").format(branch=unit.name, date=day)]
+            lines = [_("Correction: {branch} met on {date}.").format(branch=who, date=day)]
         else:
-            lines = [_("{branch} met on {date}.").format(branch=unit.name, date=day)]
+            lines = [_("{branch} met on {date}.").format(branch=who, date=day)]
         if topic:
             lines.append(_("Topic: {topic}.").format(topic=topic))
         if total:
             msg = _("{present} of {total} members came ({rate}).")
-            lines.append(msg.format(present=n, total=total, rate=format_pct(n / total)))
+            rate = format_pct(min(n, total) / total)
+            lines.append(msg.format(present=n, total=total, rate=rate))
         else:
             lines.append(_("{present} members came.").format(present=n))
         lines.append(_("Thank you all for taking part!"))
@@ -137,13 +165,13 @@ async def group_summary(
 
 
 async def send_group_summaries(
-    ctx: Ctx, unit: OrgUnit, meeting: Meeting, total: int, *, edited: bool
+    ctx: Ctx, unit: OrgUnit, meeting: Meeting, total: int, *, edited: bool, name: str = ""
 ) -> int:
     """Queue the summary for every group linked to the branch; the key makes it once each."""
     links = await groups.groups_of(ctx.session, unit.id)
     if not links:
         return 0
-    text = await group_summary(ctx, unit, meeting, total, edited=edited)
+    text = await group_summary(ctx, unit, meeting, total, edited=edited, name=name)
     queued = 0
     for link in links:
         key = f"meeting-summary|{meeting.id}|{link.channel}:{link.chat_id}"

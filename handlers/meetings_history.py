@@ -13,16 +13,19 @@ from bot.core.dialogs import Ask, Choose, Dialog, Option, Retry, Values
 from bot.core.i18n import N_, _, format_date, format_pct, period_label, tr
 from bot.core.types import Reply
 from bot.domain.calendar import last_quarters, quarter_of
+from bot.domain.enums import MeetingForm
 from handlers.meetings_common import (
+    FORM_NAMES,
     KIND_NAMES,
     branch_options,
     editable,
+    groups_of,
     loggable_branches,
     meeting_values,
 )
 from handlers.meetings_feedback import below_two_thirds
 from storage.models import Meeting
-from storage.repositories import meetings, member_counts, org
+from storage.repositories import meetings, org, unit_figures
 
 HISTORY_NAME = "meeting_history"
 LOG = "log_meeting"
@@ -61,15 +64,20 @@ async def _branch_choices(ctx: Ctx, values: Values) -> list[Option]:
     return await branch_options(ctx)
 
 
-def _line(m: Meeting, total: int) -> str:
+def _line(m: Meeting, total: int, group: str | None) -> str:
     kind = tr(KIND_NAMES[m.kind])
     if total:
         attend = _("{present}/{total} ({rate})").format(
-            present=m.present_count, total=total, rate=format_pct(m.present_count / total)
+            present=m.present_count,
+            total=total,
+            rate=format_pct(min(m.present_count, total) / total),
         )
     else:
         attend = _("{present} present").format(present=m.present_count)
-    parts = [format_date(m.held_on), kind, attend]
+    where = [group] if group else []  # which tổ, on a branch that has tổ
+    # the usual form goes unsaid; a meeting held through a Zalo or Facebook group says so
+    form = [tr(FORM_NAMES[m.form])] if m.form == MeetingForm.INDIRECT else []
+    parts = [format_date(m.held_on), *where, kind, *form, attend]
     if m.leader_present:
         parts.append(_("commune leader came"))
     if below_two_thirds(m.present_count, total):
@@ -81,31 +89,40 @@ async def _page_prompt(ctx: Ctx, values: Values) -> str:
     s = ctx.session
     unit = await org.by_id(s, values["branch_id"])
     name = unit.name if unit else ""
-    count = await meetings.count_current(s, values["branch_id"])
+    group_names = {g.id: g.name for g in await groups_of(ctx, values["branch_id"])}
+    ids = [values["branch_id"], *group_names]
+    count = await meetings.count_current(s, ids)
     pages = max(1, -(-count // PER_PAGE))
     page = min(int(values.get("page", 0)), pages - 1)
-    rows = await meetings.recent(s, values["branch_id"], PER_PAGE, page * PER_PAGE)
+    rows = await meetings.recent(s, ids, PER_PAGE, page * PER_PAGE)
     if rows:
         head = _("Meetings of {branch} (page {page} of {pages}):")
         lines = [head.format(branch=name, page=page + 1, pages=pages)]
         for m in rows:
-            lines.append(_line(m, await member_counts.members_on(s, m.unit_id, m.held_on)))
+            total = await unit_figures.rate_base(s, m.unit_id, m.held_on)
+            where = group_names.get(m.unit_id) or (_("whole branch") if group_names else None)
+            lines.append(_line(m, total, where))
     else:
         lines = [_("No meeting of {branch} has been logged yet.").format(branch=name)]
     quarters = last_quarters(ctx.today, 4)
-    facts = await meetings.quarter_facts(s, [values["branch_id"]], quarters)
+    facts = await meetings.quarter_facts(s, ids, quarters)
     lines.append(_("The last 4 quarters:"))
     for q in quarters:
         f = facts[(values["branch_id"], q)]
         regular = _("regular meeting ✓") if f.regular_held else _("regular meeting ✗")
         leader = _("commune leader ✓") if f.leader_attended else _("commune leader ✗")
-        lines.append(f"{period_label(q)}: {regular} · {leader}")
+        parts = [regular, leader]
+        if group_names:  # each tổ owes its own regular meeting (rule 1)
+            met = sum(1 for g in group_names if facts[(g, q)].regular_held)
+            parts.append(_("groups met {done}/{total}").format(done=met, total=len(group_names)))
+        lines.append(f"{period_label(q)}: {' · '.join(parts)}")
     return "\n".join(lines)
 
 
 async def _page_choices(ctx: Ctx, values: Values) -> list[Option]:
     s = ctx.session
-    count = await meetings.count_current(s, values["branch_id"])
+    ids = [values["branch_id"], *(g.id for g in await groups_of(ctx, values["branch_id"]))]
+    count = await meetings.count_current(s, ids)
     pages = max(1, -(-count // PER_PAGE))
     page = min(int(values.get("page", 0)), pages - 1)
     out: list[Option] = []
@@ -113,7 +130,7 @@ async def _page_choices(ctx: Ctx, values: Values) -> list[Option]:
         out.append(Option(["p", page + 1], N_("Older ▶")))
     if page > 0:
         out.append(Option(["p", page - 1], N_("◀ Newer")))
-    for m in await meetings.recent(s, values["branch_id"], PER_PAGE, page * PER_PAGE):
+    for m in await meetings.recent(s, ids, PER_PAGE, page * PER_PAGE):
         if await editable(ctx, m):
             label = _("Correct the meeting of {date}").format(date=m.held_on.strftime("%d/%m"))
             out.append(Option(["e", m.id], label))

@@ -25,8 +25,11 @@ def ticked(values: Values) -> set[int]:
 
 
 async def roster(ctx: Ctx, values: Values) -> list[tuple[int, str]]:
-    """Members of the branch on the meeting's date: the numbering the user sees."""
-    return await meetings.roster_on(ctx.session, values["branch_id"], values["held_on"])
+    """Members of the branch (or of its chosen tổ) on the meeting's date: the numbering the
+    user sees."""
+    return await meetings.roster_on(
+        ctx.session, values["branch_id"], values["held_on"], values.get("group_id")
+    )
 
 
 def _mark(on: bool) -> str:

@@ -60,6 +60,9 @@ class Ask:
     when: Callable[[Values], bool] | None = None
     # False where a typed number is an answer (a head count), not an option's number.
     number_selects: bool = True
+    # Number the options on text channels even where a typed number is not an option's
+    # (None: as `number_selects`), so every option looks like a choice.
+    numbered: bool | None = None
     # Shown in the confirm summary's "which field to correct?" list.
     label: Msg | None = None
     # A picked option's value goes through this instead of being the answer as it is; it may

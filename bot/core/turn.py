@@ -191,7 +191,7 @@ class Turn:
             numbered = True
         else:
             text = await render_text(step.prompt, self.ctx, values)
-            numbered = step.number_selects
+            numbered = step.number_selects if step.numbered is None else step.numbered
         if note:
             text = f"{note}\n{text}"
         choices = self._offer([o.value for o in options], [tr(o.label) for o in options])

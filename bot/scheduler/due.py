@@ -35,24 +35,42 @@ def _expected(b: Unit, first_day: dt.date) -> bool:
 # --- branch heads --------------------------------------------------------------------------
 
 
+def _groups_by_branch(snap: Snapshot) -> dict[int, list[Unit]]:
+    """Each branch's tổ (rule 1 asks a regular meeting of every branch and tổ each quarter)."""
+    out: dict[int, list[Unit]] = defaultdict(list)
+    for u in sorted(snap.units.values(), key=lambda u: u.id):
+        if u.level == Level.GROUP and (b := snap.ancestor(u, Level.BRANCH)) is not None:
+            out[b.id].append(u)
+    return out
+
+
 async def meeting_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+    """One message per branch head for her branch and every tổ of it still without a
+    regular meeting (one message, not one per tổ; the key stays one per branch)."""
     due = R.meeting_step(plan.rules, day)
     if due is None:
         return
     q, step = due
     met = await held_regular(s, q)
+    groups = _groups_by_branch(snap)
     for b in snap.branches():
         heads = snap.recipients(RoleKind.BRANCH_HEAD, b.id)
-        if not heads or b.id in met or not _expected(b, q.first_day):
+        if not heads or not _expected(b, q.first_day):
+            continue
+        waiting = [g for g in groups.get(b.id, []) if g.id not in met and _expected(g, q.first_day)]
+        late = ([] if b.id in met else [b]) + waiting
+        if not late:
             continue
         plan.add(
             R.MEETING_DUE,
             heads,
             f"{q.key}/{b.id}",
             step.name,
-            lambda b=b: messages.meeting_due(b.name, period_label(q), step.days_left, q.last_day),  # type: ignore[misc]
+            lambda b=b, t=waiting, m=b.id in met: messages.meeting_due(  # type: ignore[misc]
+                b.name, period_label(q), step.days_left, q.last_day, [g.name for g in t], m
+            ),
             "log_meeting",
-            {"what": "meeting", "period": q.key, "unit": b.id},
+            {"what": "meeting", "period": q.key, "unit": b.id, "units": [u.id for u in late]},
         )
 
 
@@ -92,7 +110,9 @@ def _escalate(
     chair_text: Callable[[Unit, list[str]], str],
     province_text: Callable[[list[tuple[str, int]]], str],
     chair_action: str,
+    province_late: list[Unit] | None = None,
 ) -> None:
+    """The chair hears of `late`; the province of `province_late` (default: `late`)."""
     by_commune = snap.by_ancestor(late, Level.COMMUNE)
     for cid, branches in by_commune.items():
         commune = snap.units[cid]
@@ -107,6 +127,8 @@ def _escalate(
         )
     if R.PROVINCE_STEP not in steps:
         return
+    if province_late is not None:
+        by_commune = snap.by_ancestor(province_late, Level.COMMUNE)
     communes = [snap.units[cid] for cid in by_commune]
     for pid, in_province in snap.by_ancestor(communes, Level.PROVINCE).items():
         rows = [(c.name, len(by_commune[c.id])) for c in sorted(in_province, key=lambda u: u.path)]
@@ -127,16 +149,32 @@ async def meeting_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.da
     q, steps = due
     met = await held_regular(s, q)
     late = [b for b in snap.branches() if b.id not in met and _expected(b, q.first_day)]
+    # Late tổ go to the chair on their own line, named with their branch; the province
+    # digest counts branches as before.
+    labels = set()
+    late_groups = []
+    for bid, gs in _groups_by_branch(snap).items():
+        for g in gs:
+            if g.id not in met and _expected(g, q.first_day):
+                label = f"{g.name} ({snap.units[bid].name})"
+                labels.add(label)
+                late_groups.append(replace(g, name=label))
     _escalate(
         snap,
         plan,
-        late,
+        late + late_groups,
         steps,
         (R.MEETING_LATE, R.MEETING_LATE_PROVINCE),
         q.key,
-        lambda c, names: messages.meeting_late(period_label(q), c.name, names),
+        lambda c, names: messages.meeting_late(
+            period_label(q),
+            c.name,
+            [n for n in names if n not in labels],
+            [n for n in names if n in labels],
+        ),
         lambda rows: messages.meeting_late_province(period_label(q), rows),
         "reports",
+        province_late=late,
     )
 
 
@@ -259,7 +297,10 @@ async def obsolete(s: Session, rows: list[Claimed]) -> set[int]:
     for row in rows:
         check = row.payload.get("check")
         if isinstance(check, dict) and check.get("what") in ("meeting", "review"):
-            checks[(str(check["what"]), str(check["period"]))].append((row.id, int(check["unit"])))
+            # a meeting reminder may cover the branch and its tổ: obsolete once all have met
+            for unit in check.get("units") or [check["unit"]]:
+                key = (str(check["what"]), str(check["period"]))
+                checks[key].append((row.id, int(unit)))
     skip: set[int] = set()
     for (what, period), pairs in checks.items():
         units = [u for _id, u in pairs]
@@ -268,5 +309,6 @@ async def obsolete(s: Session, rows: list[Claimed]) -> set[int]:
             done = await held_regular(s, q, units) if q else set()
         else:
             done = await reviewed(s, period, units)
-        skip.update(row_id for row_id, unit in pairs if unit in done)
+        pending = {row_id for row_id, unit in pairs if unit not in done}
+        skip.update(row_id for row_id, _unit in pairs if row_id not in pending)
     return skip

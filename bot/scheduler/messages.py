@@ -89,7 +89,29 @@ def typing_hint(action: Action | None, snooze: Action | None, snooze_days: int) 
     return _('Type "{action}" to start.').format(action=action.words)
 
 
-def meeting_due(branch: str, quarter: str, days_left: int, last_day: dt.date) -> str:
+def meeting_due(
+    branch: str,
+    quarter: str,
+    days_left: int,
+    last_day: dt.date,
+    groups: Sequence[str] = (),
+    branch_met: bool = False,
+) -> str:
+    """The branch's own meeting, or (`branch_met`) only its tổ, plus the tổ still missing."""
+    if groups and branch_met:
+        msg = _("Groups of {branch} with no regular meeting logged for {quarter} yet: {names}.")
+        head = msg.format(branch=branch, quarter=quarter, names=names(groups))
+        if days_left == 0:
+            return head + "\n" + _("Today is the quarter's last day.")
+        tail = _("{days} days left (the quarter ends on {date}).")
+        return head + "\n" + tail.format(days=days_left, date=format_date(last_day))
+    text = _branch_due(branch, quarter, days_left, last_day)
+    if groups:
+        text += "\n" + _("Groups with no regular meeting yet: {names}.").format(names=names(groups))
+    return text
+
+
+def _branch_due(branch: str, quarter: str, days_left: int, last_day: dt.date) -> str:
     if days_left == 0:
         msg = _(
             "{branch} has no regular meeting logged for {quarter} yet, and today is its last day."
@@ -102,11 +124,24 @@ def meeting_due(branch: str, quarter: str, days_left: int, last_day: dt.date) ->
     return msg.format(branch=branch, quarter=quarter, days=days_left, date=format_date(last_day))
 
 
-def meeting_late(quarter: str, commune: str, branches: Sequence[str]) -> str:
-    msg = _(
-        "{quarter} has ended. {count} branches of {commune} logged no regular meeting: {names}."
-    )
-    return msg.format(quarter=quarter, commune=commune, count=len(branches), names=names(branches))
+def meeting_late(
+    quarter: str, commune: str, branches: Sequence[str], groups: Sequence[str] = ()
+) -> str:
+    """Late branches, and late tổ on their own line."""
+    lines = []
+    if branches:
+        msg = _(
+            "{quarter} has ended. {count} branches of {commune} logged no regular meeting: {names}."
+        )
+        lines.append(
+            msg.format(quarter=quarter, commune=commune, count=len(branches), names=names(branches))
+        )
+    else:
+        lines.append(_("{quarter} has ended.").format(quarter=quarter))
+    if groups:
+        msg = _("{count} groups of {commune} logged no regular meeting: {names}.")
+        lines.append(msg.format(count=len(groups), commune=commune, names=names(groups)))
+    return "\n".join(lines)
 
 
 def communes_lines(late: Sequence[tuple[str, int]]) -> str:

@@ -11,9 +11,9 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar import Quarter
-from bot.domain.enums import MeetingKind
+from bot.domain.enums import MeetingForm, MeetingKind, RoleKind
 from bot.domain.textkeys import fold
-from storage.models import Attendance, Meeting, Member, MemberEvent, OrgUnit
+from storage.models import Attendance, Meeting, Member, MemberEvent, OrgUnit, Person, Role
 from storage.repositories.member_counts import delta
 
 # Topics offered as choices are taken from this many recent meetings of the commune.
@@ -38,7 +38,10 @@ def regular_meeting_in(
     first: dt.date | ColumnElement[dt.date], last: dt.date | ColumnElement[dt.date]
 ) -> ColumnElement[bool]:
     """The meeting row is a current regular meeting held between the days (inclusive): what
-    DOMAIN rule 1 asks of a branch or group each quarter. Dates or bound parameters."""
+    DOMAIN rule 1 asks of a branch or group each quarter. Dates or bound parameters.
+
+    The form does not matter: a regular meeting held through a Zalo or Facebook group (an
+    indirect form, 000 §III.2.3) counts as one held in a hall."""
     return and_(
         Meeting.kind == MeetingKind.REGULAR, _current(), Meeting.held_on.between(first, last)
     )
@@ -52,22 +55,28 @@ async def add_meeting(
     kind: MeetingKind,
     present_count: int,
     now: dt.datetime,
+    form: MeetingForm = MeetingForm.DIRECT,
     topic: str | None = None,
     leader_present: bool = False,
+    leader_id: int | None = None,
     note: str | None = None,
     logged_by: int | None = None,
     source_update: str | None = None,
     present_ids: Sequence[int] = (),
     absent_ids: Sequence[int] = (),
 ) -> Meeting:
-    """Insert a meeting; with a tick-list, also one attendance row per member."""
+    """Insert a meeting; with a tick-list, also one attendance row per member.
+
+    A named leader implies `leader_present`, so the two never disagree."""
     meeting = Meeting(
         unit_id=unit_id,
         held_on=held_on,
         kind=kind,
+        form=form,
         topic=topic or None,
         present_count=present_count,
-        leader_present=leader_present,
+        leader_present=leader_present or leader_id is not None,
+        leader_id=leader_id,
         note=note or None,
         logged_by=logged_by,
         logged_at=now,
@@ -117,11 +126,13 @@ async def meeting_days(
     return {(u, d) for u, d in (await s.execute(stmt)).all()}
 
 
-async def recent(s: AsyncSession, unit_id: int, limit: int, offset: int = 0) -> list[Meeting]:
-    """Current meetings, newest first."""
+async def recent(
+    s: AsyncSession, unit_ids: Sequence[int], limit: int, offset: int = 0
+) -> list[Meeting]:
+    """Current meetings of the units (a branch and its tổ), newest first."""
     stmt = (
         select(Meeting)
-        .where(Meeting.unit_id == unit_id, _current())
+        .where(Meeting.unit_id.in_(list(unit_ids)), _current())
         .order_by(Meeting.held_on.desc(), Meeting.id.desc())
         .limit(limit)
         .offset(offset)
@@ -129,8 +140,8 @@ async def recent(s: AsyncSession, unit_id: int, limit: int, offset: int = 0) -> 
     return list((await s.scalars(stmt)).all())
 
 
-async def count_current(s: AsyncSession, unit_id: int) -> int:
-    stmt = select(func.count(Meeting.id)).where(Meeting.unit_id == unit_id, _current())
+async def count_current(s: AsyncSession, unit_ids: Sequence[int]) -> int:
+    stmt = select(func.count(Meeting.id)).where(Meeting.unit_id.in_(list(unit_ids)), _current())
     return int(await s.scalar(stmt) or 0)
 
 
@@ -203,8 +214,11 @@ async def attendance(s: AsyncSession, meeting_id: int) -> tuple[list[int], list[
     return sorted(present), sorted(absent)
 
 
-async def roster_on(s: AsyncSession, unit_id: int, day: dt.date) -> list[tuple[int, str]]:
-    """(member id, name) of the unit's members at the end of `day`, in Vietnamese name order.
+async def roster_on(
+    s: AsyncSession, unit_id: int, day: dt.date, group_id: int | None = None
+) -> list[tuple[int, str]]:
+    """(member id, name) of the branch's members at the end of `day`, in Vietnamese name
+    order; with `group_id`, only those of that tổ (as `unit_figures.entered_on` counts them).
 
     Membership comes from events, as `member_counts.members_on` counts it; a member who
     joined after `day` is not listed.
@@ -221,6 +235,8 @@ async def roster_on(s: AsyncSession, unit_id: int, day: dt.date) -> list[tuple[i
         .join(net, net.c.mid == Member.id)
         .order_by(Member.name_sort, Member.id)
     )
+    if group_id is not None:
+        stmt = stmt.where(Member.group_id == group_id)
     return [(mid, name or "") for mid, name in (await s.execute(stmt)).all()]
 
 
@@ -282,3 +298,48 @@ async def leader_visited(s: AsyncSession, q: Quarter) -> set[int]:
         )
     )
     return set((await s.scalars(stmt)).all())
+
+
+LEADER_ROLES = (RoleKind.COMMUNE_CHAIR, RoleKind.COMMUNE_OFFICER)
+
+
+async def commune_leaders(s: AsyncSession, commune_id: int) -> list[tuple[int, str]]:
+    """(person id, name) of the commune's chair first, then its vice chairs and officers."""
+    first = case((Role.kind == RoleKind.COMMUNE_CHAIR, 0), else_=1)
+    stmt = (
+        select(Person.id, Person.display_name, func.min(first))
+        .join(Role, Role.person_id == Person.id)
+        .where(Role.unit_id == commune_id, Role.kind.in_(LEADER_ROLES))
+        .group_by(Person.id, Person.display_name)
+        .order_by(func.min(first), Person.display_name, Person.id)
+    )
+    return [(pid, name) for pid, name, _rank in (await s.execute(stmt)).all()]
+
+
+async def leaders_at(s: AsyncSession, unit_ids: Sequence[int], q: Quarter) -> dict[int, list[str]]:
+    """Per unit: names of the commune leaders recorded at its current meetings in `q`."""
+    if not unit_ids:
+        return {}
+    stmt = (
+        select(Meeting.unit_id, Person.display_name)
+        .distinct()
+        .join(Person, Person.id == Meeting.leader_id)
+        .where(
+            Meeting.unit_id.in_(list(unit_ids)),
+            _current(),
+            Meeting.held_on.between(q.first_day, q.last_day),
+        )
+        .order_by(Meeting.unit_id, Person.display_name)
+    )
+    out: dict[int, list[str]] = {}
+    for uid, name in (await s.execute(stmt)).all():
+        out.setdefault(uid, []).append(name)
+    return out
+
+
+async def person_names(s: AsyncSession, ids: Iterable[int]) -> dict[int, str]:
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    stmt = select(Person.id, Person.display_name).where(Person.id.in_(wanted))
+    return {pid: name for pid, name in (await s.execute(stmt)).all()}

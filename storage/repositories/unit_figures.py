@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.enums import AggregateKind, TargetMeasure
-from storage.models import RosterTotal, UnitAggregate, UnitTarget
+from bot.domain.enums import AggregateKind, Level, TargetMeasure
+from storage.models import Member, MemberEvent, OrgUnit, RosterTotal, UnitAggregate, UnitTarget
 from storage.repositories import audit
+from storage.repositories.member_counts import delta, members_on
 
 
 async def stated_total(s: AsyncSession, unit_id: int, day: dt.date) -> int | None:
@@ -145,3 +147,72 @@ async def set_target(
         unit_id,
         {"measure": measure.value, "period": period, "value": value},
     )
+
+
+# --- the members a rate is taken of -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RosterBase:
+    """Members entered for a unit on a day, and the paper register's total if one is stated."""
+
+    entered: int
+    stated: int | None
+
+    @property
+    def base(self) -> int:
+        """Members for a rate: the stated total while the entered roster is short of it."""
+        return max(self.entered, self.stated or 0)
+
+    @property
+    def incomplete(self) -> bool:
+        return self.stated is not None and self.entered < self.stated
+
+
+async def entered_on(s: AsyncSession, unit_id: int, day: dt.date) -> int:
+    """Members entered for a branch (its events) or a tổ at the end of `day`.
+
+    Events name the branch, not the tổ: a tổ's members on a day are the branch's members on
+    that day whose record names the tổ now (member.group_id). A member who changes tổ counts
+    in her present tổ for past days too; the tổ is not an event.
+    """
+    unit = await s.get(OrgUnit, unit_id)
+    if unit is None or unit.level != Level.GROUP or unit.parent_id is None:
+        return await members_on(s, unit_id, day)
+    stmt = (
+        select(func.coalesce(func.sum(delta()), 0))
+        .join(Member, Member.id == MemberEvent.member_id)
+        .where(
+            MemberEvent.unit_id == unit.parent_id,
+            Member.group_id == unit_id,
+            MemberEvent.occurred_on <= day,
+        )
+    )
+    return int(await s.scalar(stmt) or 0)
+
+
+async def register_total(s: AsyncSession, unit_id: int, day: dt.date) -> int | None:
+    """The stated total that speaks for `day`: the latest stated on or before it, else the
+    first stated after it (a register total stated today describes last week better than
+    the few members entered so far)."""
+    before = await stated_total(s, unit_id, day)
+    if before is not None:
+        return before
+    stmt = (
+        select(RosterTotal.total)
+        .where(RosterTotal.unit_id == unit_id, RosterTotal.as_of > day)
+        .order_by(RosterTotal.as_of)
+        .limit(1)
+    )
+    after: int | None = await s.scalar(stmt)
+    return after
+
+
+async def roster_base(s: AsyncSession, unit_id: int, day: dt.date) -> RosterBase:
+    return RosterBase(await entered_on(s, unit_id, day), await register_total(s, unit_id, day))
+
+
+async def rate_base(s: AsyncSession, unit_id: int, day: dt.date) -> int:
+    """Members for an attendance rate of a unit (branch or tổ) on a day: the one rule
+    max(entered on that day, stated register total while the roster is incomplete)."""
+    return (await roster_base(s, unit_id, day)).base

@@ -54,7 +54,7 @@ async def conversation(world: World, user: User) -> WireChat:
         await chat.script([
             ("user", "ghi sinh hoạt"), ("bot", "ngày nào"),
             ("user", "hôm qua"), ("bot", "Ngày 19/03/2026 chi hội có"),
-            ("user", "1"), ("bot", "Ngày: 19/03/2026"),
+            ("user", "6"), ("bot", "Ngày: 19/03/2026"),
             ("user", "đúng"), ("bot", "Đã lưu"),
         ])  # fmt: skip
     await chat.script([

@@ -108,7 +108,7 @@ async def test_zalo_types_numbers_from_the_whole_list(world: World) -> None:
             ("user", "ghi sinh hoạt"),
             ("bot", "ngày nào"),
             ("user", "1"),
-            ("bot", "• Đánh dấu tên theo danh sách"),
+            ("bot", "1. Đánh dấu tên theo danh sách"),
             ("user", "đánh dấu"),
             ("bot", f"1. {names[0]}\n2. {names[1]}"),
         ]

@@ -161,11 +161,12 @@ async def test_commune_chair_sees_which_branches_a_leader_attended(
             ("pick", "Hôm nay"),
             ("bot", "bao nhiêu"),
             ("user", "7"),
-            ("bot", "Lãnh đạo Hội xã dự: có"),
+            ("bot", "Lãnh đạo Hội xã dự: Phạm Thị Hồng"),
             ("pick", "Đúng, lưu lại"),
             (
                 "bot",
-                "Quý 1/2026: lãnh đạo Hội xã đã dự sinh hoạt ở 1/3 chi hội.\n"
+                "Quý 1/2026: lãnh đạo Hội xã đã dự sinh hoạt ở 1/3 chi hội, tổ.\n"
+                "Đã dự: Chi hội Thôn Tây (Phạm Thị Hồng).\n"
                 "Chưa dự: Chi hội Thôn Đông, Chi hội Làng Nam.",
             ),
             ("user", "xem sinh hoạt"),

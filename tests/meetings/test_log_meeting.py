@@ -7,9 +7,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.domain.enums import MeetingKind
+from bot.domain.enums import MeetingForm, MeetingKind
 from storage.db import transaction
-from storage.models import Audit
+from storage.models import Audit, Person
 from storage.repositories import org
 from tests.meetings.support import grow_branch, meetings_of
 from tests.support.chat import Chat
@@ -90,7 +90,12 @@ async def test_a_day_in_the_future_or_before_the_branch_existed_is_refused(
             ("user", "nhiều lắm"),
             ("bot", "Chị gõ một con số"),
             ("user", "45"),
-            ("bot", "chi hội chỉ có 10 hội viên"),
+            (
+                "bot",
+                "Ngày đó Chi hội Thôn Đông có 10 hội viên, chị ghi 45 người dự. Đúng không chị?",
+            ),
+            ("pick", "Sửa lại số người dự"),
+            ("bot", "Có bao nhiêu hội viên dự?"),
             ("user", "0"),
             ("bot", "Chị gõ một con số"),
             ("user", "9"),
@@ -129,7 +134,9 @@ async def test_a_member_who_joined_after_the_meeting_is_not_counted(
             ("user", "10/3"),
             ("bot", "Ngày 10/03/2026 chi hội có 10 hội viên"),
             ("user", "12"),
-            ("bot", "chi hội chỉ có 10 hội viên"),
+            ("bot", "chị ghi 12 người dự. Đúng không chị?"),
+            ("pick", "Sửa lại số người dự"),
+            ("bot", "Ngày 10/03/2026 chi hội có 10 hội viên"),
             ("user", "8"),
             ("bot", "Có mặt: 8/10 hội viên (80%)"),
             ("pick", "Đúng, lưu lại"),
@@ -225,9 +232,15 @@ async def test_kind_topic_leader_and_note_are_corrected_from_the_summary(
             ("pick", "Sửa một mục"),
             ("bot", "sửa mục nào"),
             ("pick", "Lãnh đạo Hội xã dự"),
-            ("bot", "Lãnh đạo Hội LHPN xã có dự không?"),
-            ("user", "có"),
-            ("bot", "Lãnh đạo Hội xã dự: có"),
+            ("bot", "Lãnh đạo Hội xã nào đã dự?"),
+            ("pick", "Phạm Thị Hồng"),
+            ("bot", "Lãnh đạo Hội xã dự: Phạm Thị Hồng"),
+            ("pick", "Sửa một mục"),
+            ("bot", "sửa mục nào"),
+            ("pick", "Hình thức"),
+            ("bot", "Buổi sinh hoạt tổ chức theo hình thức nào?"),
+            ("pick", "gián tiếp"),
+            ("bot", "Hình thức: gián tiếp (qua nhóm Zalo, Facebook)"),
             ("pick", "Sửa một mục"),
             ("bot", "sửa mục nào"),
             ("pick", "Ghi chú"),
@@ -239,9 +252,13 @@ async def test_kind_topic_leader_and_note_are_corrected_from_the_summary(
         ]
     )
     [m] = await meetings_of(world, "TH-QP-01")
-    assert (m.kind, m.topic, m.leader_present) == (
+    assert (m.kind, m.form, m.topic, m.leader_present) == (
         MeetingKind.THEMED,
+        MeetingForm.INDIRECT,
         "Phòng chống bạo lực gia đình",
         True,
     )
+    async with world.session() as s:
+        hong = await s.get(Person, m.leader_id)
+    assert hong is not None and hong.display_name == "Phạm Thị Hồng"
     assert m.note == "Mời cán bộ y tế xã nói chuyện"

@@ -86,8 +86,8 @@ async def test_quarter_facts_split_at_the_quarter_and_ignore_replaced_rows(db_wo
         )
         await meetings.supersede(s, march, fixed)
         assert not await meetings.held_regular_meeting(s, unit.id, q1)
-        assert await meetings.count_current(s, unit.id) == 2
-        assert [m.id for m in await meetings.recent(s, unit.id, 5)] == [april.id, fixed.id]
+        assert await meetings.count_current(s, [unit.id]) == 2
+        assert [m.id for m in await meetings.recent(s, [unit.id], 5)] == [april.id, fixed.id]
         assert await meetings.first_logged_at(s, fixed) == NOW
         days = await meetings.meeting_days(s, [unit.id], dt.date(2026, 3, 1), dt.date(2026, 4, 30))
         assert days == {(unit.id, dt.date(2026, 3, 31)), (unit.id, dt.date(2026, 4, 1))}
