@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.domain.rules import DEFAULT_TZ, Deadline, QuietHours, Rules
 from storage import VAR_DIR
@@ -22,7 +22,29 @@ class ConfigError(Exception):
     """A setting has a bad value; the message names the variable and what is expected."""
 
 
-class Settings(BaseSettings):
+class _FromEnv(BaseSettings):
+    """Read each knob from its CHIHOI_* variable only, never from its field's bare name.
+
+    pydantic-settings also reads the field name when populating by name is on: a server
+    with TZ=UTC (usual in containers) silently made the Union's day UTC's (issue 13).
+    Keyword arguments may still use field names.
+    """
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        for source in (env_settings, dotenv_settings):
+            source.config = {**source.config, "validate_by_name": False}
+        return init_settings, env_settings, dotenv_settings, file_secret_settings
+
+
+class Settings(_FromEnv):
     """Every knob of the bot; see README "Configuration"."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
@@ -110,7 +132,7 @@ def load_rules(settings: Settings) -> Rules:
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
-class SchedulerSettings(BaseSettings):
+class SchedulerSettings(_FromEnv):
     """Knobs of reminders and sending (README "Configuration"); CHIHOI_SWEEP_CRON is in Settings."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
@@ -149,7 +171,7 @@ _DAYS = re.compile(r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$")
 _DEADLINES = re.compile(r"^\s*(\d{1,2})/(\d{1,2})\s*,\s*(\d{1,2})/(\d{1,2})\s*$")
 
 
-class RuleSettings(BaseSettings):
+class RuleSettings(_FromEnv):
     """The dates of `Rules` a province may change (README "Reminders")."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import NoReturn, TypeVar
@@ -41,6 +42,16 @@ def rules() -> Rules:
         return load_rules(settings())
     except ConfigError as exc:
         fail(str(exc))
+
+
+def utc_now() -> dt.datetime:
+    """The present instant (tests freeze it here)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def local_today() -> dt.date:
+    """Today in CHIHOI_TZ, whatever the machine's own zone."""
+    return rules().local_day(utc_now())
 
 
 def run_async(fn: Callable[[], Awaitable[T]]) -> T:
