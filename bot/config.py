@@ -179,6 +179,7 @@ class RuleSettings(_FromEnv):
     meeting_days: str = Field(default="30,14,5", alias="CHIHOI_MEETING_REMINDER_DAYS")
     review_days: str = Field(default="20,7,2", alias="CHIHOI_REVIEW_REMINDER_DAYS")
     review_deadlines: str = Field(default="10/06,25/11", alias="CHIHOI_REVIEW_DEADLINES")
+    review_lead_days: int = Field(default=5, ge=0, le=60, alias="CHIHOI_REVIEW_LEAD_DAYS")
     province_after_days: int = Field(default=15, ge=0, le=60, alias="CHIHOI_PROVINCE_AFTER_DAYS")
     snooze_days: int = Field(default=3, ge=1, le=14, alias="CHIHOI_SNOOZE_DAYS")
 
@@ -214,6 +215,7 @@ class RuleSettings(_FromEnv):
             meeting_steps=_day_list(self.meeting_days),
             review_steps=_day_list(self.review_days),
             review_deadlines=(Deadline(m1, d1), Deadline(m2, d2)),
+            review_lead_days=self.review_lead_days,
             province_after_days=self.province_after_days,
             snooze_days=self.snooze_days,
         )

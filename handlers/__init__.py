@@ -12,6 +12,7 @@ from handlers import (
     reminders,
     reports,
     reviews,
+    reviews_commune,
     settings,
 )
 
@@ -22,6 +23,7 @@ FEATURES: list[Feature] = [
     meetings.FEATURE,
     groups.FEATURE,
     reviews.FEATURE,
+    reviews_commune.FEATURE,
     reports.FEATURE,
     reminders.FEATURE,
     settings.FEATURE,

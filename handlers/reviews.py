@@ -22,6 +22,7 @@ from bot.domain.enums import EventKind, Level
 from bot.domain.rules import review_period
 from handlers.members import REGISTER
 from handlers.members_search import FIND
+from handlers.reviews_commune import software_line
 from storage.models import OrgUnit
 from storage.repositories import audit, member_counts, org, reviews
 
@@ -183,6 +184,7 @@ async def review_status(ctx: Ctx) -> list[Reply]:
         )
         if unit.level == Level.COMMUNE:
             lines.extend(_line(ctx, b, done.get(b.id)) for b in branches)
+            lines.append(await software_line(ctx, unit.id, half))
     if len(lines) == 1:
         lines.append(_("You have no commune or province to follow."))
     return [Reply("\n".join(lines))]
