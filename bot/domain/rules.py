@@ -218,6 +218,19 @@ def review_period(rules: Rules, day: dt.date) -> HalfYear:
     return max(started) if started else half_of(day).previous()
 
 
+# 004 §II.1.2 footnote 1 (Residence Law 2020): 12 months' continuous absence loses the
+# permanent registration, so a member away that long is asked about at the next review.
+AWAY_MONTHS = 12
+
+
+def away_asked_by(day: dt.date) -> dt.date:
+    """Members away since this day or earlier are asked about at a review on `day`."""
+    year, month = divmod(day.year * 12 + day.month - 1 - AWAY_MONTHS, 12)
+    month += 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
 def leader_check(rules: Rules, day: dt.date) -> Quarter | None:
     """The quarter whose leader-attendance check is due on `day` (mid-quarter to its end)."""
     q = quarter_of(day)
