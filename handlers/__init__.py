@@ -14,6 +14,8 @@ from handlers import (
     reviews,
     reviews_commune,
     settings,
+    unit_figures,
+    unit_targets,
 )
 
 FEATURES: list[Feature] = [
@@ -24,6 +26,8 @@ FEATURES: list[Feature] = [
     groups.FEATURE,
     reviews.FEATURE,
     reviews_commune.FEATURE,
+    unit_figures.FEATURE,
+    unit_targets.FEATURE,
     reports.FEATURE,
     reminders.FEATURE,
     settings.FEATURE,
