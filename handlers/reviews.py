@@ -23,7 +23,7 @@ from bot.domain.rules import review_period
 from handlers.members import REGISTER
 from handlers.members_search import FIND
 from handlers.reviews_commune import software_line
-from handlers.reviews_residence import AWAY_STEP, apply_residence, load_away
+from handlers.reviews_residence import AWAY_STEP, apply_residence, load_away, residence_note
 from storage.models import OrgUnit
 from storage.repositories import audit, member_counts, org, reviews
 
@@ -107,6 +107,7 @@ async def _summary(ctx: Ctx, values: Values) -> str:
     lines.append(
         "- " + _("Changes since {date}: {changes}").format(date=format_date(since), changes=change)
     )
+    lines.extend(residence_note(values))
     done = await reviews.confirmed_at(ctx.session, unit.id, half.key)
     if done is not None:
         when = format_date(done.astimezone(ctx.tz).date())

@@ -60,6 +60,16 @@ AWAY_STEP = Ask(
 )
 
 
+def residence_note(values: Values) -> list[str]:
+    """Her answers so far, written when she confirms (or opens a member flow)."""
+    answers = list((values.get("away") or {}).values())
+    moved, back = answers.count(MOVED), answers.count(BACK)
+    if not moved and not back:
+        return []
+    msg = _("When you confirm, I will record: moved away {moved}; came back {back}")
+    return ["- " + msg.format(moved=moved, back=back)]
+
+
 async def apply_residence(ctx: Ctx, values: Values) -> dict[str, int]:
     """Write the answers (once: they are cleared); returns how many of each."""
     answers: dict[str, str] = values.pop("away", None) or {}
