@@ -141,7 +141,10 @@ def software_line(r: Rollup, unit: UnitRow) -> list[str]:
             text = _("Member software updated: not confirmed (deadline {deadline})")
             return [text.format(deadline=format_date(deadline)) + _mark(False if due else None)]
         text = _("Member software updated: confirmed on {date} (deadline {deadline})")
-        return [text.format(date=format_date(at), deadline=format_date(deadline)) + _mark(True)]
+        return [
+            text.format(date=format_date(at), deadline=format_date(deadline))
+            + _mark(at <= deadline)
+        ]
     done = sum(1 for cid in r.software if r.units[cid].path.startswith(unit.path))
     total = r.of(unit.id).communes
     text = _("Member software updated: {done} of {total} communes confirmed (deadline {deadline})")

@@ -142,3 +142,31 @@ async def test_after_the_national_deadline_a_confirmed_half_moves_on(
         ("user", "cập nhật phần mềm"),
         ("bot", "Hội LHPN xã Quảng Phú, rà soát hội viên 6 tháng cuối năm 2026:"),
     ])  # fmt: skip
+
+
+async def test_reports_show_the_commune_s_confirmation_on_both_backends(db_world: World) -> None:
+    # Confirmed at 23:30 on 10 June in Vietnam (16:30 UTC): on the day, so on time.
+    await add_review(db_world.maker, "TH-QP", "2026-H1", local(2026, 6, 10, 23, 30))
+    await add_review(db_world.maker, "TH-QP-01", "2026-H1", local(2026, 6, 6, 0, 30))
+    # Hạc Thành confirmed a day late.
+    await add_review(db_world.maker, "TH-HT", "2026-H1", local(2026, 6, 11, 8))
+    async with db_world.maker() as s:
+        commune = await org.by_code(s, "TH-QP")
+        late = await org.by_code(s, "TH-HT")
+        assert commune is not None and late is not None
+        rollup = await measures.measure(s, commune, H1, dt.date(2026, 6, 30), Rules())
+        both = await measures.measure(s, late, H1, dt.date(2026, 6, 30), Rules())
+    with language("vi"):
+        lines = report_text.unit_lines(rollup, rollup.root)
+        late_lines = report_text.unit_lines(both, both.root)
+    assert rollup.software == {commune.id: dt.date(2026, 6, 10)}
+    assert (
+        "Cập nhật phần mềm quản lý hội viên: đã xác nhận ngày 11/06/2026 (hạn 10/06/2026) ⚠️"
+        in late_lines
+    )
+    # Thôn Đông confirmed just after midnight on 6 June: a day after the branches' deadline.
+    assert "Rà soát hội viên: 1/3 chi hội đã xác nhận (0 chi hội đúng hạn 05/06/2026) ⚠️" in lines
+    assert (
+        "Cập nhật phần mềm quản lý hội viên: đã xác nhận ngày 10/06/2026 (hạn 10/06/2026) ✅"
+        in lines
+    )
