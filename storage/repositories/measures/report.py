@@ -203,8 +203,8 @@ async def _measure(
         table,
         targets,
         review_deadline(period, rules),
-        software_confirmed(units, reviewed, rules.tz),
-        software_deadline(period, rules),
+        software=software_confirmed(units, reviewed, rules.tz),
+        software_deadline=software_deadline(period, rules),
     )
 
 
