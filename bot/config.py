@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.domain.rules import DEFAULT_TZ, Deadline, QuietHours, Rules
 from storage import VAR_DIR
@@ -23,7 +23,29 @@ class ConfigError(Exception):
     """A setting has a bad value; the message names the variable and what is expected."""
 
 
-class Settings(BaseSettings):
+class _FromEnv(BaseSettings):
+    """Read each knob from its CHIHOI_* variable only, never from its field's bare name.
+
+    pydantic-settings also reads the field name when populating by name is on: a server
+    with TZ=UTC (usual in containers) silently made the Union's day UTC's (issue 13).
+    Keyword arguments may still use field names.
+    """
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        for source in (env_settings, dotenv_settings):
+            source.config = {**source.config, "validate_by_name": False}
+        return init_settings, env_settings, dotenv_settings, file_secret_settings
+
+
+class Settings(_FromEnv):
     """Every knob of the bot; see README "Configuration"."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
@@ -137,7 +159,7 @@ def load_rules(settings: Settings) -> Rules:
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
-class SchedulerSettings(BaseSettings):
+class SchedulerSettings(_FromEnv):
     """Knobs of reminders and sending (README "Configuration"); CHIHOI_SWEEP_CRON is in Settings."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
@@ -178,7 +200,7 @@ _DAYS = re.compile(r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$")
 _DEADLINES = re.compile(r"^\s*(\d{1,2})/(\d{1,2})\s*,\s*(\d{1,2})/(\d{1,2})\s*$")
 
 
-class RuleSettings(BaseSettings):
+class RuleSettings(_FromEnv):
     """The dates of `Rules` a province may change (README "Reminders")."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
@@ -186,6 +208,7 @@ class RuleSettings(BaseSettings):
     meeting_days: str = Field(default="30,14,5", alias="CHIHOI_MEETING_REMINDER_DAYS")
     review_days: str = Field(default="20,7,2", alias="CHIHOI_REVIEW_REMINDER_DAYS")
     review_deadlines: str = Field(default="10/06,25/11", alias="CHIHOI_REVIEW_DEADLINES")
+    review_lead_days: int = Field(default=5, ge=0, le=60, alias="CHIHOI_REVIEW_LEAD_DAYS")
     province_after_days: int = Field(default=15, ge=0, le=60, alias="CHIHOI_PROVINCE_AFTER_DAYS")
     snooze_days: int = Field(default=3, ge=1, le=14, alias="CHIHOI_SNOOZE_DAYS")
 
@@ -221,6 +244,7 @@ class RuleSettings(BaseSettings):
             meeting_steps=_day_list(self.meeting_days),
             review_steps=_day_list(self.review_days),
             review_deadlines=(Deadline(m1, d1), Deadline(m2, d2)),
+            review_lead_days=self.review_lead_days,
             province_after_days=self.province_after_days,
             snooze_days=self.snooze_days,
         )

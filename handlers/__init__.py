@@ -12,7 +12,10 @@ from handlers import (
     reminders,
     reports,
     reviews,
+    reviews_commune,
     settings,
+    unit_figures,
+    unit_targets,
 )
 
 FEATURES: list[Feature] = [
@@ -22,6 +25,9 @@ FEATURES: list[Feature] = [
     meetings.FEATURE,
     groups.FEATURE,
     reviews.FEATURE,
+    reviews_commune.FEATURE,
+    unit_figures.FEATURE,
+    unit_targets.FEATURE,
     reports.FEATURE,
     reminders.FEATURE,
     settings.FEATURE,

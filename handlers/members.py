@@ -191,7 +191,7 @@ FEATURE = Feature(
             N_("Enter members from the register"),
             members_existing.ENTER,
             roles=BRANCH_ROLES,
-            words=("nhap hoi vien tu so", "nhap tu so", "nhap so", "nhap hoi vien cu"),
+            words=("nhap hoi vien tu so", "nhap tu so", "nhap hoi vien cu", "nhap so hoi vien"),
             order=25,
         ),
         MenuEntry(

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from bot.core.context import BRANCH_ROLES, COMMUNE_ROLES, PROVINCE_ROLES, Ctx
-from bot.core.dialogs import Choose, Dialog, Option, Retry, Values
+from bot.core.dialogs import Ask, Choose, Dialog, Option, Retry, Values
 from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _, format_date, period_label
 from bot.core.types import Reply
@@ -22,6 +22,8 @@ from bot.domain.enums import EventKind, Level
 from bot.domain.rules import review_period
 from handlers.members import REGISTER
 from handlers.members_search import FIND
+from handlers.reviews_commune import software_line
+from handlers.reviews_residence import AWAY_STEP, apply_residence, load_away, residence_note
 from storage.models import OrgUnit
 from storage.repositories import audit, member_counts, org, reviews
 
@@ -56,7 +58,13 @@ async def _start(ctx: Ctx, values: Values) -> Retry | None:
         return Retry(_("Only a branch head or deputy can do this, for her own branch."))
     if len(branches) == 1:
         values.setdefault("branch_id", branches[0].id)
+        await load_away(ctx, values, branches[0].id)
     return None
+
+
+async def _branch_picked(value: int, ctx: Ctx, values: Values) -> int:
+    await load_away(ctx, values, value)
+    return value
 
 
 async def _branch_options(ctx: Ctx, values: Values) -> list[Option]:
@@ -99,6 +107,7 @@ async def _summary(ctx: Ctx, values: Values) -> str:
     lines.append(
         "- " + _("Changes since {date}: {changes}").format(date=format_date(since), changes=change)
     )
+    lines.extend(residence_note(values))
     done = await reviews.confirmed_at(ctx.session, unit.id, half.key)
     if done is not None:
         when = format_date(done.astimezone(ctx.tz).date())
@@ -123,6 +132,8 @@ async def _done(ctx: Ctx, values: Values) -> list[Reply]:
     answer = str(values["answer"])
     unit = await org.by_id(ctx.session, values["branch_id"])
     assert unit is not None
+    # Her answers about members away are decisions of their own, whatever comes next.
+    residence = await apply_residence(ctx, values)
     if answer.startswith("open:") and answer[5:] in OPENS:
         ctx.begin(answer[5:])
         note = _('When the list is right, choose "Confirm the member list" again.')
@@ -131,6 +142,8 @@ async def _done(ctx: Ctx, values: Values) -> list[Reply]:
         msg = _("Correct the list with the member options of the menu, then confirm it again.")
         return [Reply(msg)]
     fig = await _figures(ctx, unit.id)
+    if residence:
+        fig["residence"] = residence
     await save_review(ctx, unit.id, fig["period"], fig)
     half = HalfYear.parse(fig["period"])
     assert half is not None
@@ -155,9 +168,14 @@ async def save_review(ctx: Ctx, unit_id: int, period: str, changes: dict[str, An
 REVIEW = Dialog(
     "member_review",
     steps=[
-        Choose(
-            "branch_id", N_("Which branch?"), _branch_options, when=lambda v: "branch_id" not in v
+        Ask(
+            "branch_id",
+            N_("Which branch?"),
+            options=_branch_options,
+            when=lambda v: "branch_id" not in v,
+            on_pick=_branch_picked,
         ),
+        AWAY_STEP,
         Choose("answer", _summary, _answers),
     ],
     on_done=_done,
@@ -183,6 +201,7 @@ async def review_status(ctx: Ctx) -> list[Reply]:
         )
         if unit.level == Level.COMMUNE:
             lines.extend(_line(ctx, b, done.get(b.id)) for b in branches)
+            lines.append(await software_line(ctx, unit.id, half))
     if len(lines) == 1:
         lines.append(_("You have no commune or province to follow."))
     return [Reply("\n".join(lines))]

@@ -46,6 +46,16 @@ def rules() -> Rules:
         fail(str(exc))
 
 
+def utc_now() -> dt.datetime:
+    """The present instant (tests freeze it here)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def local_today() -> dt.date:
+    """Today in CHIHOI_TZ, whatever the machine's own zone."""
+    return rules().local_day(utc_now())
+
+
 def run_async(fn: Callable[[], Awaitable[T]]) -> T:
     try:
         return asyncio.run(_call(fn))

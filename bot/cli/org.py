@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import typer
 
-from bot.cli.common import CliError, run_async, session
+from bot.cli.common import CliError, local_today, run_async, session
 from bot.sheets.org import ImportError_, import_units
 from storage.models import OrgUnit
 from storage.repositories import org
@@ -18,14 +17,14 @@ app = typer.Typer(no_args_is_help=True, help="Organisation tree.")
 @app.command("import")
 def import_(
     file: Path,
-    year: int = typer.Option(dt.date.today().year, help="year of the women_18_plus figures"),
+    year: int = typer.Option(0, help="year of the women_18_plus figures (default: this year)"),
 ) -> None:
     """Import units from CSV/XLSX (code, name, level, parent_code, women_18_plus)."""
 
     async def go() -> None:
         try:
             async with session() as s:
-                result = await import_units(s, file, year)
+                result = await import_units(s, file, year or local_today().year)
         except ImportError_ as exc:
             raise CliError(str(exc)) from None
         typer.echo(

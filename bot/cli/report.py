@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.common import CliError, fail, rules, run_async, session
+from bot.cli.common import CliError, fail, local_today, rules, run_async, session, utc_now
 from bot.core.i18n import language
 from bot.domain.calendar import half_of
 from bot.reports import charts, excel
@@ -27,7 +27,7 @@ DEPTH = typer.Option(2, "--depth", help="levels below the unit in the workbook")
 
 async def _rollup(code: str, period_key: str | None, as_of: str | None) -> measures.Rollup:
     try:
-        today = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+        today = dt.date.fromisoformat(as_of) if as_of else local_today()
     except ValueError:
         raise CliError("--as-of must be a day like 2026-12-31") from None
     period = measures.parse_period(period_key) if period_key else half_of(today)
@@ -93,7 +93,7 @@ def tally_cmd(check: bool = typer.Option(False, "--check", help="compare with a 
     """Build the member tallies of the last and current half-year ends (or check them)."""
 
     async def go() -> None:
-        now = dt.datetime.now(dt.UTC)
+        now = utc_now()
         async with session() as s:
             if check:
                 wrong = await tally.recount_differences(s)
@@ -101,7 +101,7 @@ def tally_cmd(check: bool = typer.Option(False, "--check", help="compare with a 
                 if wrong:
                     raise CliError("tallies differ from a recount of the events")
                 return
-            built = await tally.ensure_current(s, now.date(), now)
+            built = await tally.ensure_current(s, rules().local_day(now), now)
         typer.echo("built " + ", ".join(d.isoformat() for d in built) if built else "up to date")
 
     run_async(go)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 
 import typer
 
-from bot.cli.common import CliError, run_async, settings
+from bot.cli.common import CliError, rules, run_async, settings, utc_now
 from bot.seeding import scale as seed_scale
 from storage.db import make_engine
 from storage.repositories import seeding
@@ -25,9 +24,9 @@ def seed_scale_cli(scale: str) -> None:
             probe = seed_scale.root_code(scale)
             if await seeding.unit_exists(engine, probe):
                 raise CliError(f"scale {scale} is already seeded (unit {probe} exists)")
-            now = dt.datetime.now(dt.UTC)
+            now = utc_now()
             result = await seed_scale.seed(
-                engine, scale, now.date(), now, progress=lambda msg: typer.echo(msg)
+                engine, scale, rules().local_day(now), now, progress=lambda msg: typer.echo(msg)
             )
         finally:
             await engine.dispose()

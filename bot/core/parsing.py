@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Literal
 
 import vn_ident
@@ -13,6 +13,7 @@ import vn_text
 from vn_numberwords import words_to_number
 
 from bot.domain.enums import Gender
+from bot.domain.rules import DEFAULT_TZ
 from bot.domain.textkeys import fold
 
 # Longer text is a paste, not an answer; refusing it keeps regexes and dateparser cheap.
@@ -137,7 +138,7 @@ def check_cccd(
         gender: the member's gender (members are women), or None to skip.
         approximate_birth: the birth date is a guess (a year alone), so a year
             one off is tolerated.
-        today: local date; defaults to today in UTC (only its year is compared).
+        today: local date; defaults to today in the Union's zone (only its year is compared).
     """
     digits = normalize_cccd(text)
     if digits is None:
@@ -149,7 +150,7 @@ def check_cccd(
     card = vn_ident.parse_cccd(digits) if vn_ident.is_province_code(digits[:3]) else None
     if card is None:
         return CccdCheck(False, "cccd", "province")
-    this_year = (today or datetime.now(UTC).date()).year
+    this_year = (today or datetime.now(DEFAULT_TZ).date()).year
     if card.century > 21:  # 4th digit 4-9: born in the 2100s or later
         return CccdCheck(False, "cccd", "century_gender")
     # vn_ident happily yields future years (0383… -> 2088).

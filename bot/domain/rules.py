@@ -1,8 +1,10 @@
 """What is due on a given day: reminder steps, escalations, digests and quiet hours (pure dates).
 
 Defaults follow DOMAIN.md: a regular meeting every quarter (rule 1), commune leaders at
-every branch once a quarter (rule 3), the member review due 10 June and 25 November
-(rule 7). Every number here is a field of `Rules`, so a province can change it.
+every branch once a quarter (rule 3), the member review (rule 7): the commune must finish
+updating the national member software before 10 June and 25 November (004 §II.1.1), so its
+branches confirm their lists `review_lead_days` earlier (default 5: 5 June, 20 November).
+Every number here is a field of `Rules`, so a province can change it.
 """
 
 from __future__ import annotations
@@ -23,11 +25,15 @@ MEETING_LATE_PROVINCE = "meeting_late_prov"
 REVIEW_DUE = "review_due"
 REVIEW_LATE = "review_late"
 REVIEW_LATE_PROVINCE = "review_late_prov"
+# The commune chair confirms the national member software is updated; the province hears
+# of communes that did not by the national deadline.
+SOFTWARE_DUE = "software_due"
+SOFTWARE_LATE_PROVINCE = "software_late_prov"
 LEADER_VISIT = "leader_visit"
 DIGEST = "digest"
 
 # A person may put these off once per period; escalations and digests are not snoozed.
-SNOOZABLE = frozenset({MEETING_DUE, REVIEW_DUE, LEADER_VISIT})
+SNOOZABLE = frozenset({MEETING_DUE, REVIEW_DUE, LEADER_VISIT, SOFTWARE_DUE})
 # Non-essential: a person can mute them (person.mute_digests).
 MUTABLE = frozenset({DIGEST})
 CHAIR_STEP = "chair"
@@ -86,7 +92,15 @@ class Rules:
     meeting_steps: tuple[int, ...] = (30, 14, 5)
     # Days before the review deadline when the branch head is reminded.
     review_steps: tuple[int, ...] = (20, 7, 2)
+    # The national deadlines: the commune's software update done "trước ngày 10/6 và
+    # 25/11" (004 §II.1.1); we read "before" as "by the end of" that day.
     review_deadlines: tuple[Deadline, Deadline] = (Deadline(6, 10), Deadline(11, 25))
+    # Branches confirm this many days before the commune's deadline, so the commune has
+    # time to enter their changes (issue 13 item 8; CHIHOI_REVIEW_LEAD_DAYS).
+    review_lead_days: int = 5
+    # Days before the national deadline when the commune chair is reminded to confirm the
+    # software update (from the day after the branches' deadline by default).
+    software_steps: tuple[int, ...] = (4, 2, 0)
     # The chair hears of late branches this many days after a deadline ...
     escalate_after_days: int = 1
     # ... and the province of late communes this many days after the chair.
@@ -106,8 +120,13 @@ class Rules:
     def local_day(self, moment: dt.datetime) -> dt.date:
         return moment.astimezone(self.tz).date()
 
-    def review_deadline(self, half: HalfYear) -> dt.date:
+    def national_deadline(self, half: HalfYear) -> dt.date:
+        """The commune's deadline: the national member software updated (004 §II.1.1)."""
         return self.review_deadlines[half.number - 1].for_half(half)
+
+    def review_deadline(self, half: HalfYear) -> dt.date:
+        """The branches' deadline: `review_lead_days` before the commune's."""
+        return self.national_deadline(half) - dt.timedelta(days=self.review_lead_days)
 
 
 def latest_step(steps: tuple[int, ...], deadline: dt.date, day: dt.date) -> Step | None:
@@ -174,11 +193,42 @@ def review_escalations(rules: Rules, day: dt.date) -> list[tuple[HalfYear, list[
     return out
 
 
+def software_step(rules: Rules, day: dt.date) -> tuple[HalfYear, Step] | None:
+    """The commune chair's software-update reminder due on `day`, if any."""
+    for half in _review_candidates(day):
+        step = latest_step(rules.software_steps, rules.national_deadline(half), day)
+        if step is not None:
+            return half, step
+    return None
+
+
+def software_escalations(rules: Rules, day: dt.date) -> list[HalfYear]:
+    """Half-years whose national deadline has passed and whose province digest is due."""
+    return [
+        half
+        for half in _review_candidates(day)
+        if escalation_steps(rules, rules.national_deadline(half), day)
+    ]
+
+
 def review_period(rules: Rules, day: dt.date) -> HalfYear:
     """The half-year a review done on `day` is for: the latest whose reminders have begun."""
     lead = dt.timedelta(days=max(rules.review_steps, default=0))
     started = [h for h in _review_candidates(day) if rules.review_deadline(h) - lead <= day]
     return max(started) if started else half_of(day).previous()
+
+
+# 004 §II.1.2 footnote 1 (Residence Law 2020): 12 months' continuous absence loses the
+# permanent registration, so a member away that long is asked about at the next review.
+AWAY_MONTHS = 12
+
+
+def away_asked_by(day: dt.date) -> dt.date:
+    """Members away since this day or earlier are asked about at a review on `day`."""
+    year, month = divmod(day.year * 12 + day.month - 1 - AWAY_MONTHS, 12)
+    month += 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
 
 
 def leader_check(rules: Rules, day: dt.date) -> Quarter | None:

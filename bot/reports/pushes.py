@@ -32,11 +32,9 @@ CHANNEL_PREFERENCE = {"telegram": 0, "zalo": 1, "web": 2}
 
 
 def push_days(half: HalfYear, rules: Rules) -> tuple[dt.date, dt.date]:
-    """(commune day, province day) for a half-year: the day after its review deadline, and
-    a week after that."""
-    deadline = measures.review_deadline(half, rules)
-    assert deadline is not None
-    commune = deadline + dt.timedelta(days=1)
+    """(commune day, province day) for a half-year: the day after the commune's (national)
+    review deadline, and a week after that."""
+    commune = rules.national_deadline(half) + dt.timedelta(days=1)
     return commune, commune + PROVINCE_DELAY
 
 

@@ -126,7 +126,30 @@ def unit_lines(r: Rollup, unit: UnitRow) -> list[str]:
             )
             + _mark(f.reviewed == f.review_branches if r.as_of > deadline else None)
         )
+        lines.extend(software_line(r, unit))
     return lines
+
+
+def software_line(r: Rollup, unit: UnitRow) -> list[str]:
+    """The commune's confirmation of the national member software update (rule 7)."""
+    deadline, due = r.software_deadline, r.software_deadline and r.as_of > r.software_deadline
+    if deadline is None or unit.level == Level.BRANCH:
+        return []
+    if unit.level == Level.COMMUNE:
+        at = r.software.get(unit.id)
+        if at is None:
+            text = _("Member software updated: not confirmed (deadline {deadline})")
+            return [text.format(deadline=format_date(deadline)) + _mark(False if due else None)]
+        text = _("Member software updated: confirmed on {date} (deadline {deadline})")
+        return [
+            text.format(date=format_date(at), deadline=format_date(deadline))
+            + _mark(at <= deadline)
+        ]
+    done = sum(1 for cid in r.software if r.units[cid].path.startswith(unit.path))
+    total = r.of(unit.id).communes
+    text = _("Member software updated: {done} of {total} communes confirmed (deadline {deadline})")
+    line = text.format(done=done, total=total, deadline=format_date(deadline))
+    return [line + _mark(done == total if due else None)]
 
 
 def badness(r: Rollup, unit: UnitRow) -> tuple[float, ...]:

@@ -13,6 +13,7 @@ from bot.domain.calendar import HalfYear, Quarter, quarter_of
 from bot.domain.enums import Level, RoleKind
 from bot.scheduler import messages
 from bot.scheduler.plan import Plan
+from bot.scheduler.review_due import software_escalations, software_reminders
 from bot.scheduler.snapshot import Snapshot
 from storage.repositories.meetings import held_regular, leader_visited
 from storage.repositories.outbox import Claimed
@@ -283,6 +284,8 @@ RULES: list[Rule] = [
     meeting_escalations,
     review_reminders,
     review_escalations,
+    software_reminders,
+    software_escalations,
     leader_visits,
     weekly_digest,
 ]

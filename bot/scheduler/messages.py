@@ -32,6 +32,7 @@ ENTRY_KEYS: dict[str, tuple[str, ...]] = {
     "log_meeting": ("log_meeting",),
     "review": ("member_review",),
     "review_status": ("review_status",),
+    "software": ("software_update",),
     "reports": ("reports", "report", "unit_report", "meeting_report"),
     "snooze": ("snooze",),
     "digest": ("digest_toggle",),

@@ -21,6 +21,7 @@ from bot.scheduler.messages import (
     typing_hint,
 )
 from bot.scheduler.messages import actions as menu_actions
+from bot.scheduler.review_messages import SOFTWARE_LABEL
 from storage.repositories.outbox import NewMessage
 from storage.repositories.recipients import Recipient
 
@@ -132,5 +133,6 @@ def _label(action: str) -> str:
         "log_meeting": LOG_MEETING_LABEL,
         "review": REVIEW_LABEL,
         "review_status": REVIEW_STATUS_LABEL,
+        "software": SOFTWARE_LABEL,
         "reports": REPORTS_LABEL,
     }[action]

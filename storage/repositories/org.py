@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import Level
 from storage.models import OrgUnit, UnitPopulation
+from storage.repositories import audit
 
 
 async def by_code(s: AsyncSession, code: str) -> OrgUnit | None:
@@ -72,3 +75,29 @@ async def set_population(s: AsyncSession, unit_id: int, year: int, women: int) -
         row.women_18_plus = women
         return True
     return False
+
+
+async def populations_of(s: AsyncSession, unit_id: int) -> dict[int, int]:
+    """Women 18+ of the unit by year (the reference year and any tracking years)."""
+    stmt = select(UnitPopulation.year, UnitPopulation.women_18_plus).where(
+        UnitPopulation.unit_id == unit_id
+    )
+    return {year: n for year, n in (await s.execute(stmt)).all()}
+
+
+async def enter_population(
+    s: AsyncSession, unit_id: int, year: int, women: int, by: int | None, now: dt.datetime
+) -> bool:
+    """`set_population` entered by a person, audited with the figure it replaced."""
+    before = (await populations_of(s, unit_id)).get(year)
+    changed = await set_population(s, unit_id, year, women)
+    await audit.record(
+        s,
+        now,
+        by,
+        "population.set",
+        "org_unit",
+        unit_id,
+        {"year": year, "women_18_plus": women, "before": before},
+    )
+    return changed

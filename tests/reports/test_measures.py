@@ -121,10 +121,17 @@ async def test_semiannual_review_status_in_vietnam_time(
 ) -> None:
     async with maker() as s:
         r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30), Rules())
-        early = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 10), Rules())
+        early = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 5), Rules())
+        no_lead = await measures.measure(
+            s, tree["P"], H1, dt.date(2026, 6, 30), Rules(review_lead_days=0)
+        )
     p = r.of(tree["P"].id)
+    # On time: by the branches' deadline, 5 June (the commune's 10 June less 5 days).
     assert (p.review_branches, p.reviewed, p.on_time) == (4, 2, 1)
-    assert early.of(tree["P"].id).reviewed == 1  # B2 confirmed after midnight, 11 June
+    assert early.of(tree["P"].id).reviewed == 1  # B2 confirmed after midnight, 6 June
+    assert r.review_deadline == dt.date(2026, 6, 5) and r.software_deadline == dt.date(2026, 6, 10)
+    # Without the lead time both are on time (by 10 June).
+    assert no_lead.of(tree["P"].id).on_time == 2
 
 
 async def test_targets_year_to_date(maker: async_sessionmaker[AsyncSession], tree: Tree) -> None:

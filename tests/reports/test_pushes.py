@@ -65,7 +65,9 @@ async def test_chairs_on_26_november_officers_a_week_later_once(db_world: World)
     hong, cuc = by_chat["hong"].payload["text"], by_chat["cuc"].payload["text"]
     assert hong.startswith("Báo cáo 6 tháng cuối năm 2026 – Hội LHPN xã Quảng Phú\n")
     assert "(số liệu đến ngày 26/11/2026)" in hong
-    assert "Rà soát hội viên: 0/3 chi hội đã xác nhận (0 chi hội đúng hạn 25/11/2026)" in hong
+    # The branches' deadline (20/11) and the commune's own (25/11), both in the report.
+    assert "Rà soát hội viên: 0/3 chi hội đã xác nhận (0 chi hội đúng hạn 20/11/2026)" in hong
+    assert "Cập nhật phần mềm quản lý hội viên: chưa xác nhận (hạn 25/11/2026) ⚠️" in hong
     assert all(b in hong for b in QP_BRANCHES) and not any(b in hong for b in HT_BRANCHES)
     assert cuc.startswith("Báo cáo 6 tháng cuối năm 2026 – Hội LHPN phường Hạc Thành\n")
     assert all(b in cuc for b in HT_BRANCHES) and not any(b in cuc for b in QP_BRANCHES)
@@ -93,7 +95,7 @@ async def test_june_pushes_the_first_half(world: World) -> None:
     assert (
         rows[0].payload["text"].startswith("Báo cáo 6 tháng đầu năm 2026 – Hội LHPN xã Quảng Phú")
     )
-    assert "(0 chi hội đúng hạn 10/06/2026)" in rows[0].payload["text"]
+    assert "(0 chi hội đúng hạn 05/06/2026)" in rows[0].payload["text"]
     await sweep_days(world, [(2026, 6, 18)], (8,))
     assert summary(await pushes(world))[1:] == [(PROVINCE, "thu", "2026-H1")]
 

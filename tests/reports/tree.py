@@ -124,12 +124,13 @@ async def build(s: AsyncSession) -> Tree:
             _meeting(u["B3"], D(2026, 7, 2), 20),  # next period
         ]
     )
-    vn_june_10_late_evening = dt.datetime(2026, 6, 10, 16, 30, tzinfo=dt.UTC)
-    vn_june_11_after_midnight = dt.datetime(2026, 6, 10, 17, 30, tzinfo=dt.UTC)
+    # Around the branches' review deadline, 5 June (5 days before the commune's 10 June).
+    vn_june_5_late_evening = dt.datetime(2026, 6, 5, 16, 30, tzinfo=dt.UTC)
+    vn_june_6_after_midnight = dt.datetime(2026, 6, 5, 17, 30, tzinfo=dt.UTC)
     s.add_all(
         [
-            Review(unit_id=u["B1"].id, period="2026-H1", confirmed_at=vn_june_10_late_evening),
-            Review(unit_id=u["B2"].id, period="2026-H1", confirmed_at=vn_june_11_after_midnight),
+            Review(unit_id=u["B1"].id, period="2026-H1", confirmed_at=vn_june_5_late_evening),
+            Review(unit_id=u["B2"].id, period="2026-H1", confirmed_at=vn_june_6_after_midnight),
             Review(
                 unit_id=u["B3"].id,
                 period="2025-H2",

@@ -43,7 +43,7 @@ async def test_confirming_the_list_records_the_review(world: World, chat: Chat) 
     world.clock.set_local(2026, 5, 25, 9)
     await chat.script([
         ("user", "xác nhận danh sách"),
-        ("bot", "Danh sách hội viên Chi hội Thôn Đông, rà soát 6 tháng đầu năm 2026 (hạn 10/06/2026)"),
+        ("bot", "Danh sách hội viên Chi hội Thôn Đông, rà soát 6 tháng đầu năm 2026 (hạn 05/06/2026)"),
     ])  # fmt: skip
     assert f"Hội viên hiện có: {count}" in chat.text()
     assert "Thay đổi từ 21/03/2026: vào Hội: 3; mất: 1" in chat.text()
@@ -116,7 +116,7 @@ async def test_the_chair_sees_who_has_confirmed(world: World, chat_as: object) -
     hong = chat_as("hong")  # type: ignore[operator]
     await hong.script([
         ("user", "rà soát hội viên"),
-        ("bot", "Rà soát hội viên 6 tháng đầu năm 2026 (hạn 10/06/2026)"),
+        ("bot", "Rà soát hội viên 6 tháng đầu năm 2026 (hạn 05/06/2026)"),
     ])  # fmt: skip
     text = hong.text()
     assert "Hội LHPN xã Quảng Phú: 1/3 chi hội đã xác nhận" in text

@@ -55,17 +55,18 @@ def test_escalations_after_the_quarter_then_the_province() -> None:
 @pytest.mark.parametrize(
     ("day", "half", "step"),
     [
-        (D(2026, 5, 20), None, None),
-        (D(2026, 5, 21), HalfYear(2026, 1), "d20"),
-        (D(2026, 6, 3), HalfYear(2026, 1), "d7"),
-        (D(2026, 6, 10), HalfYear(2026, 1), "d2"),
-        (D(2026, 6, 11), None, None),
-        (D(2026, 11, 5), HalfYear(2026, 2), "d20"),
-        (D(2026, 11, 25), HalfYear(2026, 2), "d2"),
-        (D(2026, 11, 26), None, None),
+        # Branches: 5 days before the commune's 10 June / 25 November (004 §II.1.1).
+        (D(2026, 5, 15), None, None),
+        (D(2026, 5, 16), HalfYear(2026, 1), "d20"),
+        (D(2026, 5, 29), HalfYear(2026, 1), "d7"),
+        (D(2026, 6, 5), HalfYear(2026, 1), "d2"),
+        (D(2026, 6, 6), None, None),
+        (D(2026, 10, 31), HalfYear(2026, 2), "d20"),
+        (D(2026, 11, 20), HalfYear(2026, 2), "d2"),
+        (D(2026, 11, 21), None, None),
     ],
 )
-def test_review_deadlines_10_june_and_25_november(
+def test_branch_review_deadlines_5_june_and_20_november(
     day: dt.date, half: HalfYear | None, step: str | None
 ) -> None:
     due = R.review_step(RULES, day)
@@ -74,24 +75,45 @@ def test_review_deadlines_10_june_and_25_november(
 
 
 def test_review_escalation_runs_into_the_next_year() -> None:
-    assert R.review_escalations(RULES, D(2026, 11, 26)) == [(HalfYear(2026, 2), ["chair"])]
-    assert R.review_escalations(RULES, D(2026, 12, 11)) == [
+    # The chair hears of late branches the day after their deadline (20 November).
+    assert R.review_escalations(RULES, D(2026, 11, 21)) == [(HalfYear(2026, 2), ["chair"])]
+    assert R.review_escalations(RULES, D(2026, 12, 6)) == [
         (HalfYear(2026, 2), ["chair", "province"])
     ]
-    assert R.review_escalations(RULES, D(2027, 1, 20)) == [
+    assert R.review_escalations(RULES, D(2027, 1, 19)) == [
         (HalfYear(2026, 2), ["chair", "province"])
     ]
-    assert R.review_escalations(RULES, D(2027, 1, 25)) == []
+    assert R.review_escalations(RULES, D(2027, 1, 20)) == []
+
+
+def test_the_lead_time_is_configurable_and_the_commune_keeps_the_national_dates() -> None:
+    rules = R.Rules(review_lead_days=10)
+    h1 = HalfYear(2026, 1)
+    assert (rules.review_deadline(h1), rules.national_deadline(h1)) == (
+        D(2026, 5, 31),
+        D(2026, 6, 10),
+    )
+    assert R.Rules(review_lead_days=0).review_deadline(h1) == D(2026, 6, 10)
+    # The chair is reminded from the day after the branches' deadline to the national one.
+    assert R.software_step(RULES, D(2026, 6, 5)) is None
+    assert R.software_step(RULES, D(2026, 6, 6)) == (h1, R.Step("d4", 4, D(2026, 6, 10)))
+    assert R.software_step(RULES, D(2026, 6, 9)) == (h1, R.Step("d2", 1, D(2026, 6, 10)))
+    assert R.software_step(RULES, D(2026, 6, 10)) == (h1, R.Step("d0", 0, D(2026, 6, 10)))
+    assert R.software_step(RULES, D(2026, 6, 11)) is None
+    # The province hears of communes that did not confirm, the day after the national one.
+    assert R.software_escalations(RULES, D(2026, 6, 10)) == []
+    assert R.software_escalations(RULES, D(2026, 6, 11)) == [h1]
 
 
 def test_a_deadline_set_in_the_next_year() -> None:
     """A province may give the second half until 10 January of the following year."""
     rules = R.Rules(review_deadlines=(R.Deadline(6, 10), R.Deadline(1, 10, next_year=True)))
-    due = R.review_step(rules, D(2026, 12, 21))
+    # Branches: 5 January.
+    due = R.review_step(rules, D(2026, 12, 16))
     assert due is not None and due[0] == HalfYear(2026, 2) and due[1].name == "d20"
-    due = R.review_step(rules, D(2027, 1, 9))
+    due = R.review_step(rules, D(2027, 1, 4))
     assert due is not None and due[0] == HalfYear(2026, 2) and due[1].days_left == 1
-    assert R.review_escalations(rules, D(2027, 1, 11)) == [(HalfYear(2026, 2), ["chair"])]
+    assert R.review_escalations(rules, D(2027, 1, 6)) == [(HalfYear(2026, 2), ["chair"])]
     assert R.review_period(rules, D(2027, 1, 5)) == HalfYear(2026, 2)
 
 
@@ -136,16 +158,19 @@ def test_dates_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("CHIHOI_MEETING_REMINDER_DAYS", "7, 21")
     monkeypatch.setenv("CHIHOI_REVIEW_DEADLINES", "15/06,30/11")
     monkeypatch.setenv("CHIHOI_SNOOZE_DAYS", "2")
+    monkeypatch.setenv("CHIHOI_REVIEW_LEAD_DAYS", "7")
     rules = load(RuleSettings).rules()
     assert rules.meeting_steps == (21, 7)
-    assert rules.review_deadline(HalfYear(2026, 2)) == D(2026, 11, 30)
+    assert rules.national_deadline(HalfYear(2026, 2)) == D(2026, 11, 30)
+    assert rules.review_deadline(HalfYear(2026, 2)) == D(2026, 11, 23)
     assert rules.snooze_days == 2
     assert R.meeting_step(rules, D(2026, 3, 10)) == (
         Quarter(2026, 1),
         R.Step("d21", 21, D(2026, 3, 31)),
     )
     # Unset: the union's own dates.
-    assert R.Rules().review_deadline(HalfYear(2026, 1)) == D(2026, 6, 10)
+    assert R.Rules().national_deadline(HalfYear(2026, 1)) == D(2026, 6, 10)
+    assert R.Rules().review_deadline(HalfYear(2026, 1)) == D(2026, 6, 5)
 
 
 @pytest.mark.parametrize(
@@ -155,6 +180,7 @@ def test_dates_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
         ("CHIHOI_REVIEW_DEADLINES", "31/06,25/11"),
         ("CHIHOI_REVIEW_DEADLINES", "25/11,10/06"),
         ("CHIHOI_SNOOZE_DAYS", "0"),
+        ("CHIHOI_REVIEW_LEAD_DAYS", "-1"),
     ],
 )
 def test_a_bad_date_setting_is_one_clear_line(

@@ -48,10 +48,12 @@ REVIEWS = [
     (D(2026, 5, 25), "TH-HT-01", "2026-H1"),
     (D(2026, 6, 1), "TH-QP-01", "2026-H1"),
     *[
-        (D(2026, 11, 1), code, "2026-H2")
+        (D(2026, 10, 31), code, "2026-H2")
         for code in ("TH-QP-01", "TH-QP-03", "TH-HT-01", "TH-HT-02")
     ],
-    (D(2026, 11, 20), "TH-QP-02", "2026-H2"),
+    (D(2026, 11, 20), "TH-QP-02", "2026-H2"),  # on the branches' deadline day
+    # Hồng confirms Quảng Phú's software update for H2 (the commune's review row).
+    (D(2026, 11, 24), "TH-QP", "2026-H2"),
 ]
 # The process is down from 30 August to 20 September: the 31 August and 16 September
 # reminders are missed, and on the 21st only the latest due step goes out.
@@ -67,6 +69,7 @@ EXPECTED = [
     S(D(2026, 1, 1), R.MEETING_LATE, "Hồng", "2025-Q4/TH-QP", "chair"),
     S(D(2026, 1, 1), R.REVIEW_LATE, "Hồng", "2025-H2/TH-QP", "chair"),
     S(D(2026, 1, 1), R.REVIEW_LATE_PROVINCE, "Thu", "2025-H2/TH", "province"),
+    S(D(2026, 1, 1), R.SOFTWARE_LATE_PROVINCE, "Thu", "2025-H2/TH", "province"),
     S(D(2026, 1, 16), R.MEETING_LATE_PROVINCE, "Thu", "2025-Q4/TH", "province"),
     # Q1: Mai held only a themed meeting.
     S(D(2026, 2, 15), R.LEADER_VISIT, "Hồng", "2026-Q1/TH-QP", "mid"),
@@ -77,15 +80,22 @@ EXPECTED = [
     S(D(2026, 4, 16), R.MEETING_LATE_PROVINCE, "Thu", "2026-Q1/TH", "province"),
     # Q2: Lan meets on 20 June, between the second and third reminder.
     S(D(2026, 5, 16), R.LEADER_VISIT, "Hồng", "2026-Q2/TH-QP", "mid"),
-    S(D(2026, 5, 21), R.REVIEW_DUE, "Lan", "2026-H1/TH-QP-01", "d20"),
-    S(D(2026, 5, 21), R.REVIEW_DUE, "Hoa", "2026-H1/TH-QP-02", "d20"),
-    S(D(2026, 5, 21), R.REVIEW_DUE, "Mai", "2026-H1/TH-HT-01", "d20"),
+    # The branches' review deadline is 5 June, five days before the commune's 10 June.
+    S(D(2026, 5, 16), R.REVIEW_DUE, "Lan", "2026-H1/TH-QP-01", "d20"),
+    S(D(2026, 5, 16), R.REVIEW_DUE, "Hoa", "2026-H1/TH-QP-02", "d20"),
+    S(D(2026, 5, 16), R.REVIEW_DUE, "Mai", "2026-H1/TH-HT-01", "d20"),
+    S(D(2026, 5, 29), R.REVIEW_DUE, "Lan", "2026-H1/TH-QP-01", "d7"),
+    S(D(2026, 5, 29), R.REVIEW_DUE, "Hoa", "2026-H1/TH-QP-02", "d7"),
     S(D(2026, 5, 31), R.MEETING_DUE, "Lan", "2026-Q2/TH-QP-01", "d30"),
-    S(D(2026, 6, 3), R.REVIEW_DUE, "Hoa", "2026-H1/TH-QP-02", "d7"),
-    S(D(2026, 6, 8), R.REVIEW_DUE, "Hoa", "2026-H1/TH-QP-02", "d2"),
-    S(D(2026, 6, 11), R.REVIEW_LATE, "Hồng", "2026-H1/TH-QP", "chair"),
+    S(D(2026, 6, 3), R.REVIEW_DUE, "Hoa", "2026-H1/TH-QP-02", "d2"),
+    S(D(2026, 6, 6), R.REVIEW_LATE, "Hồng", "2026-H1/TH-QP", "chair"),
+    # Hồng never confirms the software update for H1: reminded until 10 June, then Thu hears.
+    S(D(2026, 6, 6), R.SOFTWARE_DUE, "Hồng", "2026-H1/TH-QP", "d4"),
+    S(D(2026, 6, 8), R.SOFTWARE_DUE, "Hồng", "2026-H1/TH-QP", "d2"),
+    S(D(2026, 6, 10), R.SOFTWARE_DUE, "Hồng", "2026-H1/TH-QP", "d0"),
+    S(D(2026, 6, 11), R.SOFTWARE_LATE_PROVINCE, "Thu", "2026-H1/TH", "province"),
     S(D(2026, 6, 16), R.MEETING_DUE, "Lan", "2026-Q2/TH-QP-01", "d14"),
-    S(D(2026, 6, 26), R.REVIEW_LATE_PROVINCE, "Thu", "2026-H1/TH", "province"),
+    S(D(2026, 6, 21), R.REVIEW_LATE_PROVINCE, "Thu", "2026-H1/TH", "province"),
     S(D(2026, 7, 1), R.MEETING_LATE, "Hồng", "2026-Q2/TH-QP", "chair"),
     S(D(2026, 7, 16), R.MEETING_LATE_PROVINCE, "Thu", "2026-Q2/TH", "province"),
     # Q3: nobody attended as commune leader; Lan never meets; the process was down.
@@ -94,10 +104,16 @@ EXPECTED = [
     S(D(2026, 9, 25), R.MEETING_DUE, "Lan", "2026-Q3/TH-QP-01", "d5"),
     S(D(2026, 10, 1), R.MEETING_LATE, "Hồng", "2026-Q3/TH-QP", "chair"),
     S(D(2026, 10, 16), R.MEETING_LATE_PROVINCE, "Thu", "2026-Q3/TH", "province"),
-    # Q4 and H2: everyone on time except Hoa's review (done on 20 November).
-    S(D(2026, 11, 5), R.REVIEW_DUE, "Hoa", "2026-H2/TH-QP-02", "d20"),
+    # Q4 and H2: everyone on time except Hoa's review (done on 20 November, the deadline).
+    S(D(2026, 10, 31), R.REVIEW_DUE, "Hoa", "2026-H2/TH-QP-02", "d20"),
+    S(D(2026, 11, 13), R.REVIEW_DUE, "Hoa", "2026-H2/TH-QP-02", "d7"),
     S(D(2026, 11, 15), R.LEADER_VISIT, "Hồng", "2026-Q4/TH-QP", "mid"),
-    S(D(2026, 11, 18), R.REVIEW_DUE, "Hoa", "2026-H2/TH-QP-02", "d7"),
+    S(D(2026, 11, 18), R.REVIEW_DUE, "Hoa", "2026-H2/TH-QP-02", "d2"),
+    # Hồng confirms the software update on 24 November: the 25th's reminder never comes; Hạc
+    # Thành (no chair) did not, so Thu hears of it.
+    S(D(2026, 11, 21), R.SOFTWARE_DUE, "Hồng", "2026-H2/TH-QP", "d4"),
+    S(D(2026, 11, 23), R.SOFTWARE_DUE, "Hồng", "2026-H2/TH-QP", "d2"),
+    S(D(2026, 11, 26), R.SOFTWARE_LATE_PROVINCE, "Thu", "2026-H2/TH", "province"),
 ]
 
 
@@ -145,7 +161,13 @@ async def test_a_year_of_daily_sweeps(world: World) -> None:
 
 
 def _escalations() -> set[str]:
-    return {R.MEETING_LATE, R.MEETING_LATE_PROVINCE, R.REVIEW_LATE, R.REVIEW_LATE_PROVINCE}
+    return {
+        R.MEETING_LATE,
+        R.MEETING_LATE_PROVINCE,
+        R.REVIEW_LATE,
+        R.REVIEW_LATE_PROVINCE,
+        R.SOFTWARE_LATE_PROVINCE,
+    }
 
 
 async def _rows(world: World) -> list:  # type: ignore[type-arg]

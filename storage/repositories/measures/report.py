@@ -48,6 +48,8 @@ from storage.repositories.measures.reviews import (
     review_deadline,
     review_duties,
     review_rows,
+    software_confirmed,
+    software_deadline,
 )
 from storage.repositories.measures.scope import fetch_rows, populations, scope_of, units_under
 
@@ -80,6 +82,9 @@ class Rollup:
     targets: dict[int, int | None]
     # The period's member-review deadline (a half-year's; None for a quarter).
     review_deadline: dt.date | None = None
+    # Communes that confirmed the national member software update (when), and its deadline.
+    software: dict[int, dt.date] = field(default_factory=dict)
+    software_deadline: dt.date | None = None
     _children: dict[int, list[UnitRow]] | None = None
     _sorted: set[int] = field(default_factory=set)
 
@@ -190,7 +195,16 @@ async def _measure(
         root.id, root.parent_id, root.level, root.code, root.name, root.path
     )
     return Rollup(
-        top, period, as_of, quarters, units, table, targets, review_deadline(period, rules)
+        top,
+        period,
+        as_of,
+        quarters,
+        units,
+        table,
+        targets,
+        review_deadline(period, rules),
+        software=software_confirmed(units, reviewed, rules.tz),
+        software_deadline=software_deadline(period, rules),
     )
 
 
