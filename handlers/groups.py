@@ -15,6 +15,7 @@ from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _
 from bot.core.types import Reply
 from bot.domain.enums import Level
+from handlers.scope import still_covers
 from storage.models import OrgUnit
 from storage.repositories import audit, groups, invites, org
 
@@ -77,6 +78,7 @@ LINK_GROUP = Dialog(
         )
     ],
     on_done=_give_code,
+    recheck=still_covers("unit_id", LINK_ROLES),
     on_start=_start,
 )
 

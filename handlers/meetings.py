@@ -36,6 +36,7 @@ from handlers.meetings_common import (
     unit_id_of,
     unit_of,
 )
+from handlers.scope import still_covers
 from storage.repositories import audit, meetings, org, unit_figures
 
 LOG = "log_meeting"
@@ -318,6 +319,7 @@ LOG_MEETING = Dialog(
         Confirm(summary, when=lambda v: not _handoff(v)),
     ],
     on_done=_done,
+    recheck=still_covers("branch_id", LOG_ROLES),
     on_start=_start,
     help=N_(
         "Log a meeting: choose the group if the branch has groups, then the day, then type "

@@ -15,6 +15,7 @@ from bot.core.types import Reply
 from bot.domain.enums import Level
 from handlers.meetings_common import branch_of, roster_line
 from handlers.meetings_steps import check_total
+from handlers.scope import still_covers
 from storage.repositories import unit_figures
 
 NAME = "roster_total"
@@ -105,6 +106,7 @@ ROSTER_TOTAL = Dialog(
         Confirm(_summary),
     ],
     on_done=_done,
+    recheck=still_covers("branch_id", BRANCH_ROLES),
     on_start=_start,
     help=N_(
         "Type how many members your branch has in its paper register. Until they are all "

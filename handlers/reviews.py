@@ -24,6 +24,7 @@ from handlers.members import REGISTER
 from handlers.members_search import FIND
 from handlers.reviews_commune import software_line
 from handlers.reviews_residence import AWAY_STEP, apply_residence, load_away, residence_note
+from handlers.scope import still_covers
 from storage.models import OrgUnit
 from storage.repositories import audit, member_counts, org, reviews
 
@@ -179,6 +180,7 @@ REVIEW = Dialog(
         Choose("answer", _summary, _answers),
     ],
     on_done=_done,
+    recheck=still_covers("branch_id", BRANCH_ROLES),
     on_start=_start,
     help=N_("Check the count and the changes; confirm if the list is right, or correct it first."),
 )

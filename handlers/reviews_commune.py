@@ -16,6 +16,7 @@ from bot.core.types import Reply
 from bot.domain.calendar import HalfYear
 from bot.domain.enums import Level
 from bot.domain.rules import review_period
+from handlers.scope import still_covers
 from storage.repositories import audit, org, reviews
 
 DONE = "done"
@@ -122,6 +123,7 @@ SOFTWARE = Dialog(
         Choose("answer", _question, _answers),
     ],
     on_done=_done,
+    recheck=still_covers("commune_id", COMMUNE_ROLES),
     on_start=_start,
     help=N_(
         "Confirm once the commune has entered its branches' changes into the national member "

@@ -19,6 +19,7 @@ from bot.core.i18n import N_, _, format_number, tr
 from bot.core.types import Reply
 from bot.domain.calendar import CURRENT_TERM
 from bot.domain.enums import AggregateKind, Level
+from handlers.scope import still_covers
 from storage.models import OrgUnit
 from storage.repositories import org, unit_figures
 
@@ -232,6 +233,7 @@ FIGURES = Dialog(
         Confirm(_summary),
     ],
     on_done=_save,
+    recheck=still_covers("commune_id", COMMUNE_ROLES),
     on_start=_start,
     help=N_(
         "The 2019 figure of women aged 18 and over is the official one for the term; later "

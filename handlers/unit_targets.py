@@ -18,6 +18,7 @@ from bot.core.types import Reply
 from bot.domain.calendar import CURRENT_TERM
 from bot.domain.enums import Level, RoleKind, TargetMeasure
 from bot.domain.textkeys import fold
+from handlers.scope import still_covers
 from handlers.unit_figures import read_figure
 from storage.models import OrgUnit
 from storage.repositories import org, unit_figures
@@ -168,6 +169,7 @@ TARGETS = Dialog(
         Confirm(_summary),
     ],
     on_done=_save,
+    recheck=still_covers("unit_id", PROVINCE_ROLES | CHAIR),
     on_start=_start,
     help=N_(
         "Targets are set by the level above: a province for its communes, a commune for its "
