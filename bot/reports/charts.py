@@ -15,9 +15,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from bot.core.i18n import _, format_date, format_pct, period_label
+from bot.core.i18n import _, format_date, format_number, format_pct
 from bot.domain.calendar import quarter_of
-from bot.domain.figures import TARGETS, CoverageFlag, Figures
+from bot.domain.figures import CoverageFlag, Figures
+from bot.reports.labels import label as period_label
+from bot.reports.labels import threshold
 from storage.repositories import measures
 from storage.repositories.measures import Rollup, Trend
 from storage.sessions import Session as AsyncSession
@@ -117,23 +119,19 @@ def coverage_figure(r: Rollup, unit_id: int) -> Figure | None:
     """Coverage of each unit directly under `unit_id`, best at the top, with the 60% and
     50% lines. None when no unit below has a women-18+ figure.
     """
+    t = r.rules
     return _bars(
         r,
         unit_id,
         lambda f: f.coverage,
-        lambda f, _v: COLOURS[f.coverage_flag],
+        lambda f, _v: COLOURS[t.flag(f.coverage)],
         [
+            Line(t.coverage, GREEN, "--", _("Target {pct}").format(pct=threshold(t))),
             Line(
-                TARGETS.coverage,
-                GREEN,
-                "--",
-                _("Target {pct}").format(pct=format_pct(TARGETS.coverage)),
-            ),
-            Line(
-                TARGETS.coverage_weak,
+                t.coverage_weak,
                 RED,
                 ":",
-                _("Weak under {pct}").format(pct=format_pct(TARGETS.coverage_weak)),
+                _("Weak under {pct}").format(pct=format_pct(t.coverage_weak)),
             ),
         ],
         _("Membership coverage – {unit}"),
@@ -156,8 +154,8 @@ def attendance_figure(r: Rollup, unit_id: int) -> Figure | None:
         r,
         unit_id,
         lambda f: f.attendance,
-        lambda _f, v: GREEN if v >= TARGETS.attendance else RED,
-        [Line(TARGETS.attendance, GREEN, "--", _("Two thirds of the members"))],
+        lambda _f, v: GREEN if v >= r.rules.attendance else RED,
+        [Line(r.rules.attendance, GREEN, "--", _("Two thirds of the members"))],
         _("Attendance at meetings – {unit}"),
         _("{count} without a meeting logged"),
     )
@@ -174,6 +172,52 @@ def unit_chart(r: Rollup, unit_id: int) -> tuple[str, bytes] | None:
 
 
 TREND = "sinh-hoat"
+
+
+def caption(r: Rollup) -> str:
+    """The charts' caption (Zalo shows photos with a caption only): coverage and new
+    members against their targets, branches and tổ that met, the rosters' completeness."""
+    f = r.of(r.root.id)
+    n, parts = format_number, []
+    if f.coverage is not None:
+        goal = r.coverage_target(r.root.id)
+        parts.append(
+            _("coverage {pct} (target {goal})").format(
+                pct=format_pct(f.coverage), goal=threshold(r.rules, goal)
+            )
+            + (" " + _("provisional") if f.provisional else "")
+        )
+    weak = sum(
+        1 for u in r.children(r.root.id) if r.rules.flag(r.of(u.id).coverage) == CoverageFlag.WEAK
+    )
+    if weak:
+        parts.append(
+            _("{count} units under {pct}").format(count=weak, pct=format_pct(r.rules.coverage_weak))
+        )
+    joined, target = r.new_members(r.root.id)
+    if target is not None:
+        parts.append(_("new members {joined}/{target}").format(joined=n(joined), target=n(target)))
+    if r.quarters and f.meeting_units[-1]:
+        i, q = len(r.quarters) - 1, period_label(r.quarters[-1])
+        if f.branch_units(i):
+            parts.append(
+                _("{pct} of branches met in {quarter}").format(
+                    pct=format_pct(f.branches_met(i) / f.branch_units(i)), quarter=q
+                )
+            )
+        if f.groups[i]:
+            parts.append(
+                _("{pct} of tổ met in {quarter}").format(
+                    pct=format_pct(f.groups_met[i] / f.groups[i]), quarter=q
+                )
+            )
+    if f.roster_incomplete:
+        parts.append(
+            _("rosters {entered}/{stated} entered").format(
+                entered=n(f.roster_entered), stated=n(f.roster_stated)
+            )
+        )
+    return f"{r.root.name}: " + "; ".join(parts)
 
 
 async def report_charts(s: AsyncSession, r: Rollup) -> list[tuple[str, bytes]]:

@@ -14,6 +14,7 @@ from storage.repositories import invites, meetings, member_counts, members, org,
 from storage.sessions import Session as AsyncSession
 
 PROVINCE = ("TH", "Hội LHPN tỉnh Thanh Hóa")
+REFERENCE_YEAR = 2019
 # Women 18+ in proportion to the demo's few dozen members, so the demo's coverage looks like
 # a real commune's: Quảng Phú above the 60% target, Hạc Thành weak (under 50%).
 COMMUNES = [
@@ -68,7 +69,8 @@ async def _build(s: AsyncSession, now: dt.datetime, rng: random.Random) -> None:
     communes = {}
     for code, name, women in COMMUNES:
         communes[code] = await org.add_unit(s, code, name, Level.COMMUNE, province)
-        await org.set_population(s, communes[code].id, now.year, women)
+        # the term's reference year: 004 §II.1.2 (2), the 2019 statistics for 2022-2027
+        await org.set_population(s, communes[code].id, REFERENCE_YEAR, women)
     today = now.date()
     for code, name, parent in BRANCHES:
         branch = await org.add_unit(s, code, name, Level.BRANCH, communes[parent])

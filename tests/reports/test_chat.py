@@ -50,7 +50,7 @@ async def population(world: World, code: str, women: int) -> None:
     async with transaction(world.maker) as s:
         unit = await org.by_code(s, code)
         assert unit is not None
-        await org.set_population(s, unit.id, 2026, women)
+        await org.set_population(s, unit.id, 2019, women)
 
 
 async def personal_data(world: World) -> list[str]:
@@ -112,7 +112,7 @@ async def test_a_commune_chair_sees_her_branches_worst_first(
         [("user", "báo cáo"), ("bot", "Báo cáo 6 tháng đầu năm 2026 – Hội LHPN xã Quảng Phú")]
     )
     text = chair.text()
-    assert "Sinh hoạt định kỳ Quý 1/2026: 2/3 chi hội, tổ (66,7%)" in text
+    assert "Sinh hoạt định kỳ Quý 1/2026: 2/3 chi hội (66,7%)" in text
     assert "Lãnh đạo Hội xã dự sinh hoạt: 1/3 chi hội trong Quý 1/2026" in text
     tay, nam, dong = positions(text, ["Thôn Tây", "Làng Nam", "Thôn Đông"])
     assert tay < nam < dong
@@ -132,7 +132,7 @@ async def test_a_province_officer_sees_her_communes_and_zooms_in(
     text = officer.text()
     ht, qp = positions(text, ["phường Hạc Thành: tập hợp", "xã Quảng Phú: tập hợp"])
     assert ht < qp  # weak before met
-    assert "(yếu, dưới 50%)" in text and "(đạt)" in text
+    assert "(yếu, dưới 50%)" in text and "(đạt, ≥ 60%)" in text
     for branch in QP_BRANCHES + HT_BRANCHES:
         assert branch not in text
     await officer.script(
@@ -278,8 +278,8 @@ async def test_excel_and_charts_come_as_attachments(
     # The caption is a link-free summary (Zalo shows a photo with its caption only).
     assert coverage.text == (
         # 54 members of 40 + 58 women
-        "Hội LHPN tỉnh Thanh Hóa: tỷ lệ tập hợp 55,1%; 1 đơn vị dưới 50%; "
-        "0% chi hội, tổ đã sinh hoạt Quý 1/2026"
+        "Hội LHPN tỉnh Thanh Hóa: tỷ lệ tập hợp 55,1% (chỉ tiêu ≥ 60%); 1 đơn vị dưới 50%; "
+        "kết nạp 0/15; 0% chi hội sinh hoạt Quý 1/2026"
     )
     assert coverage.attachment.caption == coverage.text
     assert "http" not in coverage.text + trend.text
@@ -372,7 +372,7 @@ async def test_reports_on_both_backends(db_world: World) -> None:
     await chair.script(
         [
             ("user", "báo cáo"),
-            ("bot", "Sinh hoạt định kỳ Quý 1/2026: 1/3 chi hội, tổ (33,3%)"),
+            ("bot", "Sinh hoạt định kỳ Quý 1/2026: 1/3 chi hội (33,3%)"),
             ("user", "xem chi tiết"),
             ("bot", "(1–3/3)"),
             ("user", "3"),

@@ -28,19 +28,31 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.calendar import HalfYear, Period, Quarter, quarter_of
-from bot.domain.enums import Level
+from bot.domain.calendar import HalfYear, Period, Quarter, Term, Year, quarter_of
+from bot.domain.enums import Level, TargetMeasure
 from bot.domain.figures import (
+    TARGETS,
+    Denominator,
     Figures,
     Table,
+    Targets,
     UnitRow,
     annual_targets,
     communes_without_data,
     population_holders,
     target_to_date,
+    term_targets,
 )
 from bot.domain.rules import Rules
-from storage.models import OrgUnit
+from storage.models import OrgUnit, RosterTotal
+from storage.repositories.measures.coverage import (
+    add_aggregates,
+    add_rosters,
+    add_uncounted,
+    population_rows,
+    set_targets,
+    target_periods,
+)
 from storage.repositories.measures.meetings import add_meetings, meeting_duties, meeting_rows
 from storage.repositories.measures.members import member_facts
 from storage.repositories.measures.reviews import (
@@ -49,14 +61,14 @@ from storage.repositories.measures.reviews import (
     review_duties,
     review_rows,
 )
-from storage.repositories.measures.scope import fetch_rows, populations, scope_of, units_under
+from storage.repositories.measures.scope import Scope, fetch_rows, scope_of, units_under
 
 _code = operator.attrgetter("code")
 
 
-def parse_period(key: str) -> HalfYear | Quarter | None:
-    """ "2026-H2" or "2026-Q3" (the forms reports and the CLI accept)."""
-    return HalfYear.parse(key) or Quarter.parse(key)
+def parse_period(key: str) -> Period | None:
+    """ "2026-Q3", "2026-H2", "2026" or "2022-2027" (the forms reports and the CLI accept)."""
+    return HalfYear.parse(key) or Quarter.parse(key) or Year.parse(key) or Term.parse(key)
 
 
 def quarters_in(period: Period) -> list[Quarter]:
@@ -80,6 +92,14 @@ class Rollup:
     targets: dict[int, int | None]
     # The period's member-review deadline (a half-year's; None for a quarter).
     review_deadline: dt.date | None = None
+    rules: Targets = TARGETS
+    # Units holding a women-18+ figure, with its year and provisional state.
+    denominators: Mapping[int, Denominator] = field(default_factory=dict)
+    # Targets set by the level above (unit_target): coverage and growth in per mille, new
+    # members over the term.
+    coverage_set: Mapping[int, int] = field(default_factory=dict)
+    growth_set: Mapping[int, int] = field(default_factory=dict)
+    term_targets: Mapping[int, int | None] = field(default_factory=dict)
     _children: dict[int, list[UnitRow]] | None = None
     _sorted: set[int] = field(default_factory=set)
 
@@ -106,6 +126,27 @@ class Rollup:
 
     def target_to_date(self, unit_id: int) -> int | None:
         return target_to_date(self.targets.get(unit_id), self.period.last_day)
+
+    @property
+    def is_term(self) -> bool:
+        return isinstance(self.period, Term)
+
+    def new_members(self, unit_id: int) -> tuple[int, int | None]:
+        """(new members, target): over the term for a term report (rule 5: term quotas,
+        004 §II.1.1), else the year to date against the yearly target pro-rated."""
+        f = self.of(unit_id)
+        if self.is_term:
+            return f.joined, self.term_targets.get(unit_id)
+        return f.joined_ytd, self.target_to_date(unit_id)
+
+    def coverage_target(self, unit_id: int) -> float:
+        """The unit's coverage target: set for the term or year, else the national one."""
+        permille = self.coverage_set.get(unit_id)
+        return self.rules.coverage if permille is None else permille / 1000
+
+    def growth_target(self, unit_id: int) -> float | None:
+        permille = self.growth_set.get(unit_id)
+        return None if permille is None else permille / 1000
 
 
 async def measure(
@@ -153,16 +194,17 @@ async def _measure(
     quarters = [q for q in quarters_in(period) if q.first_day <= as_of]
     table = Table(units, len(quarters))
     scope = await scope_of(s, root, list(units))
+    national = rules.targets
+    term = period if isinstance(period, Term) else national.term
 
-    def duties() -> dict[int, int | None]:
-        """What needs no facts: who must meet and review, the communes, the targets."""
+    def duties() -> None:
+        """What needs no facts: who must meet and review, the communes."""
         meeting_duties(table, quarters, as_of)
         review_duties(table, as_of)
         communes = table.col("communes")
         for uid, u in units.items():
             if u.level == Level.COMMUNE:
                 communes[table.pos[uid]] = 1
-        return annual_targets(units)
 
     # A big report does that in a thread while the database counts (~0.2 s of Python
     # while the meeting query runs: the main thread only waits on the socket meanwhile).
@@ -172,14 +214,37 @@ async def _measure(
         if scope.ids is None and s.bind.dialect.name == "postgresql":
             await _big_report_settings(s)
         base = await member_facts(s, scope, period, as_of, table)
-        met = await meeting_rows(s, scope, period, as_of, quarters, base)
+        has_roster = await _has_rosters(s, scope)
+        met = await meeting_rows(s, scope, period, as_of, quarters, base, has_roster)
         reviewed = await review_rows(s, scope, period, as_of, rules)
-        holders = population_holders(units, await populations(s, scope, period.year))
+        holders = population_holders(units, await population_rows(s, scope, national, as_of.year))
+        await add_aggregates(s, scope, as_of, table)
+        await add_uncounted(s, scope, table)
+        if has_roster:
+            await add_rosters(s, scope, as_of, table)
+        chosen = await set_targets(s, scope, target_periods(period, term))
     except BaseException:
         if duty is not None:
             duty.cancel()
         raise
-    targets = duties() if duty is None else await duty
+    if duty is None:
+        duties()
+    else:
+        await duty
+    annual = annual_targets(
+        units, national, chosen.get((TargetMeasure.NEW_MEMBERS, str(period.year)))
+    )
+    over_term = (
+        term_targets(
+            units, annual, term.years, chosen.get((TargetMeasure.NEW_MEMBERS, term.key), {})
+        )
+        if isinstance(period, Term)
+        else {}
+    )
+    coverage_set = {
+        **chosen.get((TargetMeasure.COVERAGE, str(period.year)), {}),
+        **chosen.get((TargetMeasure.COVERAGE, term.key), {}),
+    }
     add_meetings(table, len(quarters), met)
     add_reviews(table, reviewed)
     no_data = table.col("communes_no_data")
@@ -190,8 +255,26 @@ async def _measure(
         root.id, root.parent_id, root.level, root.code, root.name, root.path
     )
     return Rollup(
-        top, period, as_of, quarters, units, table, targets, review_deadline(period, rules)
+        top,
+        period,
+        as_of,
+        quarters,
+        units,
+        table,
+        annual,
+        review_deadline(period, rules),
+        national,
+        holders,
+        coverage_set,
+        chosen.get((TargetMeasure.GROWTH, term.key), {}),
+        over_term,
     )
+
+
+async def _has_rosters(s: AsyncSession, scope: Scope) -> bool:
+    """Whether any branch in scope stated a roster total (most of a national tree: none)."""
+    stmt = select(RosterTotal.unit_id).where(scope.filter(RosterTotal.unit_id)).limit(1)
+    return bool(await fetch_rows(s, stmt))
 
 
 BIG_REPORT_SETTINGS = {"work_mem": "64MB", "jit": "off"}
