@@ -5,11 +5,12 @@ A minimal version for reports; the members helper's version (with set_residence)
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import MemberStatus, Residence
 from storage.models import Member, OrgUnit
+from storage.models.core import NOT_RESIDENT
 
 # Temporary residents under 6 months and members living elsewhere are not counted (004
 # §II.1.2 (1): "thường trú, tạm trú từ 6 tháng trở lên").
@@ -29,7 +30,9 @@ async def uncounted_by_unit(s: AsyncSession, path_prefix: str) -> dict[int, int]
         .where(
             OrgUnit.path.startswith(path_prefix, autoescape=True),
             Member.status.in_(COUNTED_STATUSES),
-            Member.residence.in_(UNCOUNTED),
+            # the partial index's own predicate, as text: a bound parameter would hide it
+            # from PostgreSQL's generic plans (ix_member_not_resident)
+            text(f"member.{NOT_RESIDENT}"),
         )
         .group_by(Member.branch_id)
     )
