@@ -10,7 +10,7 @@ from bot.domain.figures import Targets
 def label(period: Period) -> str:
     """ "Quý 1/2026", "6 tháng đầu năm 2026", "năm 2026", "nhiệm kỳ 2022–2027"."""
     if isinstance(period, Year):
-        return _("year {year}").format(year=period.year)
+        return _("the whole year {year}").format(year=period.year)
     if isinstance(period, Term):
         return _("term {first}–{last}").format(first=period.first_year, last=period.last_year)
     return period_label(period)

@@ -233,6 +233,37 @@ async def test_the_period_can_be_chosen(world: World, chat: Chat) -> None:
     assert attachment is not None and attachment.filename == "bao-cao-th-qp-01-2025-q4.xlsx"
 
 
+async def test_a_year_and_the_term_can_be_chosen(
+    world: World, chat_as: Callable[[str], Chat]
+) -> None:
+    await meeting(world, "TH-QP-01", dt.date(2025, 11, 20), 7)
+    chair = chat_as("hong")
+    await chair.script(
+        [("user", "báo cáo"), ("bot", "Quảng Phú"), ("pick", "Kỳ khác"), ("bot", "kỳ nào")]
+    )
+    offered = [c.label for c in chair.last[0].choices]
+    assert offered[6:9] == ["cả năm 2026", "cả năm 2025", "nhiệm kỳ 2022–2027"]
+    await chair.script(
+        [("pick", "cả năm 2025"), ("bot", "Báo cáo cả năm 2025 – Hội LHPN xã Quảng Phú")]
+    )
+    text = chair.text()
+    assert "(số liệu đến ngày 31/12/2025)" in text
+    # a year lists its four quarters, branches apart from tổ
+    assert "Sinh hoạt định kỳ Quý 4/2025: 1/3 chi hội (33,3%) ⚠️" in text
+    await chair.script(
+        [
+            ("pick", "Kỳ khác"),
+            ("bot", "kỳ nào"),
+            ("pick", "nhiệm kỳ 2022–2027"),
+            ("bot", "Báo cáo nhiệm kỳ 2022–2027 – Hội LHPN xã Quảng Phú"),
+        ]
+    )
+    text = chair.text()
+    assert "hội viên trong nhiệm kỳ, chỉ tiêu 75 " in text  # 15 a year × 5 (000 §II.2)
+    assert "Sinh hoạt định kỳ Quý 1/2026: 0/3 chi hội (0%) ⚠️" in text  # the last 4 quarters
+    assert "Quý 1/2025" not in text
+
+
 async def test_excel_and_charts_come_as_attachments(
     world: World, chat_as: Callable[[str], Chat]
 ) -> None:

@@ -37,7 +37,7 @@ def show(period: str) -> list[str]:
 
 def test_a_year_and_a_term_are_periods_too(cli_db: str) -> None:
     year = show("2026")
-    assert year[0] == "Báo cáo năm 2026 – Hội LHPN xã Quảng Phú"
+    assert year[0] == "Báo cáo cả năm 2026 – Hội LHPN xã Quảng Phú"
     assert "Kết nạp mới: 0 hội viên từ đầu năm, chỉ tiêu 15 (0%) ⚠️" in year  # the whole year
     term = show("2022-2027")
     assert term[0] == "Báo cáo nhiệm kỳ 2022–2027 – Hội LHPN xã Quảng Phú"

@@ -13,7 +13,7 @@ from bot.domain.figures import CoverageFlag, Targets
 from bot.domain.rules import Rules
 from storage.db import transaction
 from storage.models import OrgUnit
-from storage.repositories import measures, member_counts, members, org, tally
+from storage.repositories import measures, member_counts, members, org, tally, unit_figures
 from storage.repositories.measures import report as measures_report
 from storage.repositories.measures import scope as measures_scope
 from tests.reports.tree import NOW, Tree, _meeting, build
@@ -241,3 +241,21 @@ async def build_other(s: AsyncSession) -> OrgUnit:
     s.add(_meeting(branch, dt.date(2026, 3, 1), 2))
     await s.flush()
     return root
+
+
+async def test_a_stated_roster_total_counts_until_the_roster_reaches_it(
+    maker: async_sessionmaker[AsyncSession], tree: Tree
+) -> None:
+    """B2 (4 members) says its register holds 30: incomplete, and its rates use 30; B3
+    (23 members) once said 20: reached, retired."""
+    async with transaction(maker) as s:
+        await unit_figures.state_total(s, tree["B2"].id, dt.date(2026, 1, 2), 30, None, NOW)
+        await unit_figures.state_total(s, tree["B3"].id, dt.date(2026, 1, 2), 20, None, NOW)
+        s.add(_meeting(tree["B2"], dt.date(2026, 5, 2), 12))
+    async with maker() as s:
+        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30), Rules())
+    b2, b3, x1 = (r.of(tree[c].id) for c in ["B2", "B3", "X1"])
+    assert (b2.roster_incomplete, b2.roster_entered, b2.roster_stated) == (1, 4, 30)
+    assert b3.roster_incomplete == 0
+    assert (x1.roster_incomplete, x1.roster_stated) == (1, 30)
+    assert (b2.rated, b2.rate_sum) == (1, pytest.approx(12 / 30))  # not 12/4 capped at 100%

@@ -62,16 +62,19 @@ async def add_uncounted(s: AsyncSession, scope: Scope, table: Table) -> None:
             uncounted[i] = n
 
 
-async def add_rosters(s: AsyncSession, scope: Scope, as_of: dt.date, table: Table) -> None:
-    """Branches whose entered members are short of the total stated from the paper
-    register on or before `as_of` (a stated total retires once the roster reaches it).
-    Call after the member counts are in the table."""
+async def stated_totals(s: AsyncSession, scope: Scope, as_of: dt.date) -> dict[int, int]:
+    """Per branch, the latest total stated from its paper register on or before `as_of`."""
     stmt = (
         select(RosterTotal.unit_id, RosterTotal.total)
         .where(scope.filter(RosterTotal.unit_id), RosterTotal.as_of <= as_of)
         .order_by(RosterTotal.as_of)
     )
-    stated = {int(uid): int(total) for uid, total in await fetch_rows(s, stmt)}
+    return {int(uid): int(total) for uid, total in await fetch_rows(s, stmt)}
+
+
+def add_rosters(stated: dict[int, int], table: Table) -> None:
+    """Branches whose entered members are short of their stated total (a stated total
+    retires once the roster reaches it). Call after the member counts are in the table."""
     members = table.col("members")
     incomplete, entered, of = (
         table.col("roster_incomplete"),

@@ -44,13 +44,14 @@ from bot.domain.figures import (
     term_targets,
 )
 from bot.domain.rules import Rules
-from storage.models import OrgUnit, RosterTotal
+from storage.models import OrgUnit
 from storage.repositories.measures.coverage import (
     add_aggregates,
     add_rosters,
     add_uncounted,
     population_rows,
     set_targets,
+    stated_totals,
     target_periods,
 )
 from storage.repositories.measures.meetings import add_meetings, meeting_duties, meeting_rows
@@ -61,7 +62,7 @@ from storage.repositories.measures.reviews import (
     review_duties,
     review_rows,
 )
-from storage.repositories.measures.scope import Scope, fetch_rows, scope_of, units_under
+from storage.repositories.measures.scope import fetch_rows, scope_of, units_under
 
 _code = operator.attrgetter("code")
 
@@ -214,14 +215,13 @@ async def _measure(
         if scope.ids is None and s.bind.dialect.name == "postgresql":
             await _big_report_settings(s)
         base = await member_facts(s, scope, period, as_of, table)
-        has_roster = await _has_rosters(s, scope)
-        met = await meeting_rows(s, scope, period, as_of, quarters, base, has_roster)
+        stated = await stated_totals(s, scope, as_of)
+        met = await meeting_rows(s, scope, period, as_of, quarters, base, bool(stated))
         reviewed = await review_rows(s, scope, period, as_of, rules)
         holders = population_holders(units, await population_rows(s, scope, national, as_of.year))
         await add_aggregates(s, scope, as_of, table)
         await add_uncounted(s, scope, table)
-        if has_roster:
-            await add_rosters(s, scope, as_of, table)
+        add_rosters(stated, table)
         chosen = await set_targets(s, scope, target_periods(period, term))
     except BaseException:
         if duty is not None:
@@ -269,12 +269,6 @@ async def _measure(
         chosen.get((TargetMeasure.GROWTH, term.key), {}),
         over_term,
     )
-
-
-async def _has_rosters(s: AsyncSession, scope: Scope) -> bool:
-    """Whether any branch in scope stated a roster total (most of a national tree: none)."""
-    stmt = select(RosterTotal.unit_id).where(scope.filter(RosterTotal.unit_id)).limit(1)
-    return bool(await fetch_rows(s, stmt))
 
 
 BIG_REPORT_SETTINGS = {"work_mem": "64MB", "jit": "off"}
