@@ -13,8 +13,8 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.domain.calendar import Term
-from bot.domain.figures import Targets
 from bot.domain.rules import DEFAULT_TZ, Deadline, QuietHours, Rules
+from bot.domain.targets import Targets
 from storage import VAR_DIR
 from storage.db import check_url
 

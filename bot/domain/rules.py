@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from bot.domain.calendar import HalfYear, Quarter, half_of, quarter_of
-from bot.domain.figures import Targets
+from bot.domain.targets import Targets
 
 # The Union's own zone; CHIHOI_TZ may name another (README "Configuration").
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")

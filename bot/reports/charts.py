@@ -17,7 +17,8 @@ from matplotlib.ticker import PercentFormatter
 
 from bot.core.i18n import _, format_date, format_number, format_pct
 from bot.domain.calendar import quarter_of
-from bot.domain.figures import CoverageFlag, Figures
+from bot.domain.figures import Figures
+from bot.domain.targets import CoverageFlag
 from bot.reports.labels import label as period_label
 from bot.reports.labels import threshold
 from storage.repositories import measures
@@ -235,30 +236,38 @@ def trend_chart(t: Trend) -> bytes:
 
 
 def trend_figure(t: Trend) -> Figure:
-    """Share of branches and groups with a regular meeting, per quarter, oldest first."""
+    """Share of branches, and of tổ on their own line (000 §II.2: "100% chi, tổ"), with a
+    regular meeting, per quarter, oldest first."""
     labels = [period_label(q) for q in t.quarters]
-    shares = [t.share(t.root.id, i) for i in range(len(t.quarters))]
+    n = range(len(t.quarters))
+    series = [(_("Branches with a meeting"), "#1565c0", [t.branch_share(t.root.id, i) for i in n])]
+    if any(t.groups[t.root.id]):
+        series.append((_("Tổ with a meeting"), "#6a1b9a", [t.group_share(t.root.id, i) for i in n]))
     with rc_context(STYLE):
         fig = Figure(figsize=(8.5, 4.2))
         ax = fig.add_subplot()
-        xs = [i for i, v in enumerate(shares) if v is not None]
-        ys = [v for v in shares if v is not None]
-        ax.plot(xs, ys, marker="o", linewidth=2.2, color="#1565c0")
-        for x, y in zip(xs, ys, strict=True):
-            ax.annotate(
-                format_pct(y),
-                (x, y),
-                textcoords="offset points",
-                xytext=(0, 8),
-                ha="center",
-                fontsize=9,
-            )
+        for name, colour, shares in series:
+            xs = [i for i, v in enumerate(shares) if v is not None]
+            ys = [v for v in shares if v is not None]
+            ax.plot(xs, ys, marker="o", linewidth=2.2, color=colour, label=name)
+            for x, y in zip(xs, ys, strict=True):
+                ax.annotate(
+                    format_pct(y),
+                    (x, y),
+                    textcoords="offset points",
+                    xytext=(0, 8),
+                    ha="center",
+                    fontsize=9,
+                    color=colour,
+                )
         ax.axhline(1.0, color=GREEN, linestyle="--", linewidth=1)
         # "Quý 1/2026" on two lines: eight one-line labels run into each other.
         ax.set_xticks(range(len(labels)), [label.replace("/", "\n", 1) for label in labels])
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_ylim(0, 1.1)
         ax.grid(axis="y", alpha=0.3)
+        if len(series) > 1:
+            ax.legend(loc="lower right")
         ax.set_title(
             _("Branches and groups with a regular meeting – {unit}").format(unit=t.root.name),
             fontweight="bold",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.core.i18n import _, format_number, format_pct
 from bot.domain.enums import Level
-from bot.domain.figures import CoverageFlag, Figures, UnitRow
+from bot.domain.figures import Figures, UnitRow
+from bot.domain.targets import CoverageFlag
 from bot.reports.labels import label, threshold
 from storage.repositories.measures import Rollup
 

@@ -20,7 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bot.core.i18n import _, format_date
 from bot.domain.calendar import Quarter
 from bot.domain.enums import Level
-from bot.domain.figures import CoverageFlag, Figures, UnitRow
+from bot.domain.figures import Figures, UnitRow
+from bot.domain.targets import CoverageFlag
 from bot.reports.coverage_lines import coverage_text
 from bot.reports.labels import coverage_footnote
 from bot.reports.labels import label as period_label

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.i18n import _, format_pct, period_label
 from bot.domain.calendar import Period, Term, Year
-from bot.domain.figures import Targets
+from bot.domain.targets import Targets
 
 
 def label(period: Period) -> str:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from bot.core.i18n import _, format_date, format_number, format_pct
 from bot.domain.enums import Level
-from bot.domain.figures import CoverageFlag, UnitRow
+from bot.domain.figures import UnitRow
+from bot.domain.targets import CoverageFlag
 from bot.reports.coverage_lines import coverage_lines, coverage_text, mark, shows_coverage
 from bot.reports.labels import coverage_footnote, label
 from storage.repositories.measures import Rollup

@@ -315,12 +315,15 @@ async def test_trend_chart_covers_eight_quarters(
     ]
     # B1, G1, B2, B3 and the four X*-B branches must meet; B4 too from Q2/2026 (founded
     # 1 May). B3 met in three earlier quarters; Q1/2026 B1 and B3 (B2's was themed);
-    # Q2/2026 B1, G1 and B3.
+    # Q2/2026 B1, G1 and B3. Branches and tổ are drawn apart (000 §II.2).
     assert t.meeting_units[t.root.id] == [8] * 7 + [9]
-    (line,) = ax.lines[:1]
-    assert list(line.get_xdata()) == list(range(8))
-    assert list(line.get_ydata()) == pytest.approx([1 / 8, 0, 1 / 8, 0, 1 / 8, 0, 2 / 8, 3 / 9])
-    assert "33,3%" in [a.get_text() for a in ax.texts]
+    assert t.groups[t.root.id] == [1] * 8
+    branches, groups = ax.lines[:2]
+    assert list(branches.get_xdata()) == list(range(8))
+    assert list(branches.get_ydata()) == pytest.approx([1 / 7, 0, 1 / 7, 0, 1 / 7, 0, 2 / 7, 2 / 8])
+    assert list(groups.get_ydata()) == pytest.approx([0] * 7 + [1])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Chi hội", "Tổ"]
+    assert "28,6%" in [a.get_text() for a in ax.texts]
     assert ax.get_title().startswith("Tỷ lệ chi hội, tổ sinh hoạt định kỳ – Hội LHPN tỉnh P")
     image = decode(charts.trend_chart(t))
     assert image.shape[1] > 800

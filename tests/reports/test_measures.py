@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.calendar import HalfYear, Quarter
 from bot.domain.enums import Level
-from bot.domain.figures import CoverageFlag, Targets
 from bot.domain.rules import Rules
+from bot.domain.targets import CoverageFlag, Targets
 from storage.db import transaction
 from storage.models import OrgUnit
 from storage.repositories import measures, member_counts, members, org, tally, unit_figures

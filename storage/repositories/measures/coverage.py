@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar import Period, Term
 from bot.domain.enums import AggregateKind, Level, TargetMeasure
-from bot.domain.figures import Denominator, Table, Targets, denominators
+from bot.domain.figures import Denominator, Table, denominators
+from bot.domain.targets import Targets
 from storage.models import RosterTotal, UnitAggregate, UnitPopulation, UnitTarget
 from storage.repositories.measures.scope import Scope, fetch_rows
 from storage.repositories.residence import uncounted_by_unit

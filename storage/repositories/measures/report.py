@@ -31,19 +31,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.calendar import HalfYear, Period, Quarter, Term, Year, quarter_of
 from bot.domain.enums import Level, TargetMeasure
 from bot.domain.figures import (
-    TARGETS,
     Denominator,
     Figures,
     Table,
-    Targets,
     UnitRow,
-    annual_targets,
     communes_without_data,
     population_holders,
+)
+from bot.domain.rules import Rules
+from bot.domain.targets import (
+    TARGETS,
+    Targets,
+    annual_targets,
     target_to_date,
     term_targets,
 )
-from bot.domain.rules import Rules
 from storage.models import OrgUnit
 from storage.repositories.measures.coverage import (
     add_aggregates,
