@@ -224,7 +224,6 @@ async def drain(url: str, api: str, rate: float, mode: str) -> None:
         lease=dt.timedelta(minutes=10),
         batch=1000 if mode == "raw" else 200,
         concurrency=128 if mode == "raw" else 24,
-        flush_every=250 if mode == "raw" else 50,
     )
     if os.environ.get("BENCH_WINDOW_AT_START"):  # compare: the window as it counted before
         from bot.scheduler.limits import Window

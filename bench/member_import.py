@@ -49,8 +49,10 @@ def make_rows(n: int, rng: random.Random) -> list[list[str | None]]:
         century = 1 if born.year < 2000 else 3  # woman born in the 1900s / 2000s
         cccd = f"038{century}{born.year % 100:02d}{len(rows):06d}"
         phone = rng.choice(PREFIXES) + f"{rng.randint(0, 9_999_999):07d}"
+        joined = str(rng.randint(born.year + 18, TODAY.year - 1))  # a year: before this one
         # Empty cells are absent in a real file, not empty strings.
-        rows.append([name, born.strftime("%d/%m/%Y"), phone, cccd, None, None, None, "có"])
+        cells = [name, born.strftime("%d/%m/%Y"), phone, cccd, None, None, None, "có"]
+        rows.append([*cells, None, None, None, joined])
     return rows
 
 

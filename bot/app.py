@@ -12,6 +12,8 @@ from bot.channels import web
 from bot.channels.outbound import Transports
 from bot.channels.server import build_app
 from bot.channels.setup import Services, add_channels
+from bot.channels.supervise import Health
+from bot.channels.web_guard import Guard
 from bot.config import SchedulerSettings, Settings, load, load_rules
 from bot.core.engine import Engine
 from bot.domain.rules import Rules
@@ -39,7 +41,8 @@ class Runtime:
     @classmethod
     def create(cls, settings: Settings) -> Runtime:
         rules = load_rules(settings)
-        crypto.configure(settings.data_key.get_secret_value() if settings.data_key else None)
+        key = settings.data_key.get_secret_value() if settings.data_key else None
+        crypto.configure(key, crypto.key_file_for(settings.database_url))
         db = make_engine(settings.database_url)
         maker = make_sessionmaker(db)
         engine = Engine(maker, registry(), rules, default_language=settings.locale)
@@ -66,7 +69,17 @@ def configure(rt: Runtime) -> Services:
     return services
 
 
-def http_app(rt: Runtime, routes: Sequence[BaseRoute] = (), simulator: bool = True) -> Starlette:
-    """The process's one ASGI app: health, the channels' routes, and the simulator if asked."""
-    sim = web.routes(rt.engine, rt.maker, rt.settings.zone) if simulator else []
-    return build_app([*routes, *sim])
+def http_app(
+    rt: Runtime,
+    routes: Sequence[BaseRoute] = (),
+    simulator: bool = True,
+    guard: Guard | None = None,
+    health: Health | None = None,
+) -> Starlette:
+    """The process's one ASGI app: health, the channels' routes, and the simulator if asked,
+    behind `guard` (a fresh key when none is given: `app.state.sim_key`)."""
+    guard = guard or Guard.fresh(rt.settings.simulator_hosts)
+    sim = web.routes(rt.engine, rt.maker, rt.settings.zone, guard) if simulator else []
+    app = build_app([*routes, *sim], health)
+    app.state.sim_key = guard.key
+    return app

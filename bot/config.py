@@ -16,6 +16,7 @@ from bot.domain.calendar import Term
 from bot.domain.rules import DEFAULT_TZ, Deadline, QuietHours, Rules
 from bot.domain.targets import Targets
 from storage import VAR_DIR
+from storage.crypto import MIN_SECRET
 from storage.db import check_url
 
 S = TypeVar("S", bound=BaseSettings)
@@ -47,6 +48,10 @@ class Settings(BaseSettings):
     web_host: str = Field(default="127.0.0.1", alias="CHIHOI_WEB_HOST")
     web_port: int = Field(default=8080, ge=1, le=65535, alias="CHIHOI_WEB_PORT")
     simulator: bool = Field(default=False, alias="CHIHOI_SIMULATOR")
+    # The simulator acts as anyone: served on a non-loopback address only when this says so,
+    # and then only to the host names listed (comma-separated) besides the bound address.
+    simulator_public: bool = Field(default=False, alias="CHIHOI_SIMULATOR_PUBLIC")
+    simulator_host_names: str = Field(default="", alias="CHIHOI_SIMULATOR_HOSTS")
     sweep_cron: str = Field(default="0 8 * * *", alias="CHIHOI_SWEEP_CRON")
     log_level: str = Field(default="INFO", alias="CHIHOI_LOG_LEVEL")
 
@@ -54,6 +59,13 @@ class Settings(BaseSettings):
     @classmethod
     def _known_driver(cls, value: str) -> str:
         check_url(value)  # storage knows which URLs it can open
+        return value
+
+    @field_validator("data_key")
+    @classmethod
+    def _strong_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value().strip()) < MIN_SECRET:
+            raise ValueError(f"expected at least {MIN_SECRET} characters (e.g. 32 random ones)")
         return value
 
     @field_validator("locale")
@@ -82,6 +94,21 @@ class Settings(BaseSettings):
             return []
         raw = self.zalo_bots.get_secret_value().replace(";", ",")
         return [t.strip() for t in raw.split(",") if t.strip()]
+
+    @property
+    def simulator_hosts(self) -> list[str]:
+        named = [h.strip() for h in self.simulator_host_names.split(",") if h.strip()]
+        return [self.web_host, *named] if self.simulator_public else []
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, for the log scrubber (bot/logs.py)."""
+        held = (
+            self.telegram_bot_token,
+            self.telegram_webhook_secret,
+            self.zalo_webhook_secret,
+            self.data_key,
+        )
+        return [v.get_secret_value() for v in held if v is not None] + self.zalo_tokens
 
     @property
     def has_channels(self) -> bool:
@@ -169,6 +196,8 @@ class SchedulerSettings(BaseSettings):
     zalo_chat_rate: float = Field(default=1.0, gt=0, alias="CHIHOI_ZALO_CHAT_RATE")
     lease_seconds: int = Field(default=120, ge=10, alias="CHIHOI_OUTBOX_LEASE")
     max_attempts: int = Field(default=5, ge=1, alias="CHIHOI_OUTBOX_MAX_ATTEMPTS")
+    # Replay keys and idle conversations are forgotten after this many days (daily, with the sweep).
+    retention_days: int = Field(default=30, ge=2, le=3650, alias="CHIHOI_RETENTION_DAYS")
 
     @field_validator("quiet_hours")
     @classmethod

@@ -86,9 +86,7 @@ async def link_command(ctx: Ctx, arg: str) -> list[Reply]:
     s, inc = ctx.session, ctx.incoming
     if not arg:
         return [Reply(_("Send /lienket followed by the code chihoi gave you in a private chat."))]
-    if await invites.wrong_attempts(s, inc.channel, inc.bot_id, inc.chat_id, ctx.now) >= (
-        invites.MAX_WRONG_PER_HOUR
-    ):
+    if await invites.guessing_blocked(s, inc.channel, inc.bot_id, inc.chat_id, ctx.now):
         return [Reply(_("Too many wrong codes. Please wait an hour, then try again."))]
     code = await groups.take_link_code(s, arg, ctx.now)
     if code is None:

@@ -12,8 +12,10 @@ from bot.core.i18n import N_, Msg, _, format_date, tr
 from bot.core.types import Reply
 from bot.domain.enums import EventKind, Level, MemberStatus
 from bot.domain.textkeys import fold, mask_id
+from handlers import members_residence
 from handlers import members_rules as rules
-from handlers.members_rules import Birth, Problem
+from handlers.members_residence import residence_line
+from handlers.members_rules import Birth, Joined, Problem
 from handlers.members_search import status_name
 from handlers.members_steps import (
     birth_of,
@@ -34,6 +36,7 @@ ACTIONS: dict[str, Msg] = {
     "return": N_("Came back from working far away"),
     "leave": N_("Left the Union"),
     "die": N_("Died"),
+    "residence": N_("Residence"),
     "correct": N_("Correct her details"),
     "close": N_("Nothing, go back"),
 }
@@ -70,7 +73,8 @@ async def start(ctx: Ctx, values: Values) -> Retry | None:
     values["consent"] = await members.has_consent(s, member.id, rules.MEMBERSHIP)
     values["sensitive"] = await members.has_consent(s, member.id, rules.SENSITIVE_PURPOSE)
     values["last_on"] = await members.last_event_on(s, member.id) or member.joined_on
-    values["joined_on"] = member.joined_on
+    # A joining year alone is dated 1 January: her age is then checked on today instead.
+    values["joined_on"] = None if member.joined_approx else member.joined_on
     if member.birth_year:
         day = member.birth_date or dt.date(member.birth_year, 1, 1)
         values["birth"] = {"day": day, "approx": member.birth_date is None}
@@ -93,7 +97,9 @@ async def card(ctx: Ctx, values: Values) -> str:
     lines = [
         f"{m.full_name}",
         _("Date of birth: {birth}").format(birth=born),
+        _("Joined the Union: {joined}").format(joined=Joined(m.joined_on, m.joined_approx).show()),
         _("Status: {status}").format(status=status_name(m.status)),
+        residence_line(m),
     ]
     if values["consent"]:
         lines.append(
@@ -112,9 +118,9 @@ def action_options(ctx: Ctx, values: Values) -> list[Option]:
     if status in (MemberStatus.LEFT, MemberStatus.DIED, MemberStatus.MOVED_AWAY):
         keys = ["correct", "close"]
     elif status == MemberStatus.MIGRANT:
-        keys = ["move", "return", "leave", "die", "correct", "close"]
+        keys = ["move", "return", "leave", "die", "residence", "correct", "close"]
     else:
-        keys = ["move", "migrate", "leave", "die", "correct", "close"]
+        keys = ["move", "migrate", "leave", "die", "residence", "correct", "close"]
     return [Option(k, ACTIONS[k]) for k in keys]
 
 
@@ -249,6 +255,7 @@ STEPS = [
     ),
     ticks_step("new_ticks", is_field("ticks")),
     sensitive_consent_step(needs_sensitive),
+    *members_residence.STEPS,
     Ask(
         "on",
         N_("From which day?"),
@@ -278,6 +285,8 @@ async def summary(ctx: Ctx, values: Values) -> str:
         return msg.format(
             name=name, old=here.name, new=values["to_branch"]["name"], day=format_date(values["on"])
         )
+    if action == members_residence.ACTION:
+        return members_residence.summary(values, name)
     if action in EVENTS:
         texts = {
             "migrate": N_("{name} went to work far away on {day}; she stays a member of {branch}."),
@@ -337,6 +346,8 @@ async def save(ctx: Ctx, values: Values) -> list[Reply]:
         to = values["to_branch"]
         await members.move(s, m, to["id"], values["on"], ctx.now, ctx.person_id)
         detail: dict[str, Any] = {"from": branch_id, "to": to["id"]}
+    elif action == members_residence.ACTION:
+        detail = await members_residence.save(ctx, m, values)
     elif action in EVENTS:
         await members.change_status(s, m, EVENTS[action], values["on"], ctx.now, ctx.person_id)
         detail = {"branch_id": branch_id}

@@ -8,20 +8,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.core.i18n import _
+from bot.core.i18n import _, tr
 from bot.core.parsing import normalize_cccd, read_name, read_yes_no
 from bot.domain.enums import Level
 from bot.domain.textkeys import fold, mask_id
 from bot.sheets import members as member_excel
 from bot.sheets.members import IMPORT_COLUMNS
 from handlers import members_rules as rules
-from handlers.members_rules import Birth, Problem
+from handlers.members_rules import Birth, Joined, Problem
 from handlers.members_search import status_name
 from handlers.members_steps import refused_id
 from storage import crypto
 from storage.models import Member, OrgUnit
-from storage.repositories import audit, members, org
-from storage.repositories.members import NewMember
+from storage.repositories import audit, member_rows, members, org
+from storage.repositories.member_rows import NewMember
 from storage.sessions import Session
 
 HEADERS = {c.key: c.header for c in IMPORT_COLUMNS}
@@ -31,6 +31,7 @@ _PERSONAL = ("phone", "cccd", "group", "categories", "core", "sensitive", "ethni
 @dataclass
 class ImportReport:
     added: int = 0
+    good: int = 0
     bad: list[tuple[int, dict[str, str], str]] = field(default_factory=list)
 
 
@@ -85,12 +86,19 @@ class _Validator:
 
     def row(self, line: int, r: dict[str, str]) -> NewMember:
         name = _ok(rules.check_name(r["full_name"]), "full_name")
-        joined = self.today
-        if r["joined_on"]:
-            joined = _ok(rules.check_joined(r["joined_on"], self.today), "joined_on")
         if not r["birth"]:
             raise _RowError("birth", _("The date of birth is missing."))
-        birth: Birth = _ok(rules.check_birth(r["birth"], self.today, joined), "birth")
+        birth: Birth = _ok(rules.check_birth(r["birth"], self.today), "birth")
+        if not r["joined_on"]:
+            raise _RowError(
+                "joined_on",
+                _(
+                    'The joining date is missing: write the day, the year, or "cũ" for a member '
+                    "from before the register was kept."
+                ),
+            )
+        joined: Joined = _ok(rules.check_joined(r["joined_on"], self.today, birth), "joined_on")
+        residence = _ok(rules.read_residence_cell(r["residence"]), "residence")
         consent = _yes_no(r["consent"], "consent", None)
         if self.seen.same_person(name, birth):
             raise _RowError(
@@ -104,7 +112,14 @@ class _Validator:
                 )
                 raise _RowError("consent", msg.format(columns=", ".join(filled)))
             self._remember(name, birth, approx=True)
-            return NewMember(name, birth.day, True, joined)
+            return NewMember(
+                name,
+                birth.day,
+                True,
+                joined.day,
+                joined_approx=joined.approx,
+                residence=residence,
+            )
         phone = _ok(rules.check_phone(r["phone"]), "phone") if r["phone"] else None
         sealed = self._id(line, r["cccd"], birth) if r["cccd"] else None
         cats = _ok(rules.read_categories_cell(r["categories"]), "categories")
@@ -124,7 +139,9 @@ class _Validator:
             name,
             birth.day,
             birth.approx,
-            joined,
+            joined.day,
+            joined_approx=joined.approx,
+            residence=residence,
             phone=phone,
             cccd=sealed,
             group_id=self._group(r["group"]),
@@ -175,8 +192,10 @@ async def import_rows(
     *,
     skip_bad: bool = False,
     by: int | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
-    """Validate every row; write all of them, none (a bad row and no skip_bad), or the good ones."""
+    """Validate every row; write all of them, none (a bad row and no skip_bad, or a dry run),
+    or the good ones."""
     groups = [u for u in await org.children(s, branch.id) if u.level == Level.GROUP]
     # One query for every ID number of the file, not one per row.
     digits = (normalize_cccd(r["cccd"]) for _line, r in rows if r["cccd"])
@@ -193,9 +212,10 @@ async def import_rows(
             good.append(check.row(line, r))
         except _RowError as err:
             report.bad.append((line, r, f"{HEADERS[err.column]}: {err.reason}"))
-    if report.bad and not skip_bad:
+    report.good = len(good)
+    if dry_run or (report.bad and not skip_bad):
         return report
-    await members.add_many(s, branch.id, good, now, by)
+    await member_rows.add_many(s, branch.id, good, now, by)
     report.added = len(good)
     detail = {"added": report.added, "skipped": len(report.bad)}
     await audit.record(s, now, by, "members_imported", "org_unit", branch.id, detail)
@@ -231,10 +251,18 @@ async def export_rows(
                 ", ".join(rules.category_names(m.categories, m.birth_date, today)),
                 rules.yes_no(m.is_core),
                 status_name(m.status),
-                m.joined_on,
+                joined_cell(m),
+                tr(rules.RESIDENCE[m.residence]),
             ]
         )
     return rows
+
+
+def joined_cell(m: Member) -> dt.date | str:
+    """Her joining day, its year alone, or "before the register was kept"."""
+    if m.joined_on is None:
+        return Joined(None).show()
+    return str(m.joined_on.year) if m.joined_approx else m.joined_on
 
 
 def _birth_cell(m: Member) -> dt.date | str:

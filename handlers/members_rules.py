@@ -12,6 +12,7 @@ from bot.core.choices import match_typed
 from bot.core.dates import read_birth_date, read_date
 from bot.core.i18n import N_, Msg, _, format_date, tr
 from bot.core.parsing import check_cccd, normalize_cccd, read_name, read_number_list, read_phone
+from bot.domain.enums import Residence
 from bot.domain.textkeys import fold
 
 ADULT = 18
@@ -32,6 +33,16 @@ CORE_LABEL = N_("Core member")
 YOUNG_LABEL = N_("Young woman (under 35)")
 # The tick-list the chat shows: core member first (the one most branches use), then categories.
 TICKS: list[tuple[str, Msg]] = [(CORE, CORE_LABEL), *CATEGORIES.items()]
+# Residence (004 §II.1.2 (1), footnote 1) as the registration tick-list's last items, so a
+# permanent resident (most members) costs no reply; "away" is set later as a change.
+RESIDENCE: dict[Residence, Msg] = {
+    Residence.PERMANENT: N_("Permanent resident"),
+    Residence.TEMPORARY_LONG: N_("Temporary resident, 6 months or more"),
+    Residence.TEMPORARY_SHORT: N_("Temporary resident, under 6 months"),
+    Residence.AWAY: N_("Living elsewhere"),
+}
+TEMPORARY = (Residence.TEMPORARY_LONG, Residence.TEMPORARY_SHORT)
+REGISTER_TICKS: list[tuple[str, Msg]] = [*TICKS, *((r.value, RESIDENCE[r]) for r in TEMPORARY)]
 
 MEMBERSHIP = "membership"  # consent purpose: store her data to manage Union membership
 SENSITIVE_PURPOSE = "sensitive"  # consent purpose: ethnicity and religion for special audiences
@@ -151,14 +162,14 @@ def check_id(text: str, birth: Birth | None, today: dt.date) -> str | Problem:
 _NONE_WORDS = {"0", "khong", "khong co", "khong thuoc nhom nao", "none", "no"}
 
 
-def read_ticks(text: str) -> set[str] | Problem:
+def read_ticks(text: str, ticks: list[tuple[str, Msg]] = TICKS) -> set[str] | Problem:
     """Tick-list answer: "1 3", "1, 4", "cao tuổi, khuyết tật", or "0"/"không" for none."""
     if fold(text) in _NONE_WORDS:
         return set()
-    numbers = read_number_list(text, len(TICKS))
+    numbers = read_number_list(text, len(ticks))
     if numbers is not None:
-        return {TICKS[n - 1][0] for n in numbers}
-    labels = [tr(label) for _key, label in TICKS]
+        return {ticks[n - 1][0] for n in numbers}
+    labels = [tr(label) for _key, label in ticks]
     picked: set[str] = set()
     for part in re.split(r"[,;\n]+|\s+và\s+|\s+va\s+", text):
         if not part.strip():
@@ -168,8 +179,16 @@ def read_ticks(text: str) -> set[str] | Problem:
             return Problem(
                 _("Please type the numbers of the groups, for example 1 3, or 0 for none.")
             )
-        picked.add(TICKS[idx][0])
+        picked.add(ticks[idx][0])
     return picked
+
+
+def residence_ticked(ticks: set[str] | list[str]) -> Residence | Problem:
+    """The residence a registration tick-list gives: permanent unless one temporary item."""
+    got = [r for r in TEMPORARY if r.value in ticks]
+    if len(got) > 1:
+        return Problem(_("Please tick only one kind of temporary residence."))
+    return got[0] if got else Residence.PERMANENT
 
 
 def is_young(born: dt.date | None, on: dt.date) -> bool:
@@ -201,10 +220,84 @@ def read_categories_cell(text: str) -> set[str] | Problem:
     return got
 
 
-def check_joined(text: str, today: dt.date) -> dt.date | Problem:
-    day = read_date(text, today)
+# Answers that mean "a member from before records began" (chat and spreadsheet).
+BEFORE_RECORDS_WORDS = frozenset(
+    {
+        "khong nho",
+        "khong biet",
+        "cu",
+        "hoi vien cu",
+        "da la hoi vien",
+        "truoc khi co so",
+        "old",
+        "existing",
+        "unknown",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Joined:
+    """Her joining day; None: before records began. `approx`: only the year is known."""
+
+    day: dt.date | None
+    approx: bool = False
+
+    def show(self) -> str:
+        if self.day is None:
+            return _("before the register was kept")
+        if self.approx:
+            return _("{year} (year only)").format(year=self.day.year)
+        return format_date(self.day)
+
+
+def check_joined(text: str, today: dt.date, birth: Birth | None = None) -> Joined | Problem:
+    """A joining day, a year (approximate), or "không nhớ"; never in the future or before 18."""
+    if fold(text) in BEFORE_RECORDS_WORDS:
+        return Joined(None)
+    got = read_birth_date(text, today)
+    day, approx = got if got is not None else (read_date(text, today), False)
     if day is None:
-        return Problem(_("Please type the date as day/month/year, for example 05/03/2026."))
-    if day > today:
-        return Problem(_("That date is in the future. Please check the year."))
-    return day
+        if _is_future(text, today):
+            return Problem(_("That date is in the future. Please check the year."))
+        return Problem(
+            _('Please type the day or the year she joined, or "không nhớ" if nobody remembers.')
+        )
+    if approx and day.year == today.year:
+        return Problem(_("She joined this year: please type the day she joined."))
+    if birth is not None and _too_young(birth, day, approx):
+        return Problem(
+            _(
+                "She was not yet 18 then ({year}): members join at 18 or older. "
+                "Please check the joining date."
+            ).format(year=day.year)
+        )
+    return Joined(day, approx)
+
+
+def _too_young(birth: Birth, joined: dt.date, approx: bool) -> bool:
+    # With a year on either side only the years are compared (she may have turned 18 by 31/12).
+    if birth.approx or approx:
+        return joined.year - birth.day.year < ADULT
+    return age_on(birth.day, joined) < ADULT
+
+
+_AWAY_WORDS = ("vang", "khong o dia phuong", "o noi khac", "noi khac", "away")
+
+
+def read_residence_cell(text: str) -> Residence | Problem:
+    """Spreadsheet "Cư trú": empty or thường trú, tạm trú từ / dưới 6 tháng, or vắng."""
+    key = fold(text)
+    if not key or "thuong tru" in key or key == "permanent":
+        return Residence.PERMANENT
+    if key.startswith("tam tru"):
+        if "duoi" in key:
+            return Residence.TEMPORARY_SHORT
+        if "6 thang" in key or "tren" in key:
+            return Residence.TEMPORARY_LONG
+        return Problem(_("Temporary residence: write from 6 months or under 6 months."))
+    if any(key.startswith(w) for w in _AWAY_WORDS):
+        return Residence.AWAY
+    return Problem(
+        _("Write thường trú, tạm trú từ 6 tháng, tạm trú dưới 6 tháng or vắng (or leave it empty).")
+    )

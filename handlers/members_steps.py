@@ -67,6 +67,15 @@ def parse_ticks(text: str, ctx: Ctx, values: Values) -> list[str] | Retry:
     return Retry(got.reason) if isinstance(got, Problem) else sorted(got)
 
 
+def parse_register_ticks(text: str, ctx: Ctx, values: Values) -> list[str] | Retry:
+    """The registration tick-list, whose last items are temporary residence."""
+    got = rules.read_ticks(text, rules.REGISTER_TICKS)
+    if isinstance(got, Problem):
+        return Retry(got.reason)
+    residence = rules.residence_ticked(got)
+    return Retry(residence.reason) if isinstance(residence, Problem) else sorted(got)
+
+
 def parse_word(text: str, ctx: Ctx, values: Values) -> str | Retry:
     got = read_name(text)
     return Retry(_("Please type the name in letters, for example Tày.")) if got is None else got
@@ -96,21 +105,25 @@ async def seal_new_id(
     return sealed.to_json()
 
 
-def ticks_prompt(ctx: Ctx, values: Values) -> str:
+def ticks_prompt(ctx: Ctx, values: Values, ticks: list[tuple[str, Msg]] = rules.TICKS) -> str:
     lines = [_("Which of these is she? Type the numbers, for example 1 3, or 0 for none.")]
-    lines += [f"{i}. {tr(label)}" for i, (_key, label) in enumerate(rules.TICKS, 1)]
+    lines += [f"{i}. {tr(label)}" for i, (_key, label) in enumerate(ticks, 1)]
     birth = birth_of(values)
     if birth and rules.is_young(birth.day, ctx.today):
         lines.append(_("(She is under 35, so she is counted as a young woman.)"))
     return "\n".join(lines)
 
 
-def ticks_step(name: str, when: Callable[[Values], bool]) -> Ask:
+def register_ticks_prompt(ctx: Ctx, values: Values) -> str:
+    return ticks_prompt(ctx, values, rules.REGISTER_TICKS)
+
+
+def ticks_step(name: str, when: Callable[[Values], bool], *, register: bool = False) -> Ask:
     """Core member and the groups she belongs to, as one typed list ("1 3", "0" for none)."""
     return Ask(
         name,
-        ticks_prompt,
-        parse_ticks,
+        register_ticks_prompt if register else ticks_prompt,
+        parse_register_ticks if register else parse_ticks,
         options=[Option([], N_("None of these"))],
         number_selects=False,
         when=when,

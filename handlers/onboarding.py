@@ -18,9 +18,7 @@ async def on_stranger(ctx: Ctx, text: str) -> list[Reply]:
     if not text or not invites.looks_like_code(text):
         return [welcome()]
     s = ctx.session
-    if await invites.wrong_attempts(s, inc.channel, inc.bot_id, inc.chat_id, ctx.now) >= (
-        invites.MAX_WRONG_PER_HOUR
-    ):
+    if await invites.guessing_blocked(s, inc.channel, inc.bot_id, inc.chat_id, ctx.now):
         msg = _("Too many wrong codes. Please wait an hour, then try again.")
         return [Reply(msg, notice=True)]
     invite = await invites.take_invite(s, text, ctx.now)

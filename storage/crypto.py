@@ -18,6 +18,9 @@ from bot.domain.textkeys import mask_id
 from storage import VAR_DIR
 
 KEY_FILE = VAR_DIR / "data.key"
+KEY_FILE_NAME = "data.key"
+_CHECK = b"chihoi/data-key-check/v1"
+_CODE_INFO = b"chihoi/invite-codes/hmac"
 # One master secret, two independent sub-keys: the index key can be rotated or
 # disclosed for an audit without exposing the encryption key, and vice versa.
 _SALT = b"chihoi-data-key-v1"
@@ -41,6 +44,7 @@ class KeyMismatch(RuntimeError):
 class DataKeys:
     enc: bytes
     index: bytes
+    codes: bytes = b""
 
     def __repr__(self) -> str:  # keys never reach a traceback or a log
         return "DataKeys(***)"
@@ -55,24 +59,39 @@ def derive(secret: str) -> DataKeys:
     def sub(info: bytes) -> bytes:
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=_SALT, info=info).derive(raw)
 
-    return DataKeys(enc=sub(_ENC_INFO), index=sub(_INDEX_INFO))
+    return DataKeys(enc=sub(_ENC_INFO), index=sub(_INDEX_INFO), codes=sub(_CODE_INFO))
+
+
+def key_file_for(database_url: str) -> Path:
+    """Where the demo keeps its data key: beside an SQLite database file (so a command run
+    from another folder finds the same key), else in ./var/."""
+    prefix = "sqlite+aiosqlite:///"
+    if database_url.startswith(prefix):
+        path = database_url[len(prefix) :].split("?", 1)[0]
+        if path and path != ":memory:":
+            return Path(path).resolve().parent / KEY_FILE_NAME
+    return KEY_FILE.resolve()
 
 
 _configured: str | None = None
+_key_file: Path | None = None
 
 
-def configure(secret: str | None) -> None:
-    """The entry point hands over CHIHOI_DATA_KEY as its settings read it (``.env`` too)."""
-    global _configured
+def configure(secret: str | None, key_file: Path | None = None) -> None:
+    """The entry point hands over CHIHOI_DATA_KEY as its settings read it (``.env`` too),
+    and where a demo key file would be."""
+    global _configured, _key_file
     reset()
     _configured = secret
+    _key_file = key_file
 
 
-def load_secret(key_file: Path = KEY_FILE) -> str:
+def load_secret(key_file: Path | None = None) -> str:
     """CHIHOI_DATA_KEY, else the demo key file `chihoi demo seed` writes."""
     configured = _configured or os.environ.get("CHIHOI_DATA_KEY")
     if configured:
         return configured
+    key_file = key_file or _key_file or KEY_FILE
     if key_file.exists():
         return key_file.read_text(encoding="utf-8").strip()
     raise KeyMissing(
@@ -94,9 +113,15 @@ def keys() -> DataKeys:
 
 def reset() -> None:
     """Forget the configured secret and the cached keys (tests, or a configuration change)."""
-    global _cached, _configured
+    global _cached, _configured, _key_file
     _cached = None
     _configured = None
+    _key_file = None
+
+
+def check_value(k: DataKeys | None = None) -> str:
+    """What a database stores to recognise the key it was written with (reveals nothing of it)."""
+    return hmac.new((k or keys()).index, _CHECK, hashlib.sha256).hexdigest()
 
 
 def has_key() -> bool:
@@ -155,3 +180,18 @@ class SealedId:
 def seal_id(digits: str, k: DataKeys | None = None) -> SealedId:
     k = k or keys()
     return SealedId(encrypt_id(digits, k), blind_index(digits, k), mask_id(digits))
+
+
+def code_hash(code: str) -> str:
+    """How an invite or link code is stored: an HMAC under a sub-key of the data key, so a
+    leaked database cannot be searched for live codes (8 characters of 31 is guessable
+    offline against a plain hash). Without a data key (a bare development start) it is a
+    plain SHA-256."""
+    if not has_key():
+        return legacy_code_hash(code)
+    return hmac.new(keys().codes, code.encode(), hashlib.sha256).hexdigest()
+
+
+def legacy_code_hash(code: str) -> str:
+    """Codes stored before they were keyed (still open when this version was deployed)."""
+    return hashlib.sha256(code.encode()).hexdigest()

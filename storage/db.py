@@ -67,7 +67,7 @@ def make_engine(url: str, **kw: Any) -> AsyncEngine:
         engine = create_async_engine(
             url,
             hide_parameters=True,
-            connect_args={"async_creator_fn": sqlite_inline.connector(db, SQLITE_BUSY_S)},
+            connect_args={"async_creator_fn": sqlite_inline.connector(db)},
             **kw,
         )
         _sqlite_pragmas(engine)
@@ -87,14 +87,16 @@ def _sqlite_pragmas(engine: AsyncEngine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_S * 1000)}")
+        inline = isinstance(dbapi_conn.driver_connection, sqlite_inline.InlineConnection)
+        busy = sqlite_inline.INLINE_BUSY_S if inline else SQLITE_BUSY_S
+        cur.execute(f"PRAGMA busy_timeout={int(busy * 1000)}")
         cur.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
         driver = conn.connection.driver_connection
         if isinstance(driver, sqlite_inline.InlineConnection):
-            driver.run("BEGIN IMMEDIATE")  # straight to sqlite3: a turn's every transaction
+            driver.begin_immediate(SQLITE_BUSY_S)  # a turn's every transaction
         else:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 

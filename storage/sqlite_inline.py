@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import Any
+
+from sqlalchemy.util import await_only
 
 
 class InlineCursor:
@@ -92,6 +95,28 @@ class InlineConnection:
         """Execute at once, without the async wrapper (see storage.prepared)."""
         return self._conn.execute(sql, parameters)
 
+    def begin_immediate(self, patience: float) -> None:
+        """BEGIN IMMEDIATE without blocking the loop on another process's write lock.
+
+        Runs inside SQLAlchemy's greenlet (the "begin" event), so it can await: SQLite is
+        asked with a near-zero busy timeout, and while another process holds the lock the
+        loop sleeps between tries (other chats, webhooks and /health go on). Once this
+        connection holds the write lock, nothing else in a WAL database waits on a lock.
+        """
+        deadline = time.monotonic() + patience
+        pause = 0.005
+        while True:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() + pause > deadline:
+                    raise
+            await_only(asyncio.sleep(pause))
+            pause = min(pause * 2, 0.1)
+
     def trace(self, callback: Callable[[str], object] | None) -> None:
         """Call `callback(sql)` for every statement SQLite runs (bench/turns.py counts them)."""
         self._conn.set_trace_callback(callback)
@@ -118,11 +143,16 @@ class InlineConnection:
         self._conn.close()
 
 
-def connector(database: str, timeout: float) -> Callable[..., InlineConnection]:
+# What a statement may block the loop for on a lock: BEGIN IMMEDIATE waits asynchronously
+# (above), so only rare cases (a WAL recovery) ever meet this.
+INLINE_BUSY_S = 0.02
+
+
+def connector(database: str) -> Callable[..., InlineConnection]:
     def connect(*_args: Any, **_kw: Any) -> InlineConnection:
         return InlineConnection(
             sqlite3.connect(
-                database, timeout=timeout, check_same_thread=False, isolation_level=None
+                database, timeout=INLINE_BUSY_S, check_same_thread=False, isolation_level=None
             )
         )
 

@@ -13,6 +13,7 @@ from telegram.request import HTTPXRequest
 from bot.channels import telegram, telegram_wire, zalo
 from bot.channels.files import FileShelf
 from bot.channels.outbound import Transports
+from bot.channels.supervise import GaveUp
 from bot.channels.zalo_client import ZaloClient, bot_id_of
 from bot.config import Settings
 from bot.core.engine import Engine
@@ -89,8 +90,11 @@ def _add_telegram(w: _Wiring) -> None:
         services.routes.extend(channel.routes())
 
     async def run() -> None:
-        if await channel.start() and not s.telegram_webhook_url:
+        if not await channel.start():
+            raise GaveUp("telegram bot could not start")
+        if not s.telegram_webhook_url:
             await channel.poll()
+            raise GaveUp("telegram token refused")  # poll returns only then
 
     services.tasks.append(run)
     mode = "webhook" if s.telegram_webhook_url else "polling"
@@ -133,10 +137,11 @@ def _zalo_runner(transports: Transports, channel: zalo.ZaloChannel, polling: boo
 
     async def run() -> None:
         if not await channel.start():
-            return
+            raise GaveUp("zalo bot could not start")
         if not known:  # the token had no "<id>:" prefix: getMe told us the id
             transports.add(channel)
         if polling:
             await channel.poll()
+            raise GaveUp("zalo token refused")  # poll returns only then
 
     return run

@@ -33,6 +33,7 @@ from bot.channels.telegram_wire import (
     Me,
     bot_id_of,
     keyboard,
+    parse_updates,
     render,
     seconds_of,
     to_incoming,
@@ -74,6 +75,7 @@ class TelegramChannel:
         self.clock = clock
         self.me = Me(0, "")
         self.offset: int | None = None  # in memory only; see poll()
+        self.skipped = 0  # updates that would not parse, stepped over
         self.reach = Reachability(maker)
         self.runner = TurnRunner(engine, self.reach, self.deliver)
         self.progress = Progress()
@@ -117,8 +119,10 @@ class TelegramChannel:
         failures = 0
         while True:
             try:
-                updates = await self.bot.get_updates(
-                    offset=self.offset, timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES
+                raw = await self.bot.do_api_request(
+                    "getUpdates",
+                    api_kwargs=self._poll_params(),
+                    read_timeout=self.poll_timeout + 10,
                 )
             except RetryAfter as exc:
                 await self.backoff.sleep(seconds_of(exc))
@@ -134,9 +138,23 @@ class TelegramChannel:
                 await self.backoff.sleep(self.backoff.delay(min(failures, 6)))
                 continue
             failures = 0
+            updates, offset, skipped = parse_updates(raw, self.bot)
+            for uid in skipped:
+                self.skipped += 1
+                log.warning("telegram_update_skipped", extra={"bot": self.bot_id, "update": uid})
             if updates:
-                await finish(self._batch(updates))
-                self.offset = updates[-1].update_id + 1
+                await finish(self._batch(tuple(updates)))
+            if offset is not None:
+                self.offset = offset
+
+    def _poll_params(self) -> dict[str, object]:
+        params: dict[str, object] = {
+            "timeout": self.poll_timeout,
+            "allowed_updates": ALLOWED_UPDATES,
+        }
+        if self.offset is not None:
+            params["offset"] = self.offset
+        return params
 
     async def _batch(self, updates: tuple[Update, ...]) -> None:
         """Different chats in parallel, each chat's updates in order."""

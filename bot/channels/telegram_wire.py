@@ -10,14 +10,19 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.warnings import PTBUserWarning
 
 from bot.channels.retry import Again
 from bot.core.choices import split_text
 from bot.core.types import TELEGRAM_CAPS, ChatKind, Choice, Incoming
+
+# We call getUpdates through do_api_request on purpose (see parse_updates).
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\\.getUpdates'", category=PTBUserWarning)
 
 CHANNEL = "telegram"
 CAPTION_LIMIT = 1024
@@ -142,3 +147,28 @@ def transient(exc: BaseException) -> Again | None:
     if isinstance(exc, NetworkError):  # timeouts, 5xx, lost connections
         return Again()
     return None
+
+
+def parse_updates(raw: Any, bot: Bot) -> tuple[list[Update], int | None, list[Any]]:
+    """getUpdates' raw result as updates, the offset that confirms all of them, and the ids
+    of those that would not parse (skipped, never retried: the offset moves past them).
+
+    PTB's own `get_updates` parses the whole batch at once: one update it cannot read (no
+    `date`, say) raises for all of them, the offset never advances and polling stops for
+    good; it also logs the raw batch, texts and all, at CRITICAL."""
+    updates: list[Update] = []
+    skipped: list[Any] = []
+    last: int | None = None
+    for item in raw if isinstance(raw, list) else []:
+        uid = item.get("update_id") if isinstance(item, dict) else None
+        if isinstance(uid, int):
+            last = uid if last is None else max(last, uid)
+        try:
+            update = Update.de_json(item, bot)
+        except Exception:
+            update = None
+        if update is None:
+            skipped.append(uid)
+        else:
+            updates.append(update)
+    return updates, None if last is None else last + 1, skipped

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import json
 import uuid
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from bot.channels.web_guard import Guard
 from bot.core.choices import numbered, split_text
 from bot.core.engine import Engine
 from bot.core.i18n import language
@@ -82,8 +82,8 @@ def bad(message: str) -> Response:
     return JSONResponse({"error": message}, status_code=400)
 
 
-def routes(engine: Engine, maker: Maker, zone: dt.tzinfo) -> list[Route]:
-    """The page and its API; `zone` shows when queued messages are due."""
+def routes(engine: Engine, maker: Maker, zone: dt.tzinfo, guard: Guard) -> list[Route]:
+    """The page and its API behind `guard`; `zone` shows when queued messages are due."""
 
     def serve(name: str, media_type: str) -> Any:
         async def endpoint(_request: Request) -> Response:
@@ -109,7 +109,7 @@ def routes(engine: Engine, maker: Maker, zone: dt.tzinfo) -> list[Route]:
     async def send(request: Request) -> Response:
         try:
             body = await request.json()
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past reason
             return bad("body must be JSON")
         if not isinstance(body, dict):
             return bad("body must be a JSON object")
@@ -165,10 +165,19 @@ def routes(engine: Engine, maker: Maker, zone: dt.tzinfo) -> list[Route]:
             ]
         )
 
-    files = [Route(path, serve(name, media)) for path, (name, media) in FILES.items()]
+    # The script and style hold no data: served without the key (the Host check stays).
+    files = [
+        Route(
+            path,
+            guard.page(serve(name, media))
+            if path == "/"
+            else guard.protect(serve(name, media), keyed=False),
+        )
+        for path, (name, media) in FILES.items()
+    ]
     return [
         *files,
-        Route("/api/people", list_people),
-        Route("/api/send", send, methods=["POST"]),
-        Route("/api/outbox", outbox),
+        Route("/api/people", guard.protect(list_people)),
+        Route("/api/send", guard.protect(send, write=True), methods=["POST"]),
+        Route("/api/outbox", guard.protect(outbox)),
     ]

@@ -196,10 +196,15 @@ class ZaloChannel:
             return Response(status_code=403)
         try:
             body = await request.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past reason
+            return Response(status_code=400)
+        if not isinstance(body, dict):
             return Response(status_code=400)
         update = parse_update(body)
-        if update is not None:
+        if update is None:  # an event we cannot read: acknowledged, so it is not resent
+            self.client.skipped += 1
+            log.warning("zalo_update_skipped", extra={"bot": self.bot_id})
+        else:
             try:
                 await asyncio.wait_for(self.ready.wait(), timeout=10)
             except TimeoutError:

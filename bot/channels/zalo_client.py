@@ -44,7 +44,15 @@ class ZaloUpdate:
 
 
 def parse_update(body: Any) -> ZaloUpdate | None:
-    """One update from a getUpdates result or a webhook body (flat or wrapped in `result`)."""
+    """One update from a getUpdates result or a webhook body (flat or wrapped in `result`);
+    None for anything else, whatever its shape: one odd update must not stop a channel."""
+    try:
+        return _parse_update(body)
+    except (TypeError, ValueError, OverflowError, OSError, AttributeError):
+        return None
+
+
+def _parse_update(body: Any) -> ZaloUpdate | None:
     if isinstance(body, dict) and isinstance(body.get("result"), dict):
         body = body["result"]
     if not isinstance(body, dict):
@@ -52,8 +60,9 @@ def parse_update(body: Any) -> ZaloUpdate | None:
     message = body.get("message")
     if not isinstance(message, dict):
         return None
-    sender = message.get("from") or {}
-    chat = message.get("chat") or {}
+    sender, chat = message.get("from"), message.get("chat")
+    if not isinstance(sender, dict) or not isinstance(chat, dict):
+        return None
     message_id, chat_id = message.get("message_id"), chat.get("id")
     if not message_id or not chat_id or not sender.get("id"):
         return None
@@ -92,6 +101,7 @@ class ZaloClient:
         self._http = http or httpx.AsyncClient(timeout=timeout)
         self._owns_http = http is None
         self.timeout = timeout
+        self.skipped = 0  # updates that would not parse, stepped over (getUpdates hands one each)
 
     def __repr__(self) -> str:
         return f"ZaloClient(bot={bot_id_of(self._token) or '?'})"  # never the token
@@ -125,7 +135,9 @@ class ZaloClient:
                 return []
             raise
         bodies = result if isinstance(result, list) else [result]
-        return [u for u in (parse_update(b) for b in bodies) if u is not None]
+        updates = [u for u in (parse_update(b) for b in bodies) if u is not None]
+        self.skipped += len(bodies) - len(updates)
+        return updates
 
     async def set_webhook(self, url: str, secret_token: str) -> Any:
         if not 8 <= len(secret_token) <= 256:

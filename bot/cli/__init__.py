@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from bot import logs
-from bot.cli import db, demo, invite, jobs, members, org, privacy, report, run
+from bot.cli import db, demo, invite, jobs, keys, members, org, people, privacy, report, run
 
 logs.install()  # no member data in any log line, whatever the level
 
@@ -17,5 +17,7 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(members.app, name="members")
 app.add_typer(privacy.app, name="privacy")
+app.add_typer(keys.app, name="keys")
+app.add_typer(people.app, name="people")
 app.add_typer(report.app, name="report")
 app.command("run")(run.run)

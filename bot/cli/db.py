@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import typer
 
-from bot.cli.common import settings
+from bot.cli.common import run_async, session, settings
+from bot.config import SchedulerSettings, load
 from storage import db
+from storage.repositories import retention
 
 app = typer.Typer(no_args_is_help=True, help="Database schema.")
 
@@ -22,3 +26,18 @@ def downgrade(revision: str = typer.Argument(..., help="target, e.g. base")) -> 
     """Migrate the database down to REVISION."""
     db.downgrade(settings().database_url, revision)
     typer.echo(f"database at {revision}")
+
+
+@app.command()
+def prune(
+    days: int = typer.Option(None, min=2, help="default: CHIHOI_RETENTION_DAYS (30)"),
+) -> None:
+    """Forget replay keys and conversations idle longer than the retention period."""
+    keep = days or load(SchedulerSettings).retention_days
+
+    async def go() -> retention.Pruned:
+        async with session() as s:
+            return await retention.prune(s, dt.datetime.now(dt.UTC) - dt.timedelta(days=keep))
+
+    done = run_async(go)
+    typer.echo(f"pruned {done.updates} update ids and {done.conversations} idle conversations")

@@ -12,12 +12,12 @@ import typer
 from bot.cli.common import run_async, session, settings
 from bot.cli.scale import seed_scale_cli
 from bot.seeding import demo as seed_demo
-from storage.crypto import KEY_FILE
+from storage.crypto import key_file_for
 
 app = typer.Typer(no_args_is_help=True, help="Demo data.")
 
 
-def ensure_demo_key(path: Path = KEY_FILE) -> bool:
+def ensure_demo_key(path: Path) -> bool:
     """Write a random data key for the demo if none is configured; True when one was made."""
     if os.environ.get("CHIHOI_DATA_KEY") or path.exists():
         return False
@@ -37,13 +37,14 @@ def seed(
     if scale != "small":
         seed_scale_cli(scale)
         return
-    if ensure_demo_key():
+    key_file = key_file_for(settings().database_url)
+    if ensure_demo_key(key_file):
         typer.echo(
-            f"generated a demo encryption key in {KEY_FILE} (set CHIHOI_DATA_KEY in production)"
+            f"generated a demo encryption key in {key_file} (set CHIHOI_DATA_KEY in production)"
         )
 
     async def go() -> None:
-        async with session() as s:
+        async with session(check_key=True) as s:
             now = dt.datetime.now(dt.UTC)
             info = await seed_demo.seed(s, now)
             held = await seed_demo.seed_history(s, now, settings().zone) if info.created else 0

@@ -9,19 +9,23 @@ import typer
 
 from bot.cli.common import CliError, run_async, session
 from bot.domain.enums import RoleKind
-from storage.repositories import invites, org
+from storage.repositories import audit, invites, org
 
 app = typer.Typer(no_args_is_help=True, help="Invite codes.")
 
 
+MAX_TTL = dt.timedelta(days=90)
+
+
 def parse_ttl(text: str) -> dt.timedelta:
-    m = re.fullmatch(r"(\d+)\s*([dhm])", text.strip().lower())
+    m = re.fullmatch(r"(\d{1,6})\s*([dhm])", text.strip().lower())
     if not m or int(m.group(1)) == 0:
         raise CliError(f"--expires '{text}': expected a duration like 7d, 12h or 30m")
     n, unit = int(m.group(1)), m.group(2)
-    return {"d": dt.timedelta(days=n), "h": dt.timedelta(hours=n), "m": dt.timedelta(minutes=n)}[
-        unit
-    ]
+    ttl = {"d": dt.timedelta(days=n), "h": dt.timedelta(hours=n), "m": dt.timedelta(minutes=n)}
+    if ttl[unit] > MAX_TTL:
+        raise CliError(f"--expires '{text}': at most 90 days (an invite is a key to a role)")
+    return ttl[unit]
 
 
 @app.command()
@@ -49,3 +53,34 @@ def create(
         typer.echo(code)
 
     run_async(go)
+
+
+@app.command("list")
+def list_open() -> None:
+    """Open invites: id, unit, role, name, expiry (the codes themselves are not stored)."""
+
+    async def go() -> list[str]:
+        async with session() as s:
+            rows = await invites.open_invites(s, dt.datetime.now(dt.UTC))
+        return [
+            f"{i.id}\t{code}\t{i.role.value}\t{i.display_name or '-'}\t{i.expires_at:%Y-%m-%d %H:%M}Z"
+            for i, code in rows
+        ]
+
+    for line in run_async(go) or ["no open invites"]:
+        typer.echo(line)
+
+
+@app.command()
+def cancel(invite_id: int) -> None:
+    """Make open invite INVITE_ID unusable at once (audited)."""
+
+    async def go() -> None:
+        now = dt.datetime.now(dt.UTC)
+        async with session() as s:
+            if not await invites.cancel(s, invite_id, now):
+                raise CliError(f"no open invite with id {invite_id}")
+            await audit.record(s, now, None, "invite_cancel", "invite", invite_id, {"via": "cli"})
+
+    run_async(go)
+    typer.echo(f"invite {invite_id} cancelled")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import CliError, run_async, session, settings
+from bot.cli.common import CliError, fail, run_async, session, settings
 from bot.core.i18n import language
 from bot.domain.enums import Level
 from bot.sheets import members as member_sheet
@@ -37,28 +37,46 @@ def import_(
     errors: Annotated[
         Path | None, typer.Option(help="error workbook (default: FILE-loi.xlsx)")
     ] = None,
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="show the column mapping and the row errors; import nothing"
+    ),
 ) -> None:
     """Import members into a branch: every row is checked; nothing is written if one is bad."""
     conf = settings()
     today = dt.datetime.now(conf.zone).date()
+    try:
+        sheet = member_sheet.read_sheet(file)
+    except member_sheet.SheetError as exc:
+        fail(str(exc))
+    # The mapping comes first, so a column read wrongly is seen before anything is written.
+    typer.echo(f"header row {sheet.header_line}; columns:")
+    for header, column in sheet.mapping:
+        typer.echo(f"  {header} -> {column}")
+    if sheet.ignored:
+        typer.echo(f"ignored column(s): {', '.join(sheet.ignored)}")
 
     async def go() -> members_files.ImportReport:
-        try:
-            rows = member_sheet.read_rows(file)
-        except member_sheet.SheetError as exc:
-            raise CliError(str(exc)) from None
-        async with session() as s:
+        async with session(check_key=True) as s:
             unit = await org.by_code(s, branch)
             if unit is None or unit.level != Level.BRANCH:
                 raise CliError(f"--branch: no branch with code {branch}")
             with language(conf.locale):
                 return await members_files.import_rows(
-                    s, unit, rows, today, dt.datetime.now(dt.UTC), skip_bad=skip_bad
+                    s,
+                    unit,
+                    sheet.rows,
+                    today,
+                    dt.datetime.now(dt.UTC),
+                    skip_bad=skip_bad,
+                    dry_run=dry_run,
                 )
 
     report = run_async(go)
     for line, _row, reason in report.bad:
         typer.echo(f"row {line}: {reason}", err=True)
+    if dry_run:
+        typer.echo(f"dry run: {report.good} good row(s), {len(report.bad)} bad; nothing imported")
+        raise typer.Exit(1 if report.bad else 0)
     if report.bad and not skip_bad:
         typer.echo(f"error: {len(report.bad)} bad row(s); nothing was imported", err=True)
         raise typer.Exit(1)
@@ -83,7 +101,7 @@ def export(
     target = out or Path(f"hoi-vien-{unit}.xlsx")
 
     async def go() -> int:
-        async with session() as s:
+        async with session(check_key=True) as s:
             root = await org.by_code(s, unit)
             if root is None:
                 raise CliError(f"--unit: no unit with code {unit}")
@@ -93,6 +111,9 @@ def export(
             await audit.record(
                 s, dt.datetime.now(dt.UTC), None, "members_exported", "org_unit", root.id, detail
             )
+            if with_cccd:  # full ID numbers: only the owner may read the file (issue 15.9)
+                target.touch(mode=0o600)
+                target.chmod(0o600)
             member_sheet.write_export(target, root.name, rows)
         return len(rows)
 

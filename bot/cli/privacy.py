@@ -18,7 +18,7 @@ def export(member_id: int) -> None:
     """Print everything held about member MEMBER_ID as JSON (ID number in clear)."""
 
     async def go() -> str:
-        async with session() as s:
+        async with session(check_key=True) as s:
             data = await privacy.export(s, member_id, dt.datetime.now(dt.UTC))
         if data is None:
             raise CliError(f"no member with id {member_id}")
@@ -39,7 +39,7 @@ def erase(
 
     async def go() -> None:
         now = dt.datetime.now(dt.UTC)
-        async with session() as s:
+        async with session(check_key=True) as s:
             if not await privacy.erase(s, member_id, now.astimezone(zone).date(), now):
                 raise CliError(f"no member with id {member_id}")
 

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import signal
 import socket
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 
 import typer
 import uvicorn
 
+from bot import logs
 from bot.app import Runtime, configure, http_app
+from bot.channels.supervise import Health, start_all
+from bot.channels.web_guard import Guard, is_loopback
 from bot.cli.common import settings as load
 from bot.config import Settings
-from storage.db import current_revision, head_revision
+from storage import crypto
+from storage.db import current_revision, head_revision, transaction
+from storage.repositories import data_keys
 
 log = logging.getLogger("chihoi.run")
 
@@ -26,10 +32,6 @@ class _Server(uvicorn.Server):
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
         yield
-
-
-async def _run(task: Callable[[], Awaitable[None]]) -> None:
-    await task()
 
 
 class KeyValueFormatter(logging.Formatter):
@@ -49,11 +51,10 @@ class KeyValueFormatter(logging.Formatter):
 def run() -> None:
     """Serve every configured channel; the web simulator when none is (or CHIHOI_SIMULATOR=1)."""
     settings = load()
-    handler = logging.StreamHandler()
+    handler = logs.scrubbed(logging.StreamHandler(), settings.secret_values())
     handler.setFormatter(KeyValueFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     logging.basicConfig(level=settings.log_level, handlers=[handler])
-    for noisy in ("alembic", "apscheduler", "httpx"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logs.hold_libraries()
     asyncio.run(serve(settings))
 
 
@@ -73,15 +74,31 @@ def listen(host: str, port: int) -> socket.socket:
 
 
 async def serve(settings: Settings) -> None:
+    simulator = settings.simulator or not settings.has_channels
+    if simulator and not is_loopback(settings.web_host) and not settings.simulator_public:
+        typer.echo(
+            f"error: the web simulator acts as any user; it is served on {settings.web_host} "
+            "only with CHIHOI_SIMULATOR_PUBLIC=1 (use CHIHOI_WEB_HOST=127.0.0.1)",
+            err=True,
+        )
+        raise typer.Exit(1)
     sock = listen(settings.web_host, settings.web_port)
     rt = Runtime.create(settings)
     if await current_revision(rt.db) != head_revision():
         await rt.close()
         typer.echo("error: the database is not migrated; run `chihoi db upgrade`", err=True)
         raise typer.Exit(1)
+    try:
+        async with transaction(rt.maker) as s:
+            await data_keys.verify(s, dt.datetime.now(dt.UTC))
+    except (data_keys.KeyRefused, crypto.KeyMissing) as exc:
+        await rt.close()
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
     services = configure(rt)
-    simulator = settings.simulator or not settings.has_channels
-    app = http_app(rt, services.routes, simulator=simulator)
+    guard = Guard.fresh(settings.simulator_hosts)
+    health = Health()
+    app = http_app(rt, services.routes, simulator=simulator, guard=guard, health=health)
     config = uvicorn.Config(
         app, host=settings.web_host, port=settings.web_port, log_level="warning", lifespan="off"
     )
@@ -90,13 +107,14 @@ async def serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    tasks: list[asyncio.Task[None]] = [asyncio.create_task(_run(t)) for t in services.tasks]
+    tasks = start_all(services.tasks, services.names, health)
     http = asyncio.create_task(server.serve(sockets=[sock]))
     while not server.started and not http.done():
         await asyncio.sleep(0.05)
     if simulator:
         typer.echo(
-            f"chihoi web simulator: http://{settings.web_host}:{settings.web_port}/", err=False
+            f"chihoi web simulator: http://{settings.web_host}:{settings.web_port}/?key={guard.key}",
+            err=False,
         )
     for name in services.names:
         typer.echo(f"chihoi serving: {name}")

@@ -24,6 +24,8 @@ from bot.scheduler.limits import Limits
 from bot.scheduler.sender import Clock, Sender, WebTransport, utcnow
 from bot.scheduler.sweep import sweep
 from bot.seeding.demo import WEB_BOT
+from storage.db import transaction
+from storage.repositories import retention
 from storage.sessions import Maker
 
 log = logging.getLogger("chihoi.scheduler")
@@ -85,9 +87,16 @@ def scheduler_task(
             log.info("sweep", extra={"added": report.total(), "skipped": report.skipped})
             wake.set()
 
+        async def prune() -> None:
+            before = utcnow() - dt.timedelta(days=cfg.retention_days)
+            async with transaction(maker) as s:
+                done = await retention.prune(s, before)
+            log.info("pruned", extra={"updates": done.updates, "conversations": done.conversations})
+
         scheduler = AsyncIOScheduler(timezone=tz)
         options = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 3600}
         scheduler.add_job(job, sweep_trigger, id="sweep", **options)
+        scheduler.add_job(prune, sweep_trigger, id="prune", **options)
         scheduler.add_job(job, digest_trigger, id="digest", **options)
         # Jobs live in memory, so a sweep missed while the process was down would wait a
         # day; one at start catches up (a sweep is idempotent and sends only the latest step).

@@ -1,10 +1,13 @@
 """Draining the outbox: rate limits per channel and bot, retries with backoff, quiet hours.
 
-Delivery is at least once. A row is marked sent after its transport call returns; if the
-process dies between the two (SIGKILL, power loss), the row is still "sending" and is sent
-again once its lease expires. That window holds at most `concurrency` rows in flight plus
-the rows delivered since the last flush (`flush_every`; 1 gives the smallest window). The
-reminders carry nothing that makes a second copy harmful: they say what is due now.
+Delivery is at least once: exactly once is impossible against an API without idempotency
+keys. A row is marked sent as soon as its transport call returns, and its worker takes no
+other row before that mark is committed; if the process dies between the two (SIGKILL,
+power loss), the row is still "sending" and is sent again once its lease expires. So the
+copies after a kill are at most the sends in flight, at most `concurrency`. Marks are group
+committed: whoever commits takes every result waiting, so a broadcast still costs one
+transaction per handful of messages, not one each. The reminders carry nothing that makes a
+second copy harmful: they say what is due now.
 """
 
 from __future__ import annotations
@@ -78,7 +81,6 @@ class Sender:
     backoff_cap: float = 3600.0
     batch: int = 200
     concurrency: int = 16
-    flush_every: int = 50
     obsolete: ObsoleteCheck | None = None
 
     def __post_init__(self) -> None:
@@ -86,6 +88,8 @@ class Sender:
         seconds = time.time if self.clock is utcnow else (lambda: self.clock().timestamp())
         self.gate = RateGate(self.limits, self.default_limits, seconds, self.sleep)
         self._results: list[Result] = []
+        self._added = 0  # results recorded so far ...
+        self._committed = 0  # ... and how many of them are committed
         self._flush_lock = asyncio.Lock()
         self._expired_at: dt.datetime | None = None
         self.report = DrainReport()
@@ -187,15 +191,22 @@ class Sender:
         self.report.released += len(rows)
 
     async def _record(self, result: Result) -> None:
+        """Returns once the result is committed (by this worker or one flushing for all)."""
         self._results.append(result)
-        if len(self._results) >= self.flush_every:
-            await self._flush()
+        self._added += 1
+        mine = self._added
+        async with self._flush_lock:
+            if self._committed < mine:
+                await self._flush_locked()
 
     async def _flush(self) -> None:
         async with self._flush_lock:
-            results, self._results = self._results, []
-            if not results:
-                return
+            await self._flush_locked()
+
+    async def _flush_locked(self) -> None:
+        results, self._results = self._results, []
+        upto = self._added
+        if results:
             now = self.clock()
             async with transaction(self.maker) as s:
                 self.report.sent += await outbox.mark_sent(
@@ -204,6 +215,7 @@ class Sender:
                 for r in results:
                     if r.error is not None:
                         await self._failure(s, r.row, r.error, now)
+        self._committed = upto
 
     async def _failure(self, s: Session, row: Claimed, exc: Exception, now: dt.datetime) -> None:
         # The type and the platform's short reason only: never the message text.

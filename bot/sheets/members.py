@@ -62,42 +62,66 @@ IMPORT_COLUMNS = [
     ),
     Column("ethnicity", "Dân tộc", "Chỉ khi đồng ý dữ liệu nhạy cảm. Ví dụ: Tày", 12),
     Column("religion", "Tôn giáo", "Chỉ khi đồng ý dữ liệu nhạy cảm. Ví dụ: Công giáo", 12),
-    Column("joined_on", "Ngày vào Hội", "Không bắt buộc, ngày/tháng/năm (để trống: hôm nay)", 14),
+    Column(
+        "joined_on",
+        "Ngày vào Hội",
+        'Bắt buộc: ngày/tháng/năm (05/03/2015), chỉ năm (2015), hoặc "cũ" / "không nhớ" '
+        "nếu là hội viên từ trước khi có sổ (không tính là hội viên mới). Không để trống.",
+        14,
+    ),
+    Column(
+        "residence",
+        "Cư trú",
+        "Không bắt buộc (để trống: thường trú). thường trú / tạm trú từ 6 tháng / "
+        "tạm trú dưới 6 tháng / vắng",
+        16,
+    ),
 ]
-REQUIRED = ("full_name", "birth", "consent")
+REQUIRED = ("full_name", "birth", "consent", "joined_on")
+# Headers officers' own lists use for the same columns (compared accent- and case-blind).
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "full_name": ("Họ tên", "Họ và tên hội viên", "Họ tên hội viên"),
+    "birth": ("Ngày tháng năm sinh", "Năm sinh", "Sinh ngày", "Ngày sinh năm sinh"),
+    "phone": ("SĐT", "Điện thoại", "Số ĐT", "Số điện thoại di động"),
+    "cccd": ("CCCD", "CMND", "CCCD/CMND", "Số CMND", "Số định danh", "Số định danh cá nhân"),
+    "group": ("Tổ hội", "Tổ phụ nữ"),
+    "categories": ("Đối tượng",),
+    "core": ("Hội viên nòng cốt",),
+    "consent": ("Đồng ý",),
+    "ethnicity": ("Dân tộc thiểu số",),
+    "joined_on": ("Ngày kết nạp", "Năm vào Hội", "Năm kết nạp", "Ngày vào hội năm vào hội"),
+    "residence": ("Nơi cư trú", "Tình trạng cư trú"),
+}
+# Headers read and deliberately left out (row numbers, notes).
+IGNORED = ("STT", "TT", "Số TT", "Số thứ tự", "Ghi chú")
+HEADER_SEARCH_ROWS = 30
 ERROR_HEADER = "Lỗi"
 LINE_HEADER = "Dòng"
-SAMPLE_ROWS = [
-    [
-        "Nguyễn Thị Lan",
-        "05/03/1985",
-        "0912345678",
-        "038185001234",
-        "",
-        "tiểu thương",
-        "có",
-        "có",
-        "",
-        "",
-        "",
-        "",
-    ],
-    [
-        "Lò Thị Mai",
-        "1960",
-        "",
-        "",
-        "",
-        "cao tuổi, dân tộc thiểu số",
-        "không",
-        "có",
-        "có",
-        "Thái",
-        "",
-        "01/06/2020",
-    ],
-    ["Trần Thị Hoa", "1972", "", "", "", "", "", "không", "", "", "", ""],
+_SAMPLES: list[dict[str, str]] = [
+    {
+        "full_name": "Nguyễn Thị Lan",
+        "birth": "05/03/1985",
+        "phone": "0912345678",
+        "cccd": "038185001234",
+        "categories": "tiểu thương",
+        "core": "có",
+        "consent": "có",
+        "joined_on": "15/01/2024",
+    },
+    {
+        "full_name": "Lò Thị Mai",
+        "birth": "1960",
+        "categories": "cao tuổi, dân tộc thiểu số",
+        "core": "không",
+        "consent": "có",
+        "sensitive": "có",
+        "ethnicity": "Thái",
+        "joined_on": "01/06/2020",
+        "residence": "tạm trú từ 6 tháng",
+    },
+    {"full_name": "Trần Thị Hoa", "birth": "1972", "consent": "không", "joined_on": "cũ"},
 ]
+SAMPLE_ROWS = [[r.get(c.key, "") for c in IMPORT_COLUMNS] for r in _SAMPLES]
 
 
 class SheetError(Exception):
@@ -130,7 +154,15 @@ def write_template(path: Path) -> None:
     _style_header(guide, ["Cột", "Cách điền"], [26, 90])
     for col in IMPORT_COLUMNS:
         guide.append([col.header, col.note])
-    guide.append(["", "Xoá các dòng mẫu trước khi nhập. Dòng 1 là tiêu đề, không đổi tên cột."])
+    guide.append(["", "Xoá các dòng mẫu trước khi nhập."])
+    guide.append(
+        [
+            "",
+            "Dòng tên cột có thể nằm dưới tên danh sách. Tên cột quen dùng cũng được: Họ tên, "
+            "Ngày tháng năm sinh, Năm sinh, SĐT, Điện thoại, CMND, Số định danh, Ngày kết nạp. "
+            "Cột STT, Ghi chú và các cột khác được bỏ qua.",
+        ]
+    )
     wb.save(path)
 
 
@@ -153,35 +185,103 @@ def _cell_text(value: Any, col: Column | None) -> str:
     return str(value).strip()
 
 
-def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """(row number as Excel shows it, {column key: text}) for every non-empty row."""
+@dataclass(frozen=True)
+class Sheet:
+    """A member list as read: its rows, and how its columns were understood."""
+
+    rows: list[tuple[int, dict[str, str]]]
+    header_line: int
+    # (header as written in the file, the template column it was read as)
+    mapping: list[tuple[str, str]]
+    ignored: list[str]
+
+
+def _header_keys() -> dict[str, Column | None]:
+    keys: dict[str, Column | None] = {fold(h): None for h in IGNORED}
+    for col in IMPORT_COLUMNS:
+        for header in (col.header, *VARIANTS.get(col.key, ())):
+            keys[fold(header)] = col
+    return keys
+
+
+HEADER_KEYS = _header_keys()
+
+
+def column_for(header: str) -> tuple[bool, Column | None]:
+    """(known?, the column a header names); a header may add words: "Đồng ý (có/không)"."""
+    key = fold(header)
+    if key in HEADER_KEYS:
+        return True, HEADER_KEYS[key]
+    starts = [k for k in HEADER_KEYS if len(k) >= 6 and key.startswith(k + " ")]
+    if starts:
+        return True, HEADER_KEYS[max(starts, key=len)]
+    return False, None
+
+
+def _is_header(cells: Sequence[Any]) -> bool:
+    cols = {column_for(str(c))[1] for c in cells if c is not None and str(c).strip()}
+    keys = {c.key for c in cols if c is not None}
+    return "full_name" in keys and len(keys) >= 2
+
+
+def _mapping(header: Sequence[Any]) -> tuple[list[Column | None], list[tuple[str, str]], list[str]]:
+    cols: list[Column | None] = []
+    mapping: list[tuple[str, str]] = []
+    ignored: list[str] = []
+    for cell in header:
+        text = " ".join(str(cell).split()) if cell is not None else ""
+        col = column_for(text)[1] if text else None
+        if col is not None and col in cols:
+            raise SheetError(f"two columns are read as {col.header}: rename one of them")
+        cols.append(col)
+        if col is not None:
+            mapping.append((text, col.header))
+        elif text:
+            ignored.append(text)
+    return cols, mapping, ignored
+
+
+def read_sheet(path: Path) -> Sheet:
+    """The member list of the first sheet, its header row found by content below any title."""
     if not path.exists():
         raise SheetError(f"{path}: no such file")
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise SheetError(f"{path.name}: expected an .xlsx file")
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise SheetError("the file is empty")
-        by_header = {fold(c.header): c for c in IMPORT_COLUMNS}
-        cols = [by_header.get(fold(str(h or ""))) for h in header]
+        rows = enumerate(wb.worksheets[0].iter_rows(values_only=True), start=1)
+        header_line = 0
+        for line, cells in rows:
+            if _is_header(cells):
+                header_line = line
+                cols, mapping, ignored = _mapping(cells)
+                break
+            if line >= HEADER_SEARCH_ROWS:
+                break
+        if not header_line:
+            raise SheetError(
+                f"no header row with a column {IMPORT_COLUMNS[0].header} found in the first "
+                f"{HEADER_SEARCH_ROWS} rows"
+            )
         missing = [c.header for c in IMPORT_COLUMNS if c.key in REQUIRED and c not in cols]
         if missing:
             raise SheetError(f"missing column(s): {', '.join(missing)}")
         out: list[tuple[int, dict[str, str]]] = []
-        for line, raw in enumerate(rows, start=2):
+        for line, raw in rows:
             row = {c.key: "" for c in IMPORT_COLUMNS}
             for col, value in zip(cols, raw, strict=False):
                 if col is not None:
                     row[col.key] = _cell_text(value, col)
             if any(row.values()):
                 out.append((line, row))
-        return out
+        return Sheet(out, header_line, mapping, ignored)
     finally:
         wb.close()
+
+
+def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """(row number as Excel shows it, {column key: text}) for every non-empty row."""
+    return read_sheet(path).rows
 
 
 def write_errors(path: Path, bad: Sequence[tuple[int, dict[str, str], str]]) -> None:
@@ -210,7 +310,8 @@ EXPORT_HEADERS = [
     ("Nhóm", 30),
     ("Nòng cốt", 10),
     ("Tình trạng", 16),
-    ("Ngày vào Hội", 12),
+    ("Ngày vào Hội", 14),
+    ("Cư trú", 18),
 ]
 
 

@@ -31,6 +31,7 @@ from storage.models.figures import (
     UnitPopulation,
     UnitTarget,
 )
+from storage.models.keys import KeyCheck
 
 __all__ = [
     "NAMING",
@@ -43,6 +44,7 @@ __all__ = [
     "Conversation",
     "GroupLink",
     "Invite",
+    "KeyCheck",
     "LinkCode",
     "Meeting",
     "Member",

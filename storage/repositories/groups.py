@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import GroupLink, LinkCode
-from storage.repositories.invites import hash_code, new_code
+from storage.repositories.invites import hash_code, hashes_of, new_code
 
 
 async def create_link_code(
@@ -31,7 +31,7 @@ async def create_link_code(
 async def take_link_code(s: AsyncSession, code: str, now: dt.datetime) -> LinkCode | None:
     """The unused, unexpired link code, or None."""
     stmt = select(LinkCode).where(
-        LinkCode.code_hash == hash_code(code),
+        LinkCode.code_hash.in_(hashes_of(code)),
         LinkCode.used_at.is_(None),
         LinkCode.expires_at > now,
     )

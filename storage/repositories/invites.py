@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import RoleKind
-from storage.models import CodeAttempt, Invite, Person
+from storage import crypto
+from storage.models import CodeAttempt, Invite, OrgUnit, Person
 
 # No 0/O, 1/I/L: codes are read aloud and typed on small phones.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 MAX_WRONG_PER_HOUR = 5
+# All chats together: far above honest typos (a few a day nationally), far below what it
+# takes to find one live code among 31^8.
+MAX_WRONG_GLOBAL_PER_HOUR = 300
 
 
 def new_code() -> str:
@@ -34,7 +37,12 @@ def looks_like_code(text: str) -> bool:
 
 
 def hash_code(text: str) -> str:
-    return hashlib.sha256(normalize_code(text).encode()).hexdigest()
+    return crypto.code_hash(normalize_code(text))
+
+
+def hashes_of(text: str) -> tuple[str, ...]:
+    """What a stored code may look like: keyed now, plain if issued before keying."""
+    return (hash_code(text), crypto.legacy_code_hash(normalize_code(text)))
 
 
 async def create_invite(
@@ -67,7 +75,7 @@ async def create_invite(
 async def take_invite(s: AsyncSession, code: str, now: dt.datetime) -> Invite | None:
     """The unused, unexpired invite for the code, or None."""
     stmt = select(Invite).where(
-        Invite.code_hash == hash_code(code), Invite.used_by.is_(None), Invite.expires_at > now
+        Invite.code_hash.in_(hashes_of(code)), Invite.used_by.is_(None), Invite.expires_at > now
     )
     if s.bind.dialect.name == "postgresql":
         stmt = stmt.with_for_update()
@@ -86,6 +94,19 @@ async def wrong_attempts(
     return int(await s.scalar(stmt) or 0)
 
 
+async def guessing_blocked(
+    s: AsyncSession, channel: str, bot_id: str, chat_id: str, now: dt.datetime
+) -> bool:
+    """Too many wrong codes from this chat, or from all chats together (many accounts
+    guessing at once) in the last hour."""
+    if await wrong_attempts(s, channel, bot_id, chat_id, now) >= MAX_WRONG_PER_HOUR:
+        return True
+    everyone = select(func.count(CodeAttempt.id)).where(
+        CodeAttempt.at > now - dt.timedelta(hours=1)
+    )
+    return int(await s.scalar(everyone) or 0) >= MAX_WRONG_GLOBAL_PER_HOUR
+
+
 async def record_wrong_attempt(
     s: AsyncSession, channel: str, bot_id: str, chat_id: str, now: dt.datetime
 ) -> None:
@@ -102,3 +123,23 @@ async def mark_used(s: AsyncSession, invite: Invite, person_id: int, now: dt.dat
     """The invite is spent: `take_invite` never returns it again."""
     invite.used_by = person_id
     invite.used_at = now
+
+
+async def open_invites(s: AsyncSession, now: dt.datetime) -> list[tuple[Invite, str]]:
+    """Invites not used and not expired, with their unit's code (the codes are not stored)."""
+    stmt = (
+        select(Invite, OrgUnit.code)
+        .join(OrgUnit, OrgUnit.id == Invite.unit_id)
+        .where(Invite.used_by.is_(None), Invite.expires_at > now)
+        .order_by(Invite.id)
+    )
+    return [(i, code) for i, code in (await s.execute(stmt)).all()]
+
+
+async def cancel(s: AsyncSession, invite_id: int, now: dt.datetime) -> bool:
+    """Make an open invite unusable at once; False if there is none open with that id."""
+    invite = await s.get(Invite, invite_id)
+    if invite is None or invite.used_by is not None or invite.expires_at <= now:
+        return False
+    invite.expires_at = now
+    return True

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.enums import EventKind, MemberStatus
+from bot.domain.calendar import RECORDS_BEGAN
+from bot.domain.enums import EventKind, MemberStatus, Residence
 from bot.domain.textkeys import fold, sort_key
 from storage import crypto
 from storage.crypto import SealedId
@@ -25,9 +25,11 @@ async def add_member(
     s: AsyncSession,
     branch_id: int,
     full_name: str,
-    joined_on: dt.date,
+    joined_on: dt.date | None,
     now: dt.datetime,
     *,
+    joined_approx: bool = False,
+    residence: Residence = Residence.PERMANENT,
     birth_date: dt.date | None = None,
     birth_year: int | None = None,
     birth_approx: bool = False,
@@ -43,6 +45,8 @@ async def add_member(
 ) -> Member:
     """Insert a member, her consents and her `joined` event (counts are taken from events).
 
+    `joined_on` None: a member from before records began, whose event is dated RECORDS_BEGAN
+    so that she counts as a member in every period and as new in none.
     `cccd` is the digits (sealed here) or an already sealed number from a dialog.
     """
     sealed = crypto.seal_id(cccd) if isinstance(cccd, str) else cccd
@@ -65,14 +69,21 @@ async def add_member(
         is_core=is_core,
         status=MemberStatus.ACTIVE,
         joined_on=joined_on,
+        joined_approx=joined_approx and joined_on is not None,
+        residence=residence,
         created_at=now,
     )
     s.add(member)
     await s.flush()
     for purpose in consents:
         await add_consent(s, member.id, purpose, now, recorded_by)
-    await record_event(s, member, EventKind.JOINED, joined_on, now, recorded_by)
+    await record_event(s, member, EventKind.JOINED, joined_day(joined_on), now, recorded_by)
     return member
+
+
+def joined_day(joined_on: dt.date | None) -> dt.date:
+    """The day her `joined` event counts from."""
+    return RECORDS_BEGAN if joined_on is None else joined_on
 
 
 async def add_consent(
@@ -314,81 +325,3 @@ async def in_subtree(s: AsyncSession, unit: OrgUnit) -> list[tuple[Member, OrgUn
         .order_by(OrgUnit.path, Member.name_sort, Member.id)
     )
     return [(m, u) for m, u in (await s.execute(stmt)).all()]
-
-
-@dataclass(frozen=True)
-class NewMember:
-    """One validated row of a bulk import."""
-
-    full_name: str
-    birth_date: dt.date
-    birth_approx: bool
-    joined_on: dt.date
-    phone: str | None = None
-    cccd: SealedId | None = None
-    group_id: int | None = None
-    categories: tuple[str, ...] = ()
-    is_core: bool = False
-    ethnicity: str | None = None
-    religion: str | None = None
-    consents: tuple[str, ...] = ()
-
-
-async def add_many(
-    s: AsyncSession, branch_id: int, rows: Sequence[NewMember], now: dt.datetime, by: int | None
-) -> list[int]:
-    """Insert many members with their consents and `joined` events in a few statements."""
-    ids: list[int] = []
-    for start in range(0, len(rows), 1000):
-        chunk = rows[start : start + 1000]
-        stmt = insert(Member).returning(Member.id, sort_by_parameter_order=True)
-        result = await s.execute(stmt, [_member_values(branch_id, r, now) for r in chunk])
-        chunk_ids = [int(i) for i in result.scalars().all()]
-        ids.extend(chunk_ids)
-        events: list[dict[str, Any]] = [
-            {
-                "member_id": mid,
-                "kind": EventKind.JOINED,
-                "occurred_on": r.joined_on,
-                "unit_id": branch_id,
-                "other_unit_id": None,
-                "detail": {},
-                "recorded_by": by,
-                "recorded_at": now,
-            }
-            for mid, r in zip(chunk_ids, chunk, strict=True)
-        ]
-        await s.execute(insert(MemberEvent), events)
-        consents = [
-            dict(member_id=mid, purpose=p, given_at=now, withdrawn_at=None, recorded_by=by)
-            for mid, r in zip(chunk_ids, chunk, strict=True)
-            for p in r.consents
-        ]
-        if consents:
-            await s.execute(insert(Consent), consents)
-    return ids
-
-
-def _member_values(branch_id: int, r: NewMember, now: dt.datetime) -> dict[str, Any]:
-    return {
-        "branch_id": branch_id,
-        "group_id": r.group_id,
-        "full_name": r.full_name,
-        "name_folded": fold(r.full_name),
-        "name_sort": sort_key(r.full_name),
-        "birth_year": r.birth_date.year,
-        "birth_date": None if r.birth_approx else r.birth_date,
-        "birth_approx": r.birth_approx,
-        "gender": "female",
-        "phone": r.phone,
-        "cccd_enc": r.cccd.blob if r.cccd else None,
-        "cccd_index": r.cccd.index if r.cccd else None,
-        "ethnicity": r.ethnicity,
-        "religion": r.religion,
-        "categories": sorted(r.categories),
-        "is_core": r.is_core,
-        "status": MemberStatus.ACTIVE,
-        "joined_on": r.joined_on,
-        "created_at": now,
-        "erased_at": None,
-    }

@@ -322,3 +322,22 @@ async def for_chat(s: AsyncSession, channel: str, chat_id: str, limit: int) -> l
         .limit(limit)
     )
     return [Queued(*row) for row in rows.all()]
+
+
+async def scrub_waiting(s: AsyncSession, words: Collection[str], replacement: str) -> int:
+    """Replace `words` (an erased member's name) in every message not yet sent; how many
+    messages changed. Waiting rows are few (a day's reminders), so they are read whole."""
+    wanted = [w for w in words if w]
+    if not wanted:
+        return 0
+    stmt = select(Outbox).where(Outbox.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)))
+    changed = 0
+    for row in (await s.scalars(stmt)).all():
+        text = row.payload.get("text")
+        if not isinstance(text, str) or not any(w in text for w in wanted):
+            continue
+        for w in sorted(wanted, key=len, reverse=True):
+            text = text.replace(w, replacement)
+        row.payload = {**row.payload, "text": text}
+        changed += 1
+    return changed

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.instrumentation import manager_of_class
@@ -198,3 +198,57 @@ async def mark_unreachable(
 async def set_locale(s: AsyncSession, person_id: int, locale: str) -> None:
     """A statement only: a Person loaded in this session keeps its old `locale`."""
     await _SET_LOCALE.rowcount(s, person_id=person_id, locale=locale)
+
+
+@dataclass(frozen=True)
+class Officer:
+    """A person as an operator sees her: roles and linked apps (never a phone)."""
+
+    id: int
+    display_name: str
+    roles: list[tuple[RoleKind, str]]  # (role, unit code)
+    identities: list[tuple[int, str, str]]  # (identity id, channel, bot id)
+
+
+async def officers(s: AsyncSession, unit_path: str | None = None) -> list[Officer]:
+    """People with a role (under `unit_path` if given), with their roles and linked apps."""
+    stmt = select(Role.person_id, Role.kind, OrgUnit.code).join(OrgUnit, OrgUnit.id == Role.unit_id)
+    if unit_path is not None:
+        stmt = stmt.where(OrgUnit.path.startswith(unit_path))
+    roles: dict[int, list[tuple[RoleKind, str]]] = {}
+    for pid, kind, code in (await s.execute(stmt.order_by(Role.person_id, Role.id))).all():
+        roles.setdefault(pid, []).append((RoleKind(kind), code))
+    if not roles:
+        return []
+    stmt_names = select(Person.id, Person.display_name).where(Person.id.in_(roles))
+    names: dict[int, str] = {pid: name for pid, name in (await s.execute(stmt_names)).all()}
+    links: dict[int, list[tuple[int, str, str]]] = {}
+    ids = select(
+        ChannelIdentity.id,
+        ChannelIdentity.person_id,
+        ChannelIdentity.channel,
+        ChannelIdentity.bot_id,
+    ).where(ChannelIdentity.person_id.in_(roles))
+    for iid, pid, channel, bot_id in (await s.execute(ids.order_by(ChannelIdentity.id))).all():
+        links.setdefault(pid, []).append((iid, channel, bot_id))
+    return [Officer(pid, names.get(pid, ""), rs, links.get(pid, [])) for pid, rs in roles.items()]
+
+
+async def revoke_role(s: AsyncSession, person_id: int, unit_id: int, kind: RoleKind) -> bool:
+    """Take a role away; False if she did not hold it."""
+    gone = await s.execute(
+        delete(Role).where(Role.person_id == person_id, Role.unit_id == unit_id, Role.kind == kind)
+    )
+    return bool(getattr(gone, "rowcount", 0))
+
+
+async def unlink_identity(s: AsyncSession, identity_id: int) -> tuple[int, str] | None:
+    """Forget one linked app (her chat there no longer reaches the bot as her): the person
+    and channel it belonged to, or None if there is no such link."""
+    row = await s.get(ChannelIdentity, identity_id)
+    if row is None:
+        return None
+    found = (row.person_id, row.channel)
+    await s.delete(row)
+    await s.flush()
+    return found

@@ -10,7 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import crypto
 from storage.models import Audit, Member, OrgUnit
-from storage.repositories import audit, members
+from storage.repositories import audit, members, outbox
+
+# What stands for an erased member's name in a message already queued (language-neutral).
+ERASED_NAME = "***"
 
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:
@@ -41,7 +44,12 @@ async def export(s: AsyncSession, member_id: int, now: dt.datetime) -> dict[str,
         "categories": list(m.categories),
         "is_core": m.is_core,
         "status": m.status.value,
+        # None: she was a member before records began ("không nhớ" her joining date).
         "joined_on": _iso(m.joined_on),
+        "joined_before_records": m.joined_on is None,
+        "joined_year_only": m.joined_approx,
+        "residence": m.residence.value,
+        "away_since": _iso(m.away_since),
         "created_at": _iso(m.created_at),
         "erased_at": _iso(m.erased_at),
     }
@@ -94,7 +102,11 @@ async def erase(s: AsyncSession, member_id: int, on: dt.date, now: dt.datetime) 
     m = await s.get(Member, member_id)
     if m is None:
         return False
+    scrubbed = 0
     if m.erased_at is None:
+        if m.full_name:  # a reminder already queued may name her (an absentee list)
+            scrubbed = await outbox.scrub_waiting(s, [m.full_name], ERASED_NAME)
         await members.erase(s, m, on, now, None)
-    await audit.record(s, now, None, "privacy_erase", "member", m.id, {"via": "cli"})
+    detail = {"via": "cli", "queued_messages_scrubbed": scrubbed}
+    await audit.record(s, now, None, "privacy_erase", "member", m.id, detail)
     return True

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.domain.enums import RoleKind
+from storage import crypto
 from storage.db import transaction
 from storage.models import ChannelIdentity, Invite
 from storage.repositories import invites, org
@@ -106,3 +109,35 @@ async def test_same_person_links_a_second_app(world: World, chat_as: Callable[[s
             select(func.count()).select_from(ChannelIdentity).where(ChannelIdentity.person_id == 1)
         )
     assert count == 2
+
+
+async def test_many_chats_guessing_at_once_are_stopped_together(
+    world: World, chat_as: Callable[[str], Chat]
+) -> None:
+    """Issue 15.9: five wrong codes an hour per chat is no limit for a thousand chats."""
+    code = await new_invite(world, "TH-QP-03", RoleKind.BRANCH_HEAD)
+    async with transaction(world.maker) as s:
+        for i in range(invites.MAX_WRONG_GLOBAL_PER_HOUR):
+            await invites.record_wrong_attempt(s, "web", "sim", f"bot{i}", world.clock())
+    await chat_as("honest-late").script(
+        [
+            ("user", code),
+            ("bot", "nhập sai mã quá nhiều lần"),
+        ]
+    )
+    async with world.session() as s:
+        assert await invites.take_invite(s, code, world.clock()) is not None  # not spent
+
+
+def test_a_stored_code_is_keyed_so_a_leaked_table_reveals_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CHIHOI_DATA_KEY", "a-data-key-for-this-test-0123456789")
+    crypto.reset()
+    try:
+        stored = invites.hash_code("ABCD-2345")
+        assert stored != hashlib.sha256(b"ABCD2345").hexdigest()
+        assert stored in invites.hashes_of("abcd 2345")
+        assert hashlib.sha256(b"ABCD2345").hexdigest() in invites.hashes_of("abcd 2345")
+    finally:
+        crypto.reset()

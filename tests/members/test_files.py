@@ -38,7 +38,7 @@ def workbook(path: Path, rows: list[dict[str, Any]]) -> Path:
 
 
 def row(name: str, birth: Any, **kw: Any) -> dict[str, Any]:
-    return {"full_name": name, "birth": birth, "consent": "có", **kw}
+    return {"full_name": name, "birth": birth, "consent": "có", "joined_on": "cũ", **kw}
 
 
 async def _count(s: AsyncSession) -> int:
@@ -72,7 +72,7 @@ BAD = [
     row("Lê Thị Một", "01/01/2009"),  # 17 years old
     row("Lê Thị Hai", "05/03/1990", phone="09123456"),
     row("Lê Thị Ba", "05/03/1990", cccd="038185001234"),  # the ID says 1985
-    {"full_name": "Lê Thị Bốn", "birth": "1980"},  # consent not stated
+    {"full_name": "Lê Thị Bốn", "birth": "1980", "joined_on": "2000"},  # consent not stated
     row("Lê Thị Năm", "1980", consent="không", phone="0912345678"),
     row("Lê Thị Sáu", "05/03/2030"),
     row("Lê Thị Bảy", "05/03/1990", cccd="038190001234"),
@@ -148,6 +148,7 @@ def test_export_shows_vietnamese_dates_and_masks_ids(url: str, tmp_path: Path) -
     cli(url, "members", "export", "--unit", "TH-QP-02", "--with-cccd", "--out", str(full))
     rows = {r[3]: r for r in load_workbook(full).active.iter_rows(min_row=2, values_only=True)}
     assert rows["Đinh Thị Ngọc"][6] == "038190001234"
+    assert full.stat().st_mode & 0o777 == 0o600  # full ID numbers: the owner alone reads them
     actions = in_db(url, _export_audits)
     assert actions == [False, True]
 

@@ -154,3 +154,23 @@ def test_key_file_written_by_the_demo_is_used_when_no_key_is_set(
     assert crypto.decrypt_id(blob, keys) == CCCD
     with pytest.raises(crypto.KeyMissing):
         crypto.load_secret(tmp_path / "absent.key")
+
+
+async def _register_old(s: AsyncSession) -> int:
+    branch = await org.by_code(s, "TH-QP-01")
+    assert branch is not None
+    m = await members.add_member(s, branch.id, "Trần Thị Xưa", None, NOW, birth_year=1950)
+    return m.id
+
+
+def test_export_says_she_joined_before_records_began(sqlite_url: str) -> None:
+    seeded(sqlite_url, NOW)
+    mid = in_db(sqlite_url, _register_old)
+    result = cli(sqlite_url, "privacy", "export", str(mid))
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)["member"]
+    assert (record["joined_on"], record["joined_before_records"], record["residence"]) == (
+        None,
+        True,
+        "permanent",
+    )

@@ -24,6 +24,8 @@ FULL = [
     ("user", "trần thị bích"),
     ("bot", "Ngày sinh"),
     ("user", "05/03/1990"),
+    ("bot", "mới kết nạp"),
+    ("pick", "Hội viên mới kết nạp"),
     ("bot", "Số điện thoại"),
     ("user", "0912 345 678"),
     ("bot", "Số căn cước"),
@@ -36,11 +38,11 @@ FULL = [
 ]
 
 
-async def test_name_date_phone_and_id_in_eight_replies(world: World, chat: Chat) -> None:
+async def test_name_date_phone_and_id_in_nine_replies(world: World, chat: Chat) -> None:
     await chat.script([("user", "menu"), ("bot", "Thêm hội viên mới")])
     await chat.script(FULL)
     replies = [line for line in FULL if line[0] in ("user", "pick")]
-    assert len(replies) <= 8
+    assert len(replies) <= 9
     m = await member_named(world, "Trần Thị Bích")
     assert (m.birth_date, m.birth_approx, m.phone, m.is_core) == (
         dt.date(1990, 3, 5),
@@ -89,6 +91,8 @@ async def test_every_wrong_answer_is_re_asked_with_its_reason(world: World, chat
             ("user", "2031"),
             ("bot", "Ngày này chưa tới"),
             ("user", "15/03/2008"),
+            ("bot", "mới kết nạp"),
+            ("pick", "Hội viên mới kết nạp"),
             ("bot", "Số điện thoại"),  # 18 since five days
             ("user", "09123456"),
             ("bot", "Số di động có 10 chữ số"),
@@ -123,6 +127,8 @@ async def test_an_old_cmnd_and_a_year_alone_are_accepted(world: World, chat: Cha
             ("user", "pham thi hue"),
             ("bot", "Ngày sinh"),
             ("user", "1962"),
+            ("bot", "mới kết nạp"),
+            ("pick", "Hội viên mới kết nạp"),
             ("bot", "Số điện thoại"),
             ("pick", "Bỏ qua"),
             ("bot", "Số căn cước"),
@@ -150,6 +156,8 @@ async def test_without_consent_only_name_and_birth_year_are_kept(world: World, c
             ("user", "Đỗ Thị Kim Sen"),
             ("bot", "Ngày sinh"),
             ("user", "12/08/1970"),
+            ("bot", "mới kết nạp"),
+            ("pick", "Hội viên mới kết nạp"),
             ("bot", "Năm sinh: 1970"),
             ("pick", "Đúng, lưu"),
             ("bot", "Đã lưu"),
@@ -179,6 +187,8 @@ async def test_ethnicity_and_religion_only_with_explicit_consent(
         ("user", "Hà Thị Mỷ"),
         ("bot", "Ngày sinh"),
         ("user", "3/4/1995"),
+        ("bot", "mới kết nạp"),
+        ("pick", "Hội viên mới kết nạp"),
         ("bot", "Số điện thoại"),
         ("pick", "Bỏ qua"),
         ("bot", "Số căn cước"),
@@ -221,6 +231,8 @@ async def test_a_field_is_corrected_from_the_summary(world: World, chat: Chat) -
             ("user", "Vũ Thị Kim Nga"),
             ("bot", "Ngày sinh"),
             ("user", "20/10/1980"),
+            ("bot", "mới kết nạp"),
+            ("pick", "Hội viên mới kết nạp"),
             ("bot", "Số điện thoại"),
             ("user", "0912345678"),
             ("bot", "Số căn cước"),
@@ -265,6 +277,8 @@ async def test_an_id_registered_anywhere_is_refused_naming_only_the_branch(
             ("user", "Trần Thị Bích"),
             ("bot", "Ngày sinh"),
             ("user", "05/03/1990"),
+            ("bot", "mới kết nạp"),
+            ("pick", "Hội viên mới kết nạp"),
             ("bot", "Số điện thoại"),
             ("pick", "Bỏ qua"),
             ("bot", "Số căn cước"),
@@ -305,13 +319,14 @@ async def test_same_name_and_birth_date_asks_whether_it_is_the_same_person(
         await chat.script([*script, ("pick", "Đúng, cùng một người"), ("bot", "không thêm nữa")])
         assert await row_counts(world) == before
     else:
-        await chat.script([*script, ("pick", "Không, là người khác"), ("bot", "Số điện thoại")])
+        await chat.script([*script, ("pick", "Không, là người khác"), ("bot", "mới kết nạp")])
 
 
 CANCEL_PATH = [
     ("pick", "Có, chị ấy đồng ý", "Họ và tên"),
     ("user", "Lý Thị Hoa", "Ngày sinh"),
-    ("user", "1/2/1988", "Số điện thoại"),
+    ("user", "1/2/1988", "mới kết nạp"),
+    ("pick", "Hội viên mới kết nạp", "Số điện thoại"),
     ("user", "0912345678", "Số căn cước"),
     ("user", "038188001234", "nhóm"),
     ("user", "1 6", "nhạy cảm"),

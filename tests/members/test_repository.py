@@ -11,8 +11,8 @@ from bot.core.types import ZALO_CAPS
 from bot.domain.enums import EventKind, MemberStatus
 from storage import crypto
 from storage.models import OrgUnit
-from storage.repositories import member_counts, members, org
-from storage.repositories.members import NewMember
+from storage.repositories import member_counts, member_rows, members, org
+from storage.repositories.member_rows import NewMember
 from tests.members.test_register import FULL
 from tests.support.chat import Chat
 from tests.support.chat_fixtures import World
@@ -74,7 +74,7 @@ async def test_bulk_insert_writes_members_events_and_consents(db_world: World) -
         for i in range(25)
     ]
     async with db_world.session() as s, s.begin():
-        ids = await members.add_many(s, branch.id, rows, db_world.clock(), None)
+        ids = await member_rows.add_many(s, branch.id, rows, db_world.clock(), None)
     assert len(set(ids)) == 25
     async with db_world.session() as s:
         assert await member_counts.members_on(s, branch.id, DAY) == before + 25

@@ -44,7 +44,6 @@ async def main(url: str, api: str, token: str, skew: float) -> None:
         lease=LEASE,
         batch=50,
         concurrency=CONCURRENCY,
-        flush_every=1,  # the smallest at-least-once window
     )
     report = await sender.drain()
     print(f"sent={report.sent} failed={report.failed}", flush=True)

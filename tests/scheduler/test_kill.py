@@ -2,8 +2,9 @@
 records each once, and a second copy is possible only for the rows in flight at the kill.
 
 What the outbox can know stops at the transport call: a message Telegram accepted just
-before the kill, whose row was not yet marked sent, is sent again after the lease. With
-`flush_every=1` that window is the rows in flight, at most the sender's concurrency.
+before the kill, whose row was not yet marked sent, is sent again after the lease. A
+worker takes no row before its last one's mark is committed, so that window is the rows in
+flight, at most the sender's concurrency (with the sender's default settings).
 """
 
 from __future__ import annotations

@@ -79,7 +79,7 @@ async def test_two_senders_share_the_outbox_without_overlap(pg_world: World, pg_
     clocks = [FakeTime(start), FakeTime(start)]
     recorders = [Recorder(c) for c in clocks]
     senders = [
-        sender(db.make_sessionmaker(e), c, r, batch=20, concurrency=4, flush_every=5)
+        sender(db.make_sessionmaker(e), c, r, batch=20, concurrency=4)
         for e, c, r in zip(engines, clocks, recorders, strict=True)
     ]
     try:

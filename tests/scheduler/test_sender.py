@@ -8,7 +8,8 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from bot.channels.outbound import SendError, Unreachable
+from bot.channels.outbound import Address, SendError, Unreachable
+from bot.core.types import Reply
 from bot.domain.enums import OutboxStatus
 from bot.domain.rules import Rules
 from bot.scheduler.due import obsolete
@@ -225,3 +226,29 @@ async def test_rows_of_a_bot_without_transport_wait(world: World) -> None:
         row = (await s.scalars(select(Outbox))).one()
     assert row.status == OutboxStatus.PENDING and row.attempts == 0
     assert row.not_before == T0 + dt.timedelta(minutes=15)
+
+
+async def test_a_message_is_marked_sent_before_its_worker_sends_another(world: World) -> None:
+    """Issue 15.10: at any moment the messages delivered but not yet marked sent are at most
+    the sends in flight (the sender's concurrency), so a kill re-sends no more than those."""
+    await enqueue(world, 60, chats=60)
+    clock = FakeTime(T0)
+    unmarked: list[int] = []
+
+    class Checking(Recorder):
+        async def deliver(self, address: Address, reply: Reply) -> None:
+            async with world.session() as s:
+                marked = set(
+                    (
+                        await s.scalars(
+                            select(Outbox.chat_id).where(Outbox.status == OutboxStatus.SENT)
+                        )
+                    ).all()
+                )
+            unmarked.append(len({d.chat_id for d in self.sent} - marked))
+            await super().deliver(address, reply)
+
+    recorder = Checking(clock)
+    report = await sender(world.maker, clock, recorder, concurrency=4, batch=20).drain()
+    assert report.sent == 60 and len(recorder.sent) == 60
+    assert max(unmarked) <= 4

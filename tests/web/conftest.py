@@ -23,6 +23,9 @@ def sim_app(world: World, sqlite_url: str) -> Starlette:
 
 @pytest.fixture
 async def client(sim_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    """A client that opened the printed link, so it holds the simulator's cookie."""
     transport = httpx.ASGITransport(app=sim_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://sim") as c:
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8080") as c:
+        opened = await c.get(f"/?key={sim_app.state.sim_key}")
+        assert opened.status_code == 303
         yield c

@@ -8,9 +8,13 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import update
+from starlette.applications import Starlette
+from typer.testing import CliRunner
 
 from bot.channels import web
+from bot.cli import app
 from bot.core.types import ZALO_CAPS, Attachment, Choice, Reply
 from bot.domain.enums import OutboxStatus
 from storage.db import transaction
@@ -97,8 +101,10 @@ async def test_bad_requests_are_refused_with_a_reason(client: httpx.AsyncClient)
         response = await client.post("/api/send", json=body)
         assert response.status_code == 400, body
         assert response.json()["error"]
-    response = await client.post("/api/send", content=b"{not json")
-    assert response.status_code == 400
+    headers = {"Content-Type": "application/json"}
+    for raw in (b"{not json", b'{"user": "\xff"}', b"[" * 100_000 + b"]" * 100_000):
+        response = await client.post("/api/send", content=raw, headers=headers)
+        assert response.status_code == 400, raw[:12]
 
 
 async def test_outbox_lists_waiting_messages_first_in_local_time(
@@ -162,3 +168,68 @@ async def test_the_page_and_its_files_are_served_under_a_strict_policy(
     assert (await client.get("/sim.py")).status_code == 404
     script = (await client.get("/sim.js")).text
     assert "innerHTML" not in script  # every bot and user text goes in as textContent
+
+
+# --- who may drive the simulator (issue 15.2) ------------------------------------------
+
+
+async def test_without_the_printed_link_nothing_is_served(sim_app: Starlette) -> None:
+    transport = httpx.ASGITransport(app=sim_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8080") as c:
+        for method, path in [("GET", "/"), ("GET", "/api/people"), ("GET", "/api/outbox?user=lan")]:
+            response = await c.request(method, path)
+            assert response.status_code == 401, path
+            assert "Nguyễn" not in response.text
+        sent = await c.post("/api/send", json={"user": "lan", "text": "menu"})
+        assert sent.status_code == 401
+        wrong = await c.get("/?key=guess")
+        assert wrong.status_code == 401 and "chihoi_sim" not in wrong.headers.get("set-cookie", "")
+        assert (await c.get("/sim.js")).status_code == 200  # no data in the script
+
+
+async def test_the_key_becomes_a_strict_http_only_cookie_and_leaves_the_address(
+    sim_app: Starlette,
+) -> None:
+    transport = httpx.ASGITransport(app=sim_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost:8080") as c:
+        opened = await c.get(f"/?key={sim_app.state.sim_key}")
+        assert opened.status_code == 303 and opened.headers["location"] == "/"
+        cookie = opened.headers["set-cookie"].lower()
+        assert "httponly" in cookie and "samesite=strict" in cookie
+        assert (await c.get("/")).status_code == 200
+        assert (await c.get("/api/people")).status_code == 200
+
+
+async def test_other_hosts_origins_and_content_types_are_refused(
+    client: httpx.AsyncClient,
+) -> None:
+    body = {"user": "lan", "profile": "buttons", "text": "menu"}
+    # DNS rebinding: a name that resolves to this machine but is not ours.
+    rebound = await client.get("/api/people", headers={"Host": "evil.example:8080"})
+    assert rebound.status_code == 403
+    # A page on another origin posting to us (the cookie would ride along without SameSite).
+    cross = await client.post("/api/send", json=body, headers={"Origin": "http://evil.example"})
+    assert cross.status_code == 403
+    other_port = await client.post(
+        "/api/send", json=body, headers={"Origin": "http://127.0.0.1:9999"}
+    )
+    assert other_port.status_code == 403
+    # A form post (no preflight) is not JSON.
+    form = await client.post(
+        "/api/send", content=b'{"user":"lan","text":"menu"}', headers={"Content-Type": "text/plain"}
+    )
+    assert form.status_code == 415
+    same = await client.post("/api/send", json=body, headers={"Origin": "http://127.0.0.1:8080"})
+    assert same.status_code == 200
+
+
+def test_a_public_address_needs_an_explicit_setting(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("CHIHOI_WEB_HOST", "0.0.0.0")
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.delenv("ZALO_BOTS", raising=False)
+    result = CliRunner().invoke(app, ["run"])
+    assert result.exit_code == 1
+    assert "CHIHOI_SIMULATOR_PUBLIC=1" in result.output

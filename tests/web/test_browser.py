@@ -58,7 +58,7 @@ async def served(sim_app: Starlette) -> AsyncIterator[str]:
     async with asyncio.timeout(10):
         while not server.started:  # uvicorn offers no event; poll its flag, bounded
             await asyncio.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}/?key={sim_app.state.sim_key}"
     server.should_exit = True
     await task
     sock.close()
