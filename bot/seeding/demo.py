@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.domain.calendar import CURRENT_TERM, RECORDS_BEGAN, quarter_of
+from bot.domain.calendar import CURRENT_TERM, quarter_of
 from bot.domain.enums import (
     AggregateKind,
     Level,
@@ -180,7 +180,7 @@ async def seed_figures(s: AsyncSession, now: dt.datetime, tz: ZoneInfo, rng: ran
     base = await org.add_unit(s, base_code, base_name, Level.SPECIAL_BASE, qp)
     market = await org.add_unit(s, branch_code, branch_name, Level.BRANCH, base)
     for _ in range(6):
-        await members.add_member(s, market.id, _name(rng), RECORDS_BEGAN, now)
+        await members.add_member(s, market.id, _name(rng), None, now)
     for kind, count in AGGREGATES:
         await unit_figures.set_aggregate(
             s, qp.id, kind, today.replace(month=1, day=1), count, None, now
@@ -195,8 +195,7 @@ async def seed_figures(s: AsyncSession, now: dt.datetime, tz: ZoneInfo, rng: ran
     typing_in = await org.by_code(s, code)
     assert typing_in is not None
     for _ in range(3):  # existing members: "không nhớ" her joining date
-        m = await members.add_member(s, typing_in.id, _name(rng), RECORDS_BEGAN, now)
-        m.joined_on = None
+        await members.add_member(s, typing_in.id, _name(rng), None, now)
     await unit_figures.state_total(s, typing_in.id, today.replace(month=1, day=1), total, None, now)
     group_code, group_name, parent_code = GROUP
     parent = await org.by_code(s, parent_code)
@@ -226,8 +225,8 @@ async def seed_figures(s: AsyncSession, now: dt.datetime, tz: ZoneInfo, rng: ran
     )
     indirect.form = MeetingForm.INDIRECT  # through the branch's Zalo group (000 §III.2.3)
     indirect.leader_id = chair.id if chair is not None else None
-    away = await members.add_member(s, market.id, _name(rng), RECORDS_BEGAN, now)
-    away.residence = Residence.AWAY  # registered here, living elsewhere: not counted
+    # registered here, living elsewhere: not counted
+    await members.add_member(s, market.id, _name(rng), None, now, residence=Residence.AWAY)
 
 
 def _name(rng: random.Random) -> str:

@@ -59,7 +59,7 @@ from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.i18n import language
-from bot.domain.calendar import RECORDS_BEGAN, HalfYear
+from bot.domain.calendar import HalfYear
 from bot.domain.enums import (
     AggregateKind,
     EventKind,
@@ -100,9 +100,8 @@ async def _member(
 ) -> int:
     """A member; joined None = an existing member from before records began."""
     m = await members.add_member(
-        s, branch.id, "Hội viên", joined or RECORDS_BEGAN, NOW, group_id=group and group.id
+        s, branch.id, "Hội viên", joined, NOW, group_id=group and group.id, residence=residence
     )
-    m.joined_on, m.residence = joined, residence
     return m.id
 
 
