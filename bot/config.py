@@ -44,7 +44,9 @@ class Settings(BaseSettings):
     zalo_webhook_secret: SecretStr | None = Field(default=None, alias="ZALO_WEBHOOK_SECRET")
     data_key: SecretStr | None = Field(default=None, alias="CHIHOI_DATA_KEY")
     locale: str = Field(default="vi", alias="CHIHOI_LOCALE")
-    tz: str = Field(default="Asia/Ho_Chi_Minh", alias="CHIHOI_TZ")
+    # not "tz": the machine's TZ would be read for it (populate_by_name reads field names
+    # from the environment too), and "today" must be Vietnam's whatever the machine's zone
+    tz_name: str = Field(default="Asia/Ho_Chi_Minh", alias="CHIHOI_TZ")
     web_host: str = Field(default="127.0.0.1", alias="CHIHOI_WEB_HOST")
     web_port: int = Field(default=8080, ge=1, le=65535, alias="CHIHOI_WEB_PORT")
     simulator: bool = Field(default=False, alias="CHIHOI_SIMULATOR")
@@ -75,7 +77,7 @@ class Settings(BaseSettings):
             raise ValueError("expected vi or en")
         return value
 
-    @field_validator("tz")
+    @field_validator("tz_name")
     @classmethod
     def _known_tz(cls, value: str) -> str:
         try:
@@ -85,8 +87,12 @@ class Settings(BaseSettings):
         return value
 
     @property
+    def tz(self) -> str:
+        return self.tz_name
+
+    @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.tz)
+        return ZoneInfo(self.tz_name)
 
     @property
     def zalo_tokens(self) -> list[str]:

@@ -31,13 +31,16 @@ OUT = typer.Option(None, "--out", help="file (xlsx) or file stem (png)")
 DEPTH = typer.Option(2, "--depth", help="levels below the unit in the workbook")
 
 
+def now() -> dt.datetime:
+    """The current instant (UTC); its day is taken in CHIHOI_TZ, whatever the machine's zone."""
+    return dt.datetime.now(dt.UTC)
+
+
 async def _rollup(code: str, period_key: str | None, as_of: str | None) -> measures.Rollup:
     the_rules = rules()
     try:
         # today in CHIHOI_TZ, whatever the machine's zone
-        today = (
-            dt.date.fromisoformat(as_of) if as_of else the_rules.local_day(dt.datetime.now(dt.UTC))
-        )
+        today = dt.date.fromisoformat(as_of) if as_of else the_rules.local_day(now())
     except ValueError:
         raise CliError("--as-of must be a day like 2026-12-31") from None
     period = measures.parse_period(period_key) if period_key else half_of(today)

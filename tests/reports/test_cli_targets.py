@@ -3,6 +3,8 @@ per unit and period, from the command line or a small sheet (dry run writes noth
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.cli import report as report_cli
 from tests.support.chat_fixtures import World
 
 runner = CliRunner()
@@ -122,3 +125,24 @@ def test_a_bad_row_or_unit_imports_nothing(cli_db: str, tmp_path: Path) -> None:
     code, _, stderr = invoke("target", "import", str(unknown))
     assert (code, stderr) == (1, "error: no unit with code NOPE\n")
     assert not any(line.startswith("Chỉ tiêu tập hợp") for line in show("2026-H1"))
+
+
+def test_today_is_vietnams_whatever_the_machines_zone(
+    cli_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """02:50 on 2 December in Vietnam is still 1 December in UTC and in Los Angeles: the
+    report counts up to 2 December (issue 13: "today" from CHIHOI_TZ)."""
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    try:
+        moment = dt.datetime(2026, 12, 1, 19, 50, tzinfo=dt.UTC)
+        monkeypatch.setattr(report_cli, "now", lambda: moment)
+        code, stdout, _ = invoke("show", "--unit", "TH-QP")
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert code == 0
+    assert stdout.splitlines()[:2] == [
+        "Báo cáo 6 tháng cuối năm 2026 – Hội LHPN xã Quảng Phú",
+        "(số liệu đến ngày 02/12/2026)",
+    ]
