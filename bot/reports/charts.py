@@ -198,6 +198,14 @@ def caption(r: Rollup) -> str:
     joined, target = r.new_members(r.root.id)
     if target is not None:
         parts.append(_("new members {joined}/{target}").format(joined=n(joined), target=n(target)))
+    growth = r.growth_target(r.root.id)
+    if r.is_term and growth is not None and f.members_start:
+        grown = f.members / f.members_start - 1
+        parts.append(
+            _("members {pct} since the term began (target {target})").format(
+                pct=format_pct(grown), target=format_pct(growth)
+            )
+        )
     if r.quarters and f.meeting_units[-1]:
         i, q = len(r.quarters) - 1, period_label(r.quarters[-1])
         if f.branch_units(i):

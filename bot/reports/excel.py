@@ -58,6 +58,10 @@ def _progress(part: int, whole: int | None) -> float | None:
     return part / whole if whole else None
 
 
+def _growth(f: Figures) -> float | None:
+    return f.members / f.members_start - 1 if f.members_start else None
+
+
 def _stated(f: Figures) -> int | None:
     return f.roster_stated if f.roster_incomplete else None
 
@@ -89,6 +93,11 @@ def _sheets(r: Rollup) -> list[tuple[str, list[Column], Weak]]:
         ),
         Column(_("Stated total (paper register)"), lambda r, u, f: _stated(f)),
     ]
+    if r.is_term:  # growth over the term against its target (Khánh Hòa: +5%, 002)
+        members += [
+            Column(_("Growth over the term"), lambda r, u, f: _growth(f), percent=True),
+            Column(_("Growth target"), lambda r, u, f: r.growth_target(u.id), percent=True),
+        ]
     coverage = [
         Column(_("Members counted"), lambda r, u, f: f.covered_members if f.population else None),
         Column(_("In branches and tổ"), lambda r, u, f: f.residential_members),

@@ -22,7 +22,8 @@ counted up to 30/06/2026.
         trade union 7 (5 as of 01/06/2025, replaced), armed forces 3, member
         organisations 4, club members in no branch 2 → 16
     Women aged 18+: 70 in 2019 (the 2022-2027 term's figure), 90 in 2025 (tracking only)
-    Targets set by the province: coverage 65% for 2022-2027; 12 new members in 2026.
+    Targets set by the province: coverage 65% and growth +5% for 2022-2027; 12 new
+    members in 2026.
 
 Members: 7 + 10 + 4 = 21 on 31/12/2025, 8 + 11 + 5 = 24 on 30/06/2026 (+3: 4 joined, 1 left).
 
@@ -33,6 +34,10 @@ aggregates 16, less 2 not resident = 38; denominator 70 (2019) → 38/70 = 54.28
 
 New members in 2026 to 30/06: 2 + 1 + 1 = 4 (existing members never count; the one of
 2025 neither); target 12 a year, by June ceil(12 × 6/12) = 6 → 4/6 = 66.7%.
+
+The term 2022-2027 to 30/06/2026: members 6 + 10 + 4 = 20 when it began (the existing
+ones), 24 now: +20% against +5%; new members 1 (2025) + 4 = 5 against 15 a year × 5 = 75
+(6.7%).
 
 Regular meetings (each quarter, branches and tổ counted apart):
     WX-1: 20/02 (present 6, leader: the chair), 15/05 (present 5, indirect: Zalo group)
@@ -59,7 +64,7 @@ from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.i18n import language
-from bot.domain.calendar import HalfYear
+from bot.domain.calendar import HalfYear, Term
 from bot.domain.enums import (
     AggregateKind,
     EventKind,
@@ -190,6 +195,7 @@ async def build(s: AsyncSession) -> dict[str, OrgUnit]:
     await org.set_population(s, wx, 2025, 90)
     await unit_figures.set_target(s, wx, TargetMeasure.COVERAGE, "2022-2027", 650, None, NOW)
     await unit_figures.set_target(s, wx, TargetMeasure.NEW_MEMBERS, "2026", 12, None, NOW)
+    await unit_figures.set_target(s, wx, TargetMeasure.GROWTH, "2022-2027", 50, None, NOW)
 
     s.add_all(
         [
@@ -322,3 +328,25 @@ async def test_the_chart_caption_says_the_same(
             "66,7% chi hội sinh hoạt Quý 2/2026; 50% tổ sinh hoạt Quý 2/2026; "
             "danh sách đã nhập 11/40"
         )
+
+
+async def test_the_term_report_shows_growth_and_the_term_target(
+    maker: async_sessionmaker[AsyncSession], commune: dict[str, OrgUnit]
+) -> None:
+    async with maker() as s:
+        r = await measures.measure(s, commune["WX"], Term(2022, 2027), D(2026, 6, 30), Rules())
+    with language("vi"):
+        lines = report_text.report(r, commune["WX"].id).splitlines()
+        caption = charts.caption(r)
+        wb = load_workbook(io.BytesIO(excel.workbook(r)))
+    assert lines[0] == "Báo cáo nhiệm kỳ 2022–2027 – Hội LHPN xã Mẫu"
+    assert "Hội viên: 24 (+4 so với đầu kỳ)" in lines
+    assert "Kết nạp mới: 5 hội viên trong nhiệm kỳ, chỉ tiêu 75 (6,7%) ⚠️" in lines
+    assert "Hội viên so với đầu nhiệm kỳ: +20%, chỉ tiêu +5% ✅" in lines
+    assert "hội viên tăng 20% so với đầu nhiệm kỳ (chỉ tiêu 5%)" in caption
+    ws = wb["Hội viên"]
+    header = [c.value for c in ws[2]]
+    row = {str(r[0]): r for r in ws.iter_rows(min_row=3, values_only=True)}["WX"]
+    growth = dict(zip(header, row, strict=True))
+    assert growth["Tăng so với đầu nhiệm kỳ"] == pytest.approx(0.2)
+    assert growth["Chỉ tiêu tăng"] == pytest.approx(0.05)
