@@ -61,7 +61,7 @@ def test_target_set_shows_in_the_report(cli_db: str) -> None:
     )  # fmt: skip
     assert code == 0
     lines = show("2026-H1")
-    assert "Chỉ tiêu tập hợp nhiệm kỳ 2022–2027: ≥ 90% (đã được 71,6%) ⚠️" in lines  # 64.4/90
+    assert "Chỉ tiêu tập hợp nhiệm kỳ 2022–2027: ≥ 90% (đạt 71,6% chỉ tiêu) ⚠️" in lines  # 64.4/90
     assert "Kết nạp mới: 0 hội viên từ đầu năm, chỉ tiêu 12 (0%) ⚠️" in lines  # 24 by June: 12
 
 

@@ -141,7 +141,7 @@ async def test_coverage_sheet_stores_real_fractions_and_flags_weak_rows(
         "Lực lượng vũ trang",
         "Tổ chức thành viên",
         "CLB (ngoài chi hội)",
-        "Không cư trú",
+        "Tạm trú dưới 6 tháng, vắng mặt",
         "Phụ nữ từ 18 tuổi",
         "Tạm tính",
         "Số theo dõi",

@@ -252,11 +252,12 @@ Hội viên: 24 (+3 so với đầu kỳ)
 Danh sách: 1 chi hội chưa nhập đủ (đã nhập 11/40 hội viên)
 Kết nạp mới: 4 hội viên từ đầu năm, chỉ tiêu 6 (66,7%) ⚠️
 Tỷ lệ tập hợp*: 54,3% (chưa đạt, cần ≥ 60%) ⚠️
-Hội viên được tính: 38 = 19 ở chi, tổ + 5 ở cơ sở Hội đặc thù + 16 số tổng hợp − 2 không cư \
-trú (công đoàn 7, lực lượng vũ trang 3, tổ chức thành viên 4, CLB ngoài chi hội 2)
+Hội viên được tính: 38 = 19 ở chi, tổ + 5 ở cơ sở Hội đặc thù + 16 số tổng hợp − 2 tạm trú \
+dưới 6 tháng hoặc vắng mặt (công đoàn 7, lực lượng vũ trang 3, tổ chức thành viên 4, CLB ngoài \
+chi hội 2)
 Phụ nữ từ 18 tuổi: 70 (số liệu năm 2019, dùng cả nhiệm kỳ)
 Số theo dõi (năm 2025): 90, không dùng để tính tỷ lệ
-Chỉ tiêu tập hợp nhiệm kỳ 2022–2027: ≥ 65% (đã được 83,5%) ⚠️
+Chỉ tiêu tập hợp nhiệm kỳ 2022–2027: ≥ 65% (đạt 83,5% chỉ tiêu) ⚠️
 Sinh hoạt định kỳ Quý 1/2026: 2/3 chi hội (66,7%) ⚠️
 Sinh hoạt định kỳ Quý 1/2026: 0/2 tổ (0%) ⚠️
 Sinh hoạt định kỳ Quý 2/2026: 2/3 chi hội (66,7%) ⚠️
