@@ -363,10 +363,15 @@ class Table(Mapping[int, Figures]):
         for uid, u in self.units.items():
             if u.level == Level.SPECIAL_BASE:
                 bases.setdefault(self.depth[uid], []).append(self.pos[uid])
-        columns: list[list[Any]] = [*self.cols.values(), self.rate_sum]
-        for by_q in self.per_quarter.values():
-            columns.extend(by_q)
         c = self.cols
+        # Columns still all zero stay so (most of the nation has no aggregate count, stated
+        # total or non-resident member): only those written below are added regardless.
+        written = {"population", "tracking", "provisional", "covered_members", "base_members"}
+        columns: list[list[Any]] = [
+            col for name, col in c.items() if name in written or any(col)
+        ] + [self.rate_sum]
+        for by_q in self.per_quarter.values():
+            columns.extend(q for q in by_q if any(q))
         members, covered, uncounted = c["members"], c["covered_members"], c["uncounted"]
         aggs = [
             c[n] for n in ("agg_trade_union", "agg_armed_forces", "agg_member_org", "agg_club_only")

@@ -200,14 +200,16 @@ async def _measure(
     national = rules.targets
     term = period if isinstance(period, Term) else national.term
 
-    def duties() -> None:
-        """What needs no facts: who must meet and review, the communes."""
+    def duties() -> dict[int, int | None]:
+        """What needs no facts: who must meet and review, the communes, the default
+        yearly targets (redone below only where the level above set one for the year)."""
         meeting_duties(table, quarters, as_of)
         review_duties(table, as_of)
         communes = table.col("communes")
         for uid, u in units.items():
             if u.level == Level.COMMUNE:
                 communes[table.pos[uid]] = 1
+        return annual_targets(units, national)
 
     # A big report does that in a thread while the database counts (~0.2 s of Python
     # while the meeting query runs: the main thread only waits on the socket meanwhile).
@@ -229,13 +231,10 @@ async def _measure(
         if duty is not None:
             duty.cancel()
         raise
-    if duty is None:
-        duties()
-    else:
-        await duty
-    annual = annual_targets(
-        units, national, chosen.get((TargetMeasure.NEW_MEMBERS, str(period.year)))
-    )
+    annual = duties() if duty is None else await duty
+    set_for_year = chosen.get((TargetMeasure.NEW_MEMBERS, str(period.year)))
+    if set_for_year:
+        annual = annual_targets(units, national, set_for_year)
     over_term = (
         term_targets(
             units, annual, term.years, chosen.get((TargetMeasure.NEW_MEMBERS, term.key), {})
