@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -11,7 +12,9 @@ from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.domain.calendar import Term
 from bot.domain.rules import DEFAULT_TZ, Deadline, QuietHours, Rules
+from bot.domain.targets import Targets
 from storage import VAR_DIR
 from storage.crypto import MIN_SECRET
 from storage.db import check_url
@@ -63,7 +66,9 @@ class Settings(_FromEnv):
     zalo_webhook_secret: SecretStr | None = Field(default=None, alias="ZALO_WEBHOOK_SECRET")
     data_key: SecretStr | None = Field(default=None, alias="CHIHOI_DATA_KEY")
     locale: str = Field(default="vi", alias="CHIHOI_LOCALE")
-    tz: str = Field(default="Asia/Ho_Chi_Minh", alias="CHIHOI_TZ")
+    # not "tz": the machine's TZ would be read for it (populate_by_name reads field names
+    # from the environment too), and "today" must be Vietnam's whatever the machine's zone
+    tz_name: str = Field(default="Asia/Ho_Chi_Minh", alias="CHIHOI_TZ")
     web_host: str = Field(default="127.0.0.1", alias="CHIHOI_WEB_HOST")
     web_port: int = Field(default=8080, ge=1, le=65535, alias="CHIHOI_WEB_PORT")
     simulator: bool = Field(default=False, alias="CHIHOI_SIMULATOR")
@@ -94,7 +99,7 @@ class Settings(_FromEnv):
             raise ValueError("expected vi or en")
         return value
 
-    @field_validator("tz")
+    @field_validator("tz_name")
     @classmethod
     def _known_tz(cls, value: str) -> str:
         try:
@@ -104,8 +109,12 @@ class Settings(_FromEnv):
         return value
 
     @property
+    def tz(self) -> str:
+        return self.tz_name
+
+    @property
     def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.tz)
+        return ZoneInfo(self.tz_name)
 
     @property
     def zalo_tokens(self) -> list[str]:
@@ -151,9 +160,53 @@ def load(cls: type[S]) -> S:
 
 
 def load_rules(settings: Settings) -> Rules:
-    """The one `Rules` of a process: the environment's dates, quiet hours and time zone."""
+    """The one `Rules` of a process: the environment's dates, quiet hours, time zone and
+    the thresholds figures are judged by."""
     quiet = load(SchedulerSettings).quiet(settings.zone)
-    return load(RuleSettings).rules(settings.zone, quiet)
+    rules = load(RuleSettings).rules(settings.zone, quiet)
+    return replace(rules, targets=load(FigureSettings).targets())
+
+
+class FigureSettings(BaseSettings):
+    """The term and the thresholds a province may change (README "Reports"); defaults
+    from the seeds: 004 §II.1.2 (2019 figures for 2022-2027, 60%), 000 §II.2 (15 a year)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    # not "term": the shell's TERM would be read for it
+    union_term: str = Field(default="2022-2027", alias="CHIHOI_TERM")
+    reference_year: int = Field(default=2019, ge=1990, le=2100, alias="CHIHOI_TERM_REFERENCE_YEAR")
+    coverage_pct: float = Field(default=60, gt=0, le=100, alias="CHIHOI_COVERAGE_TARGET")
+    # "at_least" (004 appendix: từ 60% trở lên) or "above" (004 §II.1.2 text: trên 60%)
+    coverage_rule: str = Field(default="at_least", alias="CHIHOI_COVERAGE_RULE")
+    weak_pct: float = Field(default=50, ge=0, le=100, alias="CHIHOI_COVERAGE_WEAK")
+    commune_new_members: int = Field(default=15, ge=0, le=10000, alias="CHIHOI_COMMUNE_NEW_MEMBERS")
+
+    @field_validator("union_term")
+    @classmethod
+    def _term(cls, value: str) -> str:
+        if Term.parse(value) is None:
+            raise ValueError("expected a term like 2022-2027")
+        return value
+
+    @field_validator("coverage_rule")
+    @classmethod
+    def _rule(cls, value: str) -> str:
+        if value not in ("at_least", "above"):
+            raise ValueError("expected at_least (từ 60% trở lên) or above (trên 60%)")
+        return value
+
+    def targets(self) -> Targets:
+        term = Term.parse(self.union_term)
+        assert term is not None  # validated
+        return Targets(
+            coverage=self.coverage_pct / 100,
+            coverage_strict=self.coverage_rule == "above",
+            coverage_weak=self.weak_pct / 100,
+            commune_new_members=self.commune_new_members,
+            term=term,
+            reference_year=self.reference_year,
+        )
 
 
 _HOURS = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")

@@ -12,14 +12,14 @@ import datetime as dt
 from bot.core.context import Ctx, Slot
 from bot.core.dialogs import Ask, Choose, Dialog, Option, Retry, Stay, Values
 from bot.core.features import Feature, MenuEntry
-from bot.core.i18n import N_, _, format_pct, period_label
+from bot.core.i18n import N_, _
 from bot.core.types import Attachment, Reply
-from bot.domain.calendar import HalfYear, Quarter, half_of, quarter_of
+from bot.domain.calendar import CURRENT_TERM, Period, Term, Year, half_of, quarter_of
 from bot.domain.enums import RoleKind
-from bot.domain.figures import CoverageFlag
 from bot.domain.textkeys import fold
 from bot.reports import charts, excel
 from bot.reports import text as report_text
+from bot.reports.labels import label
 from storage.models import OrgUnit
 from storage.repositories import measures, org
 
@@ -84,13 +84,15 @@ async def _actions(ctx: Ctx, values: Values) -> list[Option]:
     return options
 
 
-def periods(today: dt.date) -> list[HalfYear | Quarter]:
-    """The periods offered: this and the three previous half-years, this and the last quarter."""
+def periods(today: dt.date, term: Term = CURRENT_TERM) -> list[Period]:
+    """The periods offered: this and the three previous half-years, this and the last
+    quarter, this and last year, and the term (000 §IV.2: reports every 6 months, every
+    year; mid-term and final reviews)."""
     halves = [half_of(today)]
     while len(halves) < 4:
         halves.append(halves[-1].previous())
     quarter = quarter_of(today)
-    return [*halves, quarter, quarter.previous()]
+    return [*halves, quarter, quarter.previous(), Year(today.year), Year(today.year - 1), term]
 
 
 async def _period_prompt(ctx: Ctx, values: Values) -> str:
@@ -98,7 +100,7 @@ async def _period_prompt(ctx: Ctx, values: Values) -> str:
 
 
 async def _period_options(ctx: Ctx, values: Values) -> list[Option]:
-    return [Option(p.key, period_label(p)) for p in periods(ctx.today)]
+    return [Option(p.key, label(p)) for p in periods(ctx.today, ctx.rules.targets.term)]
 
 
 def _page(values: Values) -> int:
@@ -166,35 +168,14 @@ def _file_stem(r: measures.Rollup) -> str:
 async def excel_reply(ctx: Ctx, values: Values) -> Reply:
     r = await _rollup(ctx, values)
     data = excel.workbook(r)
-    caption = _("Report for the {period} – {unit}").format(
-        period=period_label(r.period), unit=r.root.name
-    )
+    caption = _("Report for the {period} – {unit}").format(period=label(r.period), unit=r.root.name)
     attachment = Attachment("document", _file_stem(r) + ".xlsx", data, caption)
     return Reply(_("Here is the report as an Excel file."), attachment=attachment)
 
 
-def summary(r: measures.Rollup) -> str:
-    """A link-free line or two for a chart's caption (Zalo shows photos with a caption only)."""
-    f = r.of(r.root.id)
-    parts = []
-    if f.coverage is not None:
-        parts.append(_("coverage {pct}").format(pct=format_pct(f.coverage)))
-    weak = sum(1 for u in r.children(r.root.id) if r.of(u.id).coverage_flag == CoverageFlag.WEAK)
-    if weak:
-        parts.append(_("{count} units under 50%").format(count=weak))
-    if r.quarters and f.meeting_units[-1]:
-        parts.append(
-            _("{pct} of branches and groups met in {quarter}").format(
-                pct=format_pct(f.met[-1] / f.meeting_units[-1]),
-                quarter=period_label(r.quarters[-1]),
-            )
-        )
-    return f"{r.root.name}: " + "; ".join(parts)
-
-
 async def chart_replies(ctx: Ctx, values: Values) -> list[Reply]:
     r = await _rollup(ctx, values)
-    text = summary(r)
+    text = charts.caption(r)
     out: list[Reply] = []
     trend_caption = _("Regular meetings over the last eight quarters")
     for suffix, png in await charts.report_charts(ctx.session, r):

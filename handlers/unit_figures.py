@@ -17,14 +17,12 @@ from bot.core.dialogs import Ask, Choose, Confirm, Dialog, Option, Retry, Stay, 
 from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _, format_number, tr
 from bot.core.types import Reply
-from bot.domain.calendar import CURRENT_TERM
 from bot.domain.enums import AggregateKind, Level
 from handlers.scope import still_covers
 from storage.models import OrgUnit
 from storage.repositories import org, unit_figures
 
 # 004 §II.1.2 (2): the 2019 statistics are the denominator for the whole 2022-2027 term.
-REFERENCE_YEAR = 2019
 # A women-18+ figure this far from the nearest other year's is asked about once.
 FAR = 0.30
 POPULATION, AGGREGATES = "population", "aggregates"
@@ -75,10 +73,11 @@ async def _what(ctx: Ctx, values: Values) -> list[Option]:
 async def _years(ctx: Ctx, values: Values) -> list[Option]:
     this = ctx.today.year
     reference = _("{year} (official for the term {term})").format(
-        year=REFERENCE_YEAR, term=CURRENT_TERM.key
+        year=ctx.rules.targets.reference_year, term=ctx.rules.targets.term.key
     )
-    out = [Option(REFERENCE_YEAR, reference)]
-    if this != REFERENCE_YEAR:
+    ref = ctx.rules.targets.reference_year
+    out = [Option(ref, reference)]
+    if this != ref:
         out.append(Option(this, _("{year} (tracking)").format(year=this)))
     return out
 
@@ -121,8 +120,9 @@ async def _women(text: str, ctx: Ctx, values: Values) -> int | Retry | Stay:
 async def denominator(ctx: Ctx, commune_id: int) -> int | None:
     """The figure an aggregate count is checked against: the reference year's, or the latest."""
     known = await org.populations_of(ctx.session, commune_id)
-    if REFERENCE_YEAR in known:
-        return known[REFERENCE_YEAR]
+    ref = ctx.rules.targets.reference_year
+    if ref in known:
+        return known[ref]
     return known[max(known)] if known else None
 
 
@@ -167,7 +167,8 @@ async def _summary(ctx: Ctx, values: Values) -> str:
     assert commune is not None
     lines = [commune.name]
     if values["what"] == POPULATION:
-        kind = _("official") if values["year"] == REFERENCE_YEAR else _("tracking")
+        official = values["year"] == ctx.rules.targets.reference_year
+        kind = _("official") if official else _("tracking")
         line = _("Women aged 18 and over in {year}: {count} ({kind})")
         lines.append(
             "• " + line.format(year=values["year"], count=format_number(values["women"]), kind=kind)

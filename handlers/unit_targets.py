@@ -15,7 +15,6 @@ from bot.core.dialogs import Ask, Choose, Confirm, Dialog, Option, Retry, Values
 from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _, format_number, tr
 from bot.core.types import Reply
-from bot.domain.calendar import CURRENT_TERM
 from bot.domain.enums import Level, RoleKind, TargetMeasure
 from bot.domain.textkeys import fold
 from handlers.scope import still_covers
@@ -94,7 +93,7 @@ async def _goals(ctx: Ctx, values: Values) -> list[Option]:
 def _value_prompt(ctx: Ctx, values: Values) -> str:
     if values["goal"] == COVERAGE:
         return _("What coverage rate, in percent, by the end of {term}?").format(
-            term=CURRENT_TERM.key
+            term=ctx.rules.targets.term.key
         )
     return _("How many new members?")
 
@@ -114,7 +113,7 @@ def _value(text: str, ctx: Ctx, values: Values) -> int | Retry:
 
 
 def _period(ctx: Ctx, goal: str) -> str:
-    return str(ctx.today.year) if goal == NEW_YEAR else CURRENT_TERM.key
+    return str(ctx.today.year) if goal == NEW_YEAR else ctx.rules.targets.term.key
 
 
 def _shown(values: Values) -> str:

@@ -10,14 +10,20 @@ import typer
 from bot.cli.common import CliError, fail, local_today, rules, run_async, session, utc_now
 from bot.core.i18n import language
 from bot.domain.calendar import half_of
-from bot.reports import charts, excel
+from bot.domain.enums import TargetMeasure
+from bot.reports import charts, excel, targets
 from bot.reports import text as report_text
-from storage.repositories import measures, org, tally
+from storage.repositories import measures, org, tally, unit_figures
+from storage.sessions import Session
 
 app = typer.Typer(no_args_is_help=True, help="Reports: coverage, meetings, attendance, members.")
 
 UNIT = typer.Option(..., "--unit", help="unit code, e.g. TH-QP")
-PERIOD = typer.Option(None, "--period", help="2026-H2 or 2026-Q3 (default: the current half-year)")
+PERIOD = typer.Option(
+    None,
+    "--period",
+    help="2026-Q3, 2026-H2, 2026 or 2022-2027 (default: the current half-year)",
+)
 AS_OF = typer.Option(None, "--as-of", help="count up to this day, YYYY-MM-DD (default: today)")
 LANG = typer.Option("vi", "--lang", help="vi or en")
 FORMAT = typer.Option("xlsx", "--format", help="xlsx, or png for the charts")
@@ -26,19 +32,20 @@ DEPTH = typer.Option(2, "--depth", help="levels below the unit in the workbook")
 
 
 async def _rollup(code: str, period_key: str | None, as_of: str | None) -> measures.Rollup:
+    the_rules = rules()
     try:
         today = dt.date.fromisoformat(as_of) if as_of else local_today()
     except ValueError:
         raise CliError("--as-of must be a day like 2026-12-31") from None
     period = measures.parse_period(period_key) if period_key else half_of(today)
     if period is None:
-        raise CliError("period must look like 2026-H2 or 2026-Q3")
+        raise CliError("period must look like 2026-Q3, 2026-H2, 2026 or 2022-2027")
     async with session() as s:
         unit = await org.by_code(s, code)
         if unit is None:
             raise CliError(f"no unit with code {code}")
         try:
-            return await measures.measure(s, unit, period, min(today, period.last_day), rules())
+            return await measures.measure(s, unit, period, min(today, period.last_day), the_rules)
         except ValueError as exc:
             raise CliError(str(exc)) from None
 
@@ -105,3 +112,76 @@ def tally_cmd(check: bool = typer.Option(False, "--check", help="compare with a 
         typer.echo("built " + ", ".join(d.isoformat() for d in built) if built else "up to date")
 
     run_async(go)
+
+
+SHEET = typer.Argument(..., help="xlsx: unit code, measure, period, value")
+target_app = typer.Typer(no_args_is_help=True, help="Targets per unit and period (unit_target).")
+app.add_typer(target_app, name="target")
+
+
+@target_app.command("set")
+def target_set(
+    unit: str = UNIT,
+    measure: str = typer.Option(..., "--measure", help="coverage, new_members or growth"),
+    period: str = typer.Option(..., "--period", help="a year (2026) or a term (2022-2027)"),
+    value: str = typer.Option(..., "--value", help="percent for coverage/growth, else members"),
+) -> None:
+    """Set one target (audited); coverage 90 means 90%, growth 5 means +5%."""
+    try:
+        row = targets.parse_row(unit, measure, period, value)
+    except targets.TargetError as exc:
+        fail(str(exc))
+
+    async def go() -> None:
+        async with session() as s:
+            await _write_targets(s, [row])
+        typer.echo(f"set {_describe(row)}")
+
+    run_async(go)
+
+
+@target_app.command("import")
+def target_import(
+    path: Path = SHEET,
+    dry_run: bool = typer.Option(False, "--dry-run", help="show it, write nothing"),
+) -> None:
+    """Set the targets of a sheet, all or none (a bad row stops the import)."""
+    try:
+        rows, errors = targets.read_sheet(path.read_bytes())
+    except (OSError, ValueError, KeyError) as exc:
+        fail(f"cannot read {path}: {exc}")
+    for line in errors:
+        typer.echo(line, err=True)
+    for row in rows:
+        typer.echo(("would set " if dry_run else "set ") + _describe(row))
+    if errors:
+        fail(f"{len(errors)} bad row(s): nothing written")
+
+    async def go() -> None:
+        async with session() as s:
+            await _write_targets(s, rows, write=not dry_run)
+
+    run_async(go)
+
+
+def _describe(row: targets.TargetRow) -> str:
+    unit = "%" if row.measure != TargetMeasure.NEW_MEMBERS else " members"
+    shown = row.value / 10 if unit == "%" else row.value
+    return f"{row.unit_code} {row.measure.value} {row.period}: {shown:g}{unit}"
+
+
+async def _write_targets(s: Session, rows: list[targets.TargetRow], write: bool = True) -> None:
+    """Check every unit first, then write (one transaction: all or nothing)."""
+    units = {}
+    for row in rows:
+        found = await org.by_code(s, row.unit_code)
+        if found is None:
+            raise CliError(f"no unit with code {row.unit_code}")
+        units[row.unit_code] = found.id
+    if not write:
+        return
+    now = dt.datetime.now(dt.UTC)
+    for row in rows:
+        await unit_figures.set_target(
+            s, units[row.unit_code], row.measure, row.period, row.value, None, now
+        )

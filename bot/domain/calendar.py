@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 _HALF_KEY = re.compile(r"^\s*(\d{4})\s*-\s*[Hh]\s*([12])\s*$")
 _QUARTER_KEY = re.compile(r"^\s*(\d{4})\s*-\s*[Qq]\s*([1-4])\s*$")
+_YEAR_KEY = re.compile(r"^\s*(\d{4})\s*$")
+_TERM_KEY = re.compile(r"^\s*(\d{4})\s*[-–]\s*(\d{4})\s*$")
 
 
 def local_date(moment: dt.datetime, tz: ZoneInfo) -> dt.date:
@@ -180,6 +182,11 @@ class Year:
     def contains(self, day: dt.date) -> bool:
         return self.first_day <= day <= self.last_day
 
+    @classmethod
+    def parse(cls, key: str) -> Year | None:
+        m = _YEAR_KEY.match(key)
+        return cls(int(m.group(1))) if m else None
+
 
 @dataclass(frozen=True, order=True)
 class Term:
@@ -203,13 +210,32 @@ class Term:
     def contains(self, day: dt.date) -> bool:
         return self.first_day <= day <= self.last_day
 
+    @property
+    def year(self) -> int:
+        """The year its figures are reported for: the term's last."""
+        return self.last_year
+
+    @property
+    def years(self) -> int:
+        """Years a yearly target is multiplied by (2022-2027: 5, congress to congress)."""
+        return max(1, self.last_year - self.first_year)
+
+    @classmethod
+    def parse(cls, key: str) -> Term | None:
+        """ "2022-2027" (or with an en dash); None for anything else."""
+        m = _TERM_KEY.match(key)
+        if m is None:
+            return None
+        first, last = int(m.group(1)), int(m.group(2))
+        return cls(first, last) if first < last <= first + 10 else None
+
 
 # The term the seeds plan for (000, 004: "nhiệm kỳ 2022–2027").
 CURRENT_TERM = Term(2022, 2027)
 
 
-# What a report covers: a half-year (the review's period) or a quarter.
-Period: TypeAlias = HalfYear | Quarter
+# What a report covers: a quarter, a half-year (the review's period), a year or a term.
+Period: TypeAlias = HalfYear | Quarter | Year | Term
 
 # The day a member from before records began ("không nhớ" her joining date) is counted
 # from: before every period a report can ask for, so she is a member in every count and

@@ -3,42 +3,17 @@
 Every figure a report shows is a sum of per-unit facts, so one bottom-up pass adds each
 unit into its parent at any depth: branch → commune → (district) → province → central.
 Only the coverage denominator and the new-member target are not plain sums; both are
-resolved here too (see `roll_up` and `annual_targets`).
+resolved here or in bot/domain/targets.py (see `roll_up` and `annual_targets`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
-import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from bot.domain.enums import Level
-
-
-@dataclass(frozen=True)
-class Targets:
-    """The Union's national thresholds that every figure is judged by (DOMAIN.md)."""
-
-    coverage: float = 0.60  # rule 6: above 60% in every commune
-    coverage_weak: float = 0.50  # under 50% is weak
-    commune_new_members: int = 15  # rule 5: at least 15 new members a year per commune
-    attendance: float = 2 / 3  # rule 2
-    # Below this share of branches (meetings held, leaders' visits, reviews) a row is flagged
-    # in files; a single branch is flagged whenever it misses.
-    weak_share: float = 0.8
-
-
-TARGETS = Targets()
-
-
-class CoverageFlag(enum.StrEnum):
-    MET = "met"
-    BELOW = "below"
-    WEAK = "weak"
-    NO_DATA = "no_data"
 
 
 class UnitRow(NamedTuple):
@@ -69,6 +44,17 @@ _SCALARS = (
     "joined_ytd",
     "population",
     "covered_members",
+    "tracking",
+    "provisional",
+    "base_members",
+    "agg_trade_union",
+    "agg_armed_forces",
+    "agg_member_org",
+    "agg_club_only",
+    "uncounted",
+    "roster_incomplete",
+    "roster_entered",
+    "roster_stated",
     "communes",
     "communes_no_data",
     "meetings",
@@ -79,7 +65,7 @@ _SCALARS = (
     "reviewed",
     "on_time",
 )
-_PER_QUARTER = ("meeting_units", "met", "branches", "visited")
+_PER_QUARTER = ("meeting_units", "met", "groups", "groups_met", "branches", "visited")
 
 
 @dataclass(slots=True)
@@ -90,15 +76,37 @@ class Figures:
     members_start: int = 0
     joined: int = 0
     joined_ytd: int = 0
-    # Coverage: women 18+ of the units that hold a figure, and the members of those units.
+    # Coverage (004 §II.1.2): women 18+ of the units that hold a figure (the term's
+    # reference year, else the latest figure: then `provisional` counts the unit), the
+    # latest figure entered (`tracking`, shown beside, never used), and the numerator of
+    # those units: members + aggregate counts - members not resident (temporary under 6
+    # months, away).
     population: int = 0
     covered_members: int = 0
+    tracking: int = 0
+    provisional: int = 0
+    # Numerator parts: members in special bases (in `members` too), the commune's
+    # aggregate counts (004 §II.1.1: totals only), members not counted for residence.
+    base_members: int = 0
+    agg_trade_union: int = 0
+    agg_armed_forces: int = 0
+    agg_member_org: int = 0
+    agg_club_only: int = 0
+    uncounted: int = 0
+    # Branches whose entered roster is short of the total stated from the paper register:
+    # how many, their entered members and their stated totals.
+    roster_incomplete: int = 0
+    roster_entered: int = 0
+    roster_stated: int = 0
     communes: int = 0
     communes_no_data: int = 0
     # Per quarter of the period (index 0 = first quarter): branches and groups that must
-    # meet, those that held a regular meeting, branches, branches a commune leader visited.
+    # meet, those that held a regular meeting, the groups (tổ) among both, branches,
+    # branches a commune leader visited.
     meeting_units: list[int] = field(default_factory=list)
     met: list[int] = field(default_factory=list)
+    groups: list[int] = field(default_factory=list)
+    groups_met: list[int] = field(default_factory=list)
     branches: list[int] = field(default_factory=list)
     visited: list[int] = field(default_factory=list)
     meetings: int = 0
@@ -111,12 +119,10 @@ class Figures:
 
     @classmethod
     def empty(cls, quarters: int) -> Figures:
-        return cls(
-            meeting_units=[0] * quarters,
-            met=[0] * quarters,
-            branches=[0] * quarters,
-            visited=[0] * quarters,
-        )
+        f = cls()
+        for name in _PER_QUARTER:
+            setattr(f, name, [0] * quarters)
+        return f
 
     def add(self, other: Figures) -> None:
         for name in _SCALARS:
@@ -137,16 +143,24 @@ class Figures:
         return self.covered_members / self.population if self.population else None
 
     @property
-    def coverage_flag(self) -> CoverageFlag:
-        c = self.coverage
-        if c is None:
-            return CoverageFlag.NO_DATA
-        if c >= TARGETS.coverage:
-            return CoverageFlag.MET
-        return CoverageFlag.WEAK if c < TARGETS.coverage_weak else CoverageFlag.BELOW
+    def aggregates(self) -> int:
+        return (
+            self.agg_trade_union + self.agg_armed_forces + self.agg_member_org + self.agg_club_only
+        )
+
+    @property
+    def residential_members(self) -> int:
+        """Members of residential branches and tổ (not of special bases)."""
+        return self.members - self.base_members
 
     def compliance(self, q: int) -> float | None:
         return self.met[q] / self.meeting_units[q] if self.meeting_units[q] else None
+
+    def branch_units(self, q: int) -> int:
+        return self.meeting_units[q] - self.groups[q]
+
+    def branches_met(self, q: int) -> int:
+        return self.met[q] - self.groups_met[q]
 
     def leader_share(self, q: int) -> float | None:
         return self.visited[q] / self.branches[q] if self.branches[q] else None
@@ -168,18 +182,57 @@ def field_names() -> list[str]:
     return [f.name for f in fields(Figures)]
 
 
-def population_holders(units: Mapping[int, UnitRow], rows: Mapping[int, int]) -> dict[int, int]:
+class Denominator(NamedTuple):
+    """A unit's women-18+ figure as a report uses it (004 §II.1.2 (2))."""
+
+    population: int  # the term's reference-year figure, else the latest (provisional)
+    tracking: int  # the latest figure entered up to the period: shown, never used
+    provisional: bool  # no reference-year figure: coverage is tạm tính
+    year: int  # the year of `population`
+    tracking_year: int
+
+
+def denominators(
+    rows: Iterable[tuple[int, int, int]], reference_year: int, up_to: int
+) -> dict[int, Denominator]:
+    """(unit, year, women 18+) rows into each unit's denominator: the reference year's
+    figure for the whole term; later years up to `up_to` are tracking figures only."""
+    by_unit: dict[int, dict[int, int]] = {}
+    for uid, year, women in rows:
+        if year <= max(up_to, reference_year):
+            by_unit.setdefault(uid, {})[year] = women
+    out = {}
+    for uid, years in by_unit.items():
+        latest = max(y for y in years if y <= up_to) if any(y <= up_to for y in years) else None
+        if reference_year in years:
+            y_t = latest if latest is not None else reference_year
+            out[uid] = Denominator(years[reference_year], years[y_t], False, reference_year, y_t)
+        elif latest is not None:
+            out[uid] = Denominator(years[latest], years[latest], True, latest, latest)
+    return out
+
+
+V = TypeVar("V")
+
+
+def population_holders(units: Mapping[int, UnitRow], rows: Mapping[int, V]) -> dict[int, V]:
     """Units whose women-18+ figure counts: those with a row and no row further down.
 
     The figure is entered per commune; a stray figure on a province or district would
     otherwise be counted twice, so the lowest entered figure wins.
     """
+    # A special base has no coverage of its own (004 §II.1.2): a figure on it, or under
+    # it, is not a holder; its members count in its commune's numerator.
+    special = {uid for uid, u in units.items() if u.level == Level.SPECIAL_BASE}
+    kept = {
+        uid: n
+        for uid, n in rows.items()
+        if uid in units and not special.intersection(units[uid].path_ids())
+    }
     has_row_below: set[int] = set()
-    for uid in rows:
-        unit = units.get(uid)
-        if unit is not None:
-            has_row_below.update(unit.path_ids()[:-1])
-    return {uid: n for uid, n in rows.items() if uid in units and uid not in has_row_below}
+    for uid in kept:
+        has_row_below.update(units[uid].path_ids()[:-1])
+    return {uid: n for uid, n in kept.items() if uid not in has_row_below}
 
 
 def communes_without_data(units: Mapping[int, UnitRow], holders: Iterable[int]) -> set[int]:
@@ -197,22 +250,36 @@ def communes_without_data(units: Mapping[int, UnitRow], holders: Iterable[int]) 
     }
 
 
+def numerator(members: int, aggregates: int, uncounted: int) -> int:
+    """004 §II.1.2 (1): members of branches, tổ and special bases, plus the aggregate
+    counts, less members not resident (temporary under 6 months, away)."""
+    return members + aggregates - uncounted
+
+
 def roll_up(
     units: Mapping[int, UnitRow],
     leaves: dict[int, Figures],
-    holders: Mapping[int, int],
+    holders: Mapping[int, Denominator],
 ) -> dict[int, Figures]:
     """Add every unit's figures into its parent's, deepest first; `leaves` is updated in place.
 
-    A holder's coverage numerator is its own subtree's members, known only once its
-    children are added: it is set just before the holder is added upward. (The reference
-    for `Table.roll_up`, which does the same on columns; tests compare the two.)
+    A holder's coverage numerator comes from its own subtree, known only once its
+    children are added: it is set just before the holder is added upward; so are a
+    special base's members. (The reference for `Table.roll_up`, which does the same on
+    columns; tests compare the two.)
     """
     for unit in sorted(units.values(), key=lambda u: -u.depth):
         figs = leaves[unit.id]
+        if unit.level == Level.SPECIAL_BASE:
+            figs.base_members = figs.members
         if unit.id in holders:
-            figs.population = holders[unit.id]
-            figs.covered_members = figs.members
+            d = holders[unit.id]
+            figs.population, figs.tracking, figs.provisional = (
+                d.population,
+                d.tracking,
+                int(d.provisional),
+            )
+            figs.covered_members = numerator(figs.members, figs.aggregates, figs.uncounted)
         if unit.parent_id is not None and unit.parent_id in leaves:
             leaves[unit.parent_id].add(figs)
     return leaves
@@ -268,9 +335,10 @@ class Table(Mapping[int, Figures]):
     def __len__(self) -> int:
         return len(self.ids)
 
-    def roll_up(self, holders: Mapping[int, int]) -> None:
+    def roll_up(self, holders: Mapping[int, Denominator]) -> None:
         """What `roll_up` does, on columns: deepest level first, each run of siblings added
-        into its parent; a holder's population and covered members set before it is."""
+        into its parent; a holder's population and covered members (and a special base's
+        members) set before it is."""
         runs: dict[int, list[tuple[int, int, int]]] = {}  # depth -> (parent, start, end)
         i, n = 0, len(self._order)
         while i < n:
@@ -287,52 +355,34 @@ class Table(Mapping[int, Figures]):
             if p is not None:
                 runs.setdefault(d, []).append((p, i, j))
             i = j
-        held: dict[int, list[tuple[int, int]]] = {}
-        for uid, population in holders.items():
+        held: dict[int, list[tuple[int, Denominator]]] = {}
+        for uid, denominator in holders.items():
             if uid in self.pos:
-                held.setdefault(self.depth[uid], []).append((self.pos[uid], population))
-        columns: list[list[Any]] = [*self.cols.values(), self.rate_sum]
+                held.setdefault(self.depth[uid], []).append((self.pos[uid], denominator))
+        bases: dict[int, list[int]] = {}
+        for uid, u in self.units.items():
+            if u.level == Level.SPECIAL_BASE:
+                bases.setdefault(self.depth[uid], []).append(self.pos[uid])
+        c = self.cols
+        # Columns still all zero stay so (most of the nation has no aggregate count, stated
+        # total or non-resident member): only those written below are added regardless.
+        written = {"population", "tracking", "provisional", "covered_members", "base_members"}
+        columns: list[list[Any]] = [
+            col for name, col in c.items() if name in written or any(col)
+        ] + [self.rate_sum]
         for by_q in self.per_quarter.values():
-            columns.extend(by_q)
-        members, pop, covered = (
-            self.cols["members"],
-            self.cols["population"],
-            self.cols["covered_members"],
-        )
-        for depth in sorted(set(runs) | set(held), reverse=True):
-            for k, population in held.get(depth, ()):
-                pop[k] = population
-                covered[k] = members[k]
+            columns.extend(q for q in by_q if any(q))
+        members, covered, uncounted = c["members"], c["covered_members"], c["uncounted"]
+        aggs = [
+            c[n] for n in ("agg_trade_union", "agg_armed_forces", "agg_member_org", "agg_club_only")
+        ]
+        for depth in sorted(set(runs) | set(held) | set(bases), reverse=True):
+            for k in bases.get(depth, ()):
+                c["base_members"][k] = members[k]
+            for k, den in held.get(depth, ()):
+                c["population"][k], c["tracking"][k] = den.population, den.tracking
+                c["provisional"][k] = int(den.provisional)
+                covered[k] = numerator(members[k], sum(a[k] for a in aggs), uncounted[k])
             for col in columns:
                 for p, start, end in runs.get(depth, ()):
                     col[p] += sum(col[start:end]) if end - start > 1 else col[start]
-
-
-def annual_targets(units: Mapping[int, UnitRow]) -> dict[int, int | None]:
-    """New members expected a year: a unit's own target, else 15 for a commune, else the
-    sum of its children's (None where nobody below has one, e.g. a branch)."""
-    out: dict[int, int | None] = {}
-    sums: dict[int, int] = {}
-    for unit in sorted(units.values(), key=lambda u: -u.depth):
-        if unit.new_member_target is not None:
-            target: int | None = unit.new_member_target
-        elif unit.level == Level.COMMUNE:
-            target = TARGETS.commune_new_members
-        else:
-            target = sums.get(unit.id)
-        out[unit.id] = target
-        if target is not None and unit.parent_id is not None:
-            sums[unit.parent_id] = sums.get(unit.parent_id, 0) + target
-    return out
-
-
-def target_to_date(annual: int | None, period_last_day: dt.date) -> int | None:
-    """The year-to-date target at the end of a period, rounded up to whole members.
-
-    Decision: new members are judged year to date (1 January to the period's end) against
-    the annual target pro-rated by whole months, so the first half-year of a 15-a-year
-    commune aims at 8 and the second half (the annual report) at 15; no half members.
-    """
-    if annual is None:
-        return None
-    return math.ceil(annual * period_last_day.month / 12)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from bot.domain.calendar import HalfYear, Quarter, half_of, quarter_of
+from bot.domain.targets import Targets
 
 # The Union's own zone; CHIHOI_TZ may name another (README "Configuration").
 DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -116,6 +117,8 @@ class Rules:
     snooze_days: int = 3
     quiet: QuietHours = field(default_factory=QuietHours)
     tz: ZoneInfo = DEFAULT_TZ
+    # Coverage and new-member thresholds, the term and its reference year (FigureSettings).
+    targets: Targets = field(default_factory=Targets)
 
     def local_day(self, moment: dt.datetime) -> dt.date:
         return moment.astimezone(self.tz).date()

@@ -15,9 +15,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
-from bot.core.i18n import _, format_date, format_pct, period_label
+from bot.core.i18n import _, format_date, format_number, format_pct
 from bot.domain.calendar import quarter_of
-from bot.domain.figures import TARGETS, CoverageFlag, Figures
+from bot.domain.figures import Figures
+from bot.domain.targets import CoverageFlag
+from bot.reports.labels import label as period_label
+from bot.reports.labels import threshold
 from storage.repositories import measures
 from storage.repositories.measures import Rollup, Trend
 from storage.sessions import Session as AsyncSession
@@ -117,23 +120,19 @@ def coverage_figure(r: Rollup, unit_id: int) -> Figure | None:
     """Coverage of each unit directly under `unit_id`, best at the top, with the 60% and
     50% lines. None when no unit below has a women-18+ figure.
     """
+    t = r.rules
     return _bars(
         r,
         unit_id,
         lambda f: f.coverage,
-        lambda f, _v: COLOURS[f.coverage_flag],
+        lambda f, _v: COLOURS[t.flag(f.coverage)],
         [
+            Line(t.coverage, GREEN, "--", _("Target {pct}").format(pct=threshold(t))),
             Line(
-                TARGETS.coverage,
-                GREEN,
-                "--",
-                _("Target {pct}").format(pct=format_pct(TARGETS.coverage)),
-            ),
-            Line(
-                TARGETS.coverage_weak,
+                t.coverage_weak,
                 RED,
                 ":",
-                _("Weak under {pct}").format(pct=format_pct(TARGETS.coverage_weak)),
+                _("Weak under {pct}").format(pct=format_pct(t.coverage_weak)),
             ),
         ],
         _("Membership coverage – {unit}"),
@@ -156,8 +155,8 @@ def attendance_figure(r: Rollup, unit_id: int) -> Figure | None:
         r,
         unit_id,
         lambda f: f.attendance,
-        lambda _f, v: GREEN if v >= TARGETS.attendance else RED,
-        [Line(TARGETS.attendance, GREEN, "--", _("Two thirds of the members"))],
+        lambda _f, v: GREEN if v >= r.rules.attendance else RED,
+        [Line(r.rules.attendance, GREEN, "--", _("Two thirds of the members"))],
         _("Attendance at meetings – {unit}"),
         _("{count} without a meeting logged"),
     )
@@ -176,6 +175,60 @@ def unit_chart(r: Rollup, unit_id: int) -> tuple[str, bytes] | None:
 TREND = "sinh-hoat"
 
 
+def caption(r: Rollup) -> str:
+    """The charts' caption (Zalo shows photos with a caption only): coverage and new
+    members against their targets, branches and tổ that met, the rosters' completeness."""
+    f = r.of(r.root.id)
+    n, parts = format_number, []
+    if f.coverage is not None:
+        goal = r.coverage_target(r.root.id)
+        parts.append(
+            _("coverage {pct} (target {goal})").format(
+                pct=format_pct(f.coverage), goal=threshold(r.rules, goal)
+            )
+            + (" " + _("provisional") if f.provisional else "")
+        )
+    weak = sum(
+        1 for u in r.children(r.root.id) if r.rules.flag(r.of(u.id).coverage) == CoverageFlag.WEAK
+    )
+    if weak:
+        parts.append(
+            _("{count} units under {pct}").format(count=weak, pct=format_pct(r.rules.coverage_weak))
+        )
+    joined, target = r.new_members(r.root.id)
+    if target is not None:
+        parts.append(_("new members {joined}/{target}").format(joined=n(joined), target=n(target)))
+    growth = r.growth_target(r.root.id)
+    if r.is_term and growth is not None and f.members_start:
+        grown = f.members / f.members_start - 1
+        parts.append(
+            _("members {pct} since the term began (target {target})").format(
+                pct=format_pct(grown), target=format_pct(growth)
+            )
+        )
+    if r.quarters and f.meeting_units[-1]:
+        i, q = len(r.quarters) - 1, period_label(r.quarters[-1])
+        if f.branch_units(i):
+            parts.append(
+                _("{pct} of branches met in {quarter}").format(
+                    pct=format_pct(f.branches_met(i) / f.branch_units(i)), quarter=q
+                )
+            )
+        if f.groups[i]:
+            parts.append(
+                _("{pct} of tổ met in {quarter}").format(
+                    pct=format_pct(f.groups_met[i] / f.groups[i]), quarter=q
+                )
+            )
+    if f.roster_incomplete:
+        parts.append(
+            _("rosters {entered}/{stated} entered").format(
+                entered=n(f.roster_entered), stated=n(f.roster_stated)
+            )
+        )
+    return f"{r.root.name}: " + "; ".join(parts)
+
+
 async def report_charts(s: AsyncSession, r: Rollup) -> list[tuple[str, bytes]]:
     """Every chart of a report as (file-name suffix, PNG): the by-unit chart that fits the
     level (if any unit below has a value), then the compliance trend up to the report's day."""
@@ -191,30 +244,38 @@ def trend_chart(t: Trend) -> bytes:
 
 
 def trend_figure(t: Trend) -> Figure:
-    """Share of branches and groups with a regular meeting, per quarter, oldest first."""
+    """Share of branches, and of tổ on their own line (000 §II.2: "100% chi, tổ"), with a
+    regular meeting, per quarter, oldest first."""
     labels = [period_label(q) for q in t.quarters]
-    shares = [t.share(t.root.id, i) for i in range(len(t.quarters))]
+    n = range(len(t.quarters))
+    series = [(_("Branches with a meeting"), "#1565c0", [t.branch_share(t.root.id, i) for i in n])]
+    if any(t.groups[t.root.id]):
+        series.append((_("Tổ with a meeting"), "#6a1b9a", [t.group_share(t.root.id, i) for i in n]))
     with rc_context(STYLE):
         fig = Figure(figsize=(8.5, 4.2))
         ax = fig.add_subplot()
-        xs = [i for i, v in enumerate(shares) if v is not None]
-        ys = [v for v in shares if v is not None]
-        ax.plot(xs, ys, marker="o", linewidth=2.2, color="#1565c0")
-        for x, y in zip(xs, ys, strict=True):
-            ax.annotate(
-                format_pct(y),
-                (x, y),
-                textcoords="offset points",
-                xytext=(0, 8),
-                ha="center",
-                fontsize=9,
-            )
+        for name, colour, shares in series:
+            xs = [i for i, v in enumerate(shares) if v is not None]
+            ys = [v for v in shares if v is not None]
+            ax.plot(xs, ys, marker="o", linewidth=2.2, color=colour, label=name)
+            for x, y in zip(xs, ys, strict=True):
+                ax.annotate(
+                    format_pct(y),
+                    (x, y),
+                    textcoords="offset points",
+                    xytext=(0, 8),
+                    ha="center",
+                    fontsize=9,
+                    color=colour,
+                )
         ax.axhline(1.0, color=GREEN, linestyle="--", linewidth=1)
         # "Quý 1/2026" on two lines: eight one-line labels run into each other.
         ax.set_xticks(range(len(labels)), [label.replace("/", "\n", 1) for label in labels])
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_ylim(0, 1.1)
         ax.grid(axis="y", alpha=0.3)
+        if len(series) > 1:
+            ax.legend(loc="lower right")
         ax.set_title(
             _("Branches and groups with a regular meeting – {unit}").format(unit=t.root.name),
             fontweight="bold",

@@ -17,11 +17,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.core.i18n import _, format_date, period_label
+from bot.core.i18n import _, format_date
 from bot.domain.calendar import Quarter
 from bot.domain.enums import Level
-from bot.domain.figures import TARGETS, CoverageFlag, Figures, UnitRow
-from bot.reports.text import coverage_text
+from bot.domain.figures import Figures, UnitRow
+from bot.domain.targets import CoverageFlag
+from bot.reports.coverage_lines import coverage_text
+from bot.reports.labels import coverage_footnote
+from bot.reports.labels import label as period_label
 from storage.repositories.measures import Rollup
 
 PCT = "0.0%"
@@ -47,8 +50,24 @@ def _q(get: Callable[[Figures, int], Any], i: int) -> Callable[[Rollup, UnitRow,
     return lambda r, u, f: get(f, i)
 
 
-def _weak_share(part: int, whole: int) -> bool:
-    return bool(whole) and part / whole < TARGETS.weak_share
+def _weak_share(r: Rollup, part: int, whole: int) -> bool:
+    return bool(whole) and part / whole < r.rules.weak_share
+
+
+def _progress(part: int, whole: int | None) -> float | None:
+    return part / whole if whole else None
+
+
+def _growth(f: Figures) -> float | None:
+    return f.members / f.members_start - 1 if f.members_start else None
+
+
+def _stated(f: Figures) -> int | None:
+    return f.roster_stated if f.roster_incomplete else None
+
+
+def _coverage_target(r: Rollup, u: UnitRow, f: Figures) -> float | None:
+    return r.coverage_target(u.id) if f.population else None
 
 
 Weak = Callable[[Rollup, UnitRow, Figures], bool]
@@ -62,13 +81,43 @@ def _sheets(r: Rollup) -> list[tuple[str, list[Column], Weak]]:
         Column(_("Change"), lambda r, u, f: f.net_change),
         Column(_("New members in the period"), lambda r, u, f: f.joined),
         Column(_("New members this year"), lambda r, u, f: f.joined_ytd),
-        Column(_("Target to date"), lambda r, u, f: r.target_to_date(u.id)),
+        Column(_("Target to date"), lambda r, u, f: r.new_members(u.id)[1]),
+        Column(
+            _("Progress to target"),
+            lambda r, u, f: _progress(*r.new_members(u.id)),
+            percent=True,
+        ),
+        Column(_("Branches not fully entered"), lambda r, u, f: f.roster_incomplete or None),
+        Column(
+            _("Members entered"), lambda r, u, f: f.roster_entered if f.roster_incomplete else None
+        ),
+        Column(_("Stated total (paper register)"), lambda r, u, f: _stated(f)),
     ]
+    if r.is_term:  # growth over the term against its target (Khánh Hòa: +5%, 002)
+        members += [
+            Column(_("Growth over the term"), lambda r, u, f: _growth(f), percent=True),
+            Column(_("Growth target"), lambda r, u, f: r.growth_target(u.id), percent=True),
+        ]
     coverage = [
         Column(_("Members counted"), lambda r, u, f: f.covered_members if f.population else None),
+        Column(_("In branches and tổ"), lambda r, u, f: f.residential_members),
+        Column(_("In special bases"), lambda r, u, f: f.base_members),
+        Column(_("Trade union"), lambda r, u, f: f.agg_trade_union),
+        Column(_("Armed forces"), lambda r, u, f: f.agg_armed_forces),
+        Column(_("Member organisations"), lambda r, u, f: f.agg_member_org),
+        Column(_("Club members in no branch"), lambda r, u, f: f.agg_club_only),
+        Column(_("Not resident"), lambda r, u, f: f.uncounted),
         Column(_("Women aged 18+"), lambda r, u, f: f.population or None),
+        Column(_("Provisional"), lambda r, u, f: _("yes") if f.provisional else None),
+        Column(_("Tracking figure"), lambda r, u, f: f.tracking or None),
         Column(_("Coverage"), lambda r, u, f: f.coverage, percent=True),
-        Column(_("Assessment"), lambda r, u, f: coverage_text(f), width=24),
+        Column(_("Target"), _coverage_target, percent=True),
+        Column(
+            _("Progress to target"),
+            lambda r, u, f: None if f.coverage is None else f.coverage / r.coverage_target(u.id),
+            percent=True,
+        ),
+        Column(_("Assessment"), lambda r, u, f: coverage_text(r, f), width=24),
         Column(_("Communes without a figure"), lambda r, u, f: f.communes_no_data or None),
     ]
     meetings: list[Column] = []
@@ -76,11 +125,20 @@ def _sheets(r: Rollup) -> list[tuple[str, list[Column], Weak]]:
     for i, q in enumerate(qs):
         meetings += [
             Column(
-                _("{quarter}: branches and groups").format(quarter=period_label(q)),
-                _q(lambda f, i: f.meeting_units[i], i),
+                _("{quarter}: branches").format(quarter=period_label(q)),
+                _q(lambda f, i: f.branch_units(i), i),
             ),
             Column(
-                _("{quarter}: met").format(quarter=period_label(q)), _q(lambda f, i: f.met[i], i)
+                _("{quarter}: branches met").format(quarter=period_label(q)),
+                _q(lambda f, i: f.branches_met(i), i),
+            ),
+            Column(
+                _("{quarter}: tổ").format(quarter=period_label(q)),
+                _q(lambda f, i: f.groups[i], i),
+            ),
+            Column(
+                _("{quarter}: tổ met").format(quarter=period_label(q)),
+                _q(lambda f, i: f.groups_met[i], i),
             ),
             Column(
                 _("{quarter}: share").format(quarter=period_label(q)),
@@ -119,26 +177,26 @@ def _sheets(r: Rollup) -> list[tuple[str, list[Column], Weak]]:
     last = len(qs) - 1
 
     def target_missed(r: Rollup, u: UnitRow, f: Figures) -> bool:
-        target = r.target_to_date(u.id)
-        return target is not None and f.joined_ytd < target
+        joined, target = r.new_members(u.id)
+        return target is not None and joined < target
 
     out: list[tuple[str, list[Column], Weak]] = [
         (_("Members"), members, target_missed),
-        (_("Coverage"), coverage, lambda r, u, f: f.coverage_flag == CoverageFlag.WEAK),
+        (_("Coverage"), coverage, lambda r, u, f: r.rules.flag(f.coverage) == CoverageFlag.WEAK),
         (
             _("Meetings"),
             meetings,
-            lambda r, u, f: last >= 0 and _weak_share(f.met[last], f.meeting_units[last]),
+            lambda r, u, f: last >= 0 and _weak_share(r, f.met[last], f.meeting_units[last]),
         ),
         (
             _("Attendance"),
             attendance,
-            lambda r, u, f: f.attendance is not None and f.attendance < TARGETS.attendance,
+            lambda r, u, f: f.attendance is not None and f.attendance < r.rules.attendance,
         ),
         (
             _("Leader visits"),
             leaders,
-            lambda r, u, f: last >= 0 and _weak_share(f.visited[last], f.branches[last]),
+            lambda r, u, f: last >= 0 and _weak_share(r, f.visited[last], f.branches[last]),
         ),
     ]
     if r.review_deadline is not None:
@@ -146,7 +204,7 @@ def _sheets(r: Rollup) -> list[tuple[str, list[Column], Weak]]:
             (
                 _("Member review"),
                 reviews,
-                lambda r, u, f: _weak_share(f.reviewed, f.review_branches),
+                lambda r, u, f: _weak_share(r, f.reviewed, f.review_branches),
             )
         )
     return out
@@ -171,6 +229,9 @@ def workbook(r: Rollup, depth: int = 2) -> bytes:
     for name, columns, weak in _sheets(r):
         ws = wb.create_sheet(name[:31])
         _fill(ws, r, units, columns, weak, title)
+        if name == _("Coverage"):
+            ws.append([])
+            ws.append([coverage_footnote(r.rules)])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

@@ -5,9 +5,12 @@
 
 from __future__ import annotations
 
-from bot.core.i18n import _, format_date, format_number, format_pct, period_label
+from bot.core.i18n import _, format_date, format_number, format_pct
 from bot.domain.enums import Level
-from bot.domain.figures import TARGETS, CoverageFlag, Figures, UnitRow
+from bot.domain.figures import UnitRow
+from bot.domain.targets import CoverageFlag
+from bot.reports.coverage_lines import coverage_lines, coverage_text, mark, shows_coverage
+from bot.reports.labels import coverage_footnote, label
 from storage.repositories.measures import Rollup
 
 # The worst few units named in the report itself; the rest are behind "see details".
@@ -18,81 +21,114 @@ def _pct(part: int, whole: int) -> str:
     return format_pct(part / whole) if whole else "–"
 
 
-def coverage_text(f: Figures) -> str:
-    c = f.coverage
-    if c is None:
-        return _("no data")
-    flag = {
-        CoverageFlag.MET: _("target met"),
-        CoverageFlag.BELOW: _("below the 60% target"),
-        CoverageFlag.WEAK: _("weak, under 50%"),
-    }[f.coverage_flag]
-    return _("{pct} ({flag})").format(pct=format_pct(c), flag=flag)
-
-
-def _mark(ok: bool | None) -> str:
-    return "" if ok is None else (" ✅" if ok else " ⚠️")
+# Long periods (a year, a term) list only their last quarters in chat; files list all.
+CHAT_QUARTERS = 4
 
 
 def header(r: Rollup, unit: UnitRow) -> str:
-    period = period_label(r.period)
-    title = _("Report for the {period} – {unit}").format(period=period, unit=unit.name)
+    title = _("Report for the {period} – {unit}").format(period=label(r.period), unit=unit.name)
     return title + "\n" + _("(figures up to {date})").format(date=format_date(r.as_of))
+
+
+def member_lines(r: Rollup, unit: UnitRow) -> list[str]:
+    """Members, the roster's completeness, new members and growth against their targets."""
+    f = r.of(unit.id)
+    change = ("+" if f.net_change > 0 else "") + format_number(f.net_change)
+    lines = [
+        _("Members: {members} ({change} since the start of the period)").format(
+            members=format_number(f.members), change=change
+        )
+    ]
+    if f.roster_incomplete and unit.level == Level.BRANCH:
+        lines.append(
+            _("Roster: {entered}/{stated} members entered from the paper register").format(
+                entered=format_number(f.roster_entered), stated=format_number(f.roster_stated)
+            )
+        )
+    elif f.roster_incomplete:
+        lines.append(
+            _(
+                "Rosters: {count} branches not fully entered ({entered}/{stated} members entered)"
+            ).format(
+                count=format_number(f.roster_incomplete),
+                entered=format_number(f.roster_entered),
+                stated=format_number(f.roster_stated),
+            )
+        )
+    joined, target = r.new_members(unit.id)
+    where = _("in the term") if r.is_term else _("this year")
+    if target is None:
+        lines.append(
+            _("New members: {joined} {where}").format(joined=format_number(joined), where=where)
+        )
+    else:
+        lines.append(
+            _("New members: {joined} {where}, target {target} ({progress})").format(
+                joined=format_number(joined),
+                where=where,
+                target=format_number(target),
+                progress=_pct(joined, target),
+            )
+            + mark(joined >= target)
+        )
+    growth = r.growth_target(unit.id)
+    if r.is_term and f.members_start:
+        grown = f.members / f.members_start - 1
+        text = _("Members since the start of the term: {pct}").format(pct=_signed(grown))
+        if growth is not None:
+            text += _(", target {target}").format(target=_signed(growth)) + mark(grown >= growth)
+        lines.append(text)
+    return lines
+
+
+def _signed(ratio: float) -> str:
+    return ("+" if ratio > 0 else "") + format_pct(ratio)
+
+
+def meeting_lines(r: Rollup, unit: UnitRow) -> list[str]:
+    """Regular meetings per quarter: branches and tổ on their own lines (000 §II.2:
+    "100% chi, tổ phụ nữ sinh hoạt định kỳ")."""
+    f = r.of(unit.id)
+    lines = []
+    first = max(0, len(r.quarters) - CHAT_QUARTERS)
+    for i, q in enumerate(r.quarters[first:], start=first):
+        if not f.meeting_units[i]:
+            continue
+        if unit.level in (Level.BRANCH, Level.GROUP) and f.meeting_units[i] == 1:
+            text = _("held") if f.met[i] else _("not yet")
+            lines.append(
+                _("Regular meeting {quarter}: {state}").format(quarter=label(q), state=text)
+                + mark(bool(f.met[i]))
+            )
+            continue
+        branches, met = f.branch_units(i), f.branches_met(i)
+        if branches:
+            lines.append(
+                _("Regular meetings {quarter}: {met} of {units} branches ({pct})").format(
+                    quarter=label(q),
+                    met=format_number(met),
+                    units=format_number(branches),
+                    pct=_pct(met, branches),
+                )
+                + mark(met == branches)
+            )
+        if f.groups[i]:
+            lines.append(
+                _("Regular meetings {quarter}: {met} of {units} tổ ({pct})").format(
+                    quarter=label(q),
+                    met=format_number(f.groups_met[i]),
+                    units=format_number(f.groups[i]),
+                    pct=_pct(f.groups_met[i], f.groups[i]),
+                )
+                + mark(f.groups_met[i] == f.groups[i])
+            )
+    return lines
 
 
 def unit_lines(r: Rollup, unit: UnitRow) -> list[str]:
     """The unit's own figures, one line per measure."""
     f = r.of(unit.id)
-    lines = []
-    change = ("+" if f.net_change > 0 else "") + format_number(f.net_change)
-    lines.append(
-        _("Members: {members} ({change} since the start of the period)").format(
-            members=format_number(f.members), change=change
-        )
-    )
-    target = r.target_to_date(unit.id)
-    if target is None:
-        lines.append(
-            _("New members: {joined} this year").format(joined=format_number(f.joined_ytd))
-        )
-    else:
-        lines.append(
-            _("New members: {joined} this year, target {target}").format(
-                joined=format_number(f.joined_ytd), target=format_number(target)
-            )
-            + _mark(f.joined_ytd >= target)
-        )
-    if f.communes or f.population:
-        met = None if f.coverage is None else f.coverage_flag == CoverageFlag.MET
-        lines.append(_("Coverage: {coverage}").format(coverage=coverage_text(f)) + _mark(met))
-        if f.communes_no_data and f.communes > 1:
-            lines.append(
-                _("{count} communes have no figure for women aged 18+").format(
-                    count=format_number(f.communes_no_data)
-                )
-            )
-    for i, q in enumerate(r.quarters):
-        if not f.meeting_units[i]:
-            continue
-        ok = f.met[i] == f.meeting_units[i]
-        if unit.level in (Level.BRANCH, Level.GROUP) and f.meeting_units[i] == 1:
-            text = _("held") if f.met[i] else _("not yet")
-            lines.append(
-                _("Regular meeting {quarter}: {state}").format(quarter=period_label(q), state=text)
-                + _mark(ok)
-            )
-        else:
-            lines.append(
-                _(
-                    "Regular meetings {quarter}: {met} of {units} branches and groups ({pct})"
-                ).format(
-                    quarter=period_label(q),
-                    met=format_number(f.met[i]),
-                    units=format_number(f.meeting_units[i]),
-                    pct=_pct(f.met[i], f.meeting_units[i]),
-                )
-                + _mark(ok)
-            )
+    lines = [*member_lines(r, unit), *coverage_lines(r, unit), *meeting_lines(r, unit)]
     if f.rated:
         assert f.attendance is not None
         lines.append(
@@ -101,7 +137,7 @@ def unit_lines(r: Rollup, unit: UnitRow) -> list[str]:
                 ok=format_number(f.two_thirds),
                 count=format_number(f.rated),
             )
-            + _mark(f.attendance >= TARGETS.attendance)
+            + mark(f.attendance >= r.rules.attendance)
         )
     if r.quarters and f.branches[-1]:
         i = len(r.quarters) - 1
@@ -109,9 +145,9 @@ def unit_lines(r: Rollup, unit: UnitRow) -> list[str]:
             _("Commune leader attended: {visited} of {branches} branches in {quarter}").format(
                 visited=format_number(f.visited[i]),
                 branches=format_number(f.branches[i]),
-                quarter=period_label(r.quarters[i]),
+                quarter=label(r.quarters[i]),
             )
-            + _mark(f.visited[i] == f.branches[i])
+            + mark(f.visited[i] == f.branches[i])
         )
     deadline = r.review_deadline
     if deadline is not None and f.review_branches:
@@ -124,7 +160,7 @@ def unit_lines(r: Rollup, unit: UnitRow) -> list[str]:
                 on_time=format_number(f.on_time),
                 deadline=format_date(deadline),
             )
-            + _mark(f.reviewed == f.review_branches if r.as_of > deadline else None)
+            + mark(f.reviewed == f.review_branches if r.as_of > deadline else None)
         )
         lines.extend(software_line(r, unit))
     return lines
@@ -139,17 +175,16 @@ def software_line(r: Rollup, unit: UnitRow) -> list[str]:
         at = r.software.get(unit.id)
         if at is None:
             text = _("Member software updated: not confirmed (deadline {deadline})")
-            return [text.format(deadline=format_date(deadline)) + _mark(False if due else None)]
+            return [text.format(deadline=format_date(deadline)) + mark(False if due else None)]
         text = _("Member software updated: confirmed on {date} (deadline {deadline})")
         return [
-            text.format(date=format_date(at), deadline=format_date(deadline))
-            + _mark(at <= deadline)
+            text.format(date=format_date(at), deadline=format_date(deadline)) + mark(at <= deadline)
         ]
     done = sum(1 for cid in r.software if r.units[cid].path.startswith(unit.path))
     total = r.of(unit.id).communes
     text = _("Member software updated: {done} of {total} communes confirmed (deadline {deadline})")
     line = text.format(done=done, total=total, deadline=format_date(deadline))
-    return [line + _mark(done == total if due else None)]
+    return [line + mark(done == total if due else None)]
 
 
 def badness(r: Rollup, unit: UnitRow) -> tuple[float, ...]:
@@ -161,7 +196,7 @@ def badness(r: Rollup, unit: UnitRow) -> tuple[float, ...]:
         CoverageFlag.BELOW: 2,
         CoverageFlag.MET: 3,
     }
-    cover = float(rank[f.coverage_flag]) if (f.communes or f.population) else 3.0
+    cover = float(rank[r.rules.flag(f.coverage)]) if shows_coverage(f) else 3.0
     last = len(r.quarters) - 1
     compliance = f.compliance(last) if last >= 0 else None
     leader = f.leader_share(last) if last >= 0 else None
@@ -182,14 +217,26 @@ def child_line(r: Rollup, unit: UnitRow) -> str:
     """One short line about a unit below: its worst facts first."""
     f = r.of(unit.id)
     parts = []
-    if f.communes or f.population:
-        parts.append(_("coverage {coverage}").format(coverage=coverage_text(f)))
+    if shows_coverage(f):
+        parts.append(_("coverage {coverage}").format(coverage=coverage_text(r, f)))
+    if f.roster_incomplete == 1 and unit.level == Level.BRANCH:
+        parts.append(
+            _("{entered}/{stated} members entered").format(
+                entered=format_number(f.roster_entered), stated=format_number(f.roster_stated)
+            )
+        )
     last = len(r.quarters) - 1
     if last >= 0 and f.meeting_units[last]:
         if f.meeting_units[last] == 1:
             parts.append(_("met this quarter") if f.met[last] else _("no meeting this quarter"))
         else:
-            parts.append(_("meetings {pct}").format(pct=_pct(f.met[last], f.meeting_units[last])))
+            b = f.branch_units(last)
+            if b:
+                parts.append(_("meetings {pct}").format(pct=_pct(f.branches_met(last), b)))
+            if f.groups[last]:
+                parts.append(
+                    _("tổ meetings {pct}").format(pct=_pct(f.groups_met[last], f.groups[last]))
+                )
     if f.attendance is not None:
         parts.append(_("attendance {pct}").format(pct=format_pct(f.attendance)))
     if last >= 0 and f.branches[last] == 1 and not f.visited[last]:
@@ -206,6 +253,8 @@ def report(r: Rollup, unit_id: int, worst: int = TOP_WORST) -> str:
     if below and worst:
         lines += ["", _("Units needing attention first:")]
         lines += [f"{i}. {child_line(r, u)}" for i, u in enumerate(below[:worst], start=1)]
+    if shows_coverage(r.of(unit_id)):
+        lines += ["", coverage_footnote(r.rules)]
     return "\n".join(lines)
 
 

@@ -7,13 +7,31 @@ import random
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from bot.domain.calendar import quarter_of
-from bot.domain.enums import Level, MeetingKind, RoleKind
+from bot.domain.calendar import CURRENT_TERM, quarter_of
+from bot.domain.enums import (
+    AggregateKind,
+    Level,
+    MeetingForm,
+    MeetingKind,
+    Residence,
+    RoleKind,
+    TargetMeasure,
+)
 from bot.seeding import names as seed_names
-from storage.repositories import invites, meetings, member_counts, members, org, people
+from storage.models import OrgUnit
+from storage.repositories import (
+    invites,
+    meetings,
+    member_counts,
+    members,
+    org,
+    people,
+    unit_figures,
+)
 from storage.sessions import Session as AsyncSession
 
 PROVINCE = ("TH", "Hội LHPN tỉnh Thanh Hóa")
+REFERENCE_YEAR = 2019
 # Women 18+ in proportion to the demo's few dozen members, so the demo's coverage looks like
 # a real commune's: Quảng Phú above the 60% target, Hạc Thành weak (under 50%).
 COMMUNES = [
@@ -68,7 +86,8 @@ async def _build(s: AsyncSession, now: dt.datetime, rng: random.Random) -> None:
     communes = {}
     for code, name, women in COMMUNES:
         communes[code] = await org.add_unit(s, code, name, Level.COMMUNE, province)
-        await org.set_population(s, communes[code].id, now.year, women)
+        # the term's reference year: 004 §II.1.2 (2), the 2019 statistics for 2022-2027
+        await org.set_population(s, communes[code].id, REFERENCE_YEAR, women)
     today = now.date()
     for code, name, parent in BRANCHES:
         branch = await org.add_unit(s, code, name, Level.BRANCH, communes[parent])
@@ -133,4 +152,88 @@ async def seed_history(
                 leader_present=rng.random() < 0.4,
             )
             added += 1
+    await seed_figures(s, now, tz, rng)
     return added
+
+
+# Issue 13 in the demo: a special base, aggregate counts, a tracking figure beside the 2019
+# one, Thanh Hóa's term target (90% coverage by the term's end, 000 §II.2), a branch typing
+# in its paper register, existing members, a tổ that met, an indirect meeting with the chair.
+SPECIAL_BASE = ("TH-QP-CHO", "Chợ Quảng Phú", "TH-QP-CHO-01", "Chi hội Tiểu thương chợ Quảng Phú")
+AGGREGATES = [
+    (AggregateKind.TRADE_UNION, 5),
+    (AggregateKind.ARMED_FORCES, 2),
+    (AggregateKind.MEMBER_ORG, 3),
+    (AggregateKind.CLUB_ONLY, 2),
+]
+TRACKING = {"TH-QP": 48, "TH-HT": 61}
+STATED_TOTAL = ("TH-HT-02", 60)
+GROUP = ("TH-QP-03-T1", "Tổ phụ nữ xóm Giữa", "TH-QP-03")
+
+
+async def seed_figures(s: AsyncSession, now: dt.datetime, tz: ZoneInfo, rng: random.Random) -> None:
+    today = now.astimezone(tz).date()
+    last_quarter = quarter_of(today).previous()
+    qp = await org.by_code(s, "TH-QP")
+    assert qp is not None
+    base_code, base_name, branch_code, branch_name = SPECIAL_BASE
+    base = await org.add_unit(s, base_code, base_name, Level.SPECIAL_BASE, qp)
+    market = await org.add_unit(s, branch_code, branch_name, Level.BRANCH, base)
+    for _ in range(6):
+        await members.add_member(s, market.id, _name(rng), None, now)
+    for kind, count in AGGREGATES:
+        await unit_figures.set_aggregate(
+            s, qp.id, kind, today.replace(month=1, day=1), count, None, now
+        )
+    for code, women in TRACKING.items():
+        unit = await org.by_code(s, code)
+        assert unit is not None
+        await org.set_population(s, unit.id, today.year - 1, women)
+    term = CURRENT_TERM.key
+    await unit_figures.set_target(s, qp.id, TargetMeasure.COVERAGE, term, 900, None, now)
+    code, total = STATED_TOTAL
+    typing_in = await org.by_code(s, code)
+    assert typing_in is not None
+    for _ in range(3):  # existing members: "không nhớ" her joining date
+        await members.add_member(s, typing_in.id, _name(rng), None, now)
+    await unit_figures.state_total(s, typing_in.id, today.replace(month=1, day=1), total, None, now)
+    group_code, group_name, parent_code = GROUP
+    parent = await org.by_code(s, parent_code)
+    assert parent is not None
+    group = await org.add_unit(s, group_code, group_name, Level.GROUP, parent)
+    group.founded_on = dt.date(2010, 1, 1)
+    day = last_quarter.first_day + dt.timedelta(days=40)
+    await meetings.add_meeting(
+        s,
+        unit_id=group.id,
+        held_on=day,
+        kind=MeetingKind.REGULAR,
+        present_count=6,
+        now=now,
+        topic=rng.choice(TOPICS),
+    )
+    chair = await people.find_person(s, "web", WEB_BOT, "hong")
+    indirect = await meetings.add_meeting(
+        s,
+        unit_id=(await _unit(s, "TH-QP-01")).id,
+        held_on=day + dt.timedelta(days=3),
+        kind=MeetingKind.REGULAR,
+        present_count=7,
+        now=now,
+        topic=rng.choice(TOPICS),
+        leader_present=True,
+    )
+    indirect.form = MeetingForm.INDIRECT  # through the branch's Zalo group (000 §III.2.3)
+    indirect.leader_id = chair.id if chair is not None else None
+    # registered here, living elsewhere: not counted
+    await members.add_member(s, market.id, _name(rng), None, now, residence=Residence.AWAY)
+
+
+def _name(rng: random.Random) -> str:
+    return f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
+
+
+async def _unit(s: AsyncSession, code: str) -> OrgUnit:
+    unit = await org.by_code(s, code)
+    assert unit is not None
+    return unit

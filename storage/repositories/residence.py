@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import EventKind, MemberStatus, Residence
 from storage.models import Member, OrgUnit
+from storage.models.core import NOT_RESIDENT
 from storage.repositories.members import record_event
 
 # Temporary residents under 6 months and members living elsewhere are not counted (004
@@ -29,7 +30,9 @@ async def uncounted_by_unit(s: AsyncSession, path_prefix: str) -> dict[int, int]
         .where(
             OrgUnit.path.startswith(path_prefix, autoescape=True),
             Member.status.in_(COUNTED_STATUSES),
-            Member.residence.in_(UNCOUNTED),
+            # ix_member_not_resident's own predicate, as text: bound parameters would hide
+            # it from PostgreSQL's generic plans (a national report then scans no members)
+            text(f"member.{NOT_RESIDENT}"),
         )
         .group_by(Member.branch_id)
     )

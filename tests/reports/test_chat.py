@@ -50,7 +50,7 @@ async def population(world: World, code: str, women: int) -> None:
     async with transaction(world.maker) as s:
         unit = await org.by_code(s, code)
         assert unit is not None
-        await org.set_population(s, unit.id, 2026, women)
+        await org.set_population(s, unit.id, 2019, women)
 
 
 async def personal_data(world: World) -> list[str]:
@@ -112,7 +112,7 @@ async def test_a_commune_chair_sees_her_branches_worst_first(
         [("user", "báo cáo"), ("bot", "Báo cáo 6 tháng đầu năm 2026 – Hội LHPN xã Quảng Phú")]
     )
     text = chair.text()
-    assert "Sinh hoạt định kỳ Quý 1/2026: 2/3 chi hội, tổ (66,7%)" in text
+    assert "Sinh hoạt định kỳ Quý 1/2026: 2/3 chi hội (66,7%)" in text
     assert "Lãnh đạo Hội xã dự sinh hoạt: 1/3 chi hội trong Quý 1/2026" in text
     tay, nam, dong = positions(text, ["Thôn Tây", "Làng Nam", "Thôn Đông"])
     assert tay < nam < dong
@@ -132,7 +132,7 @@ async def test_a_province_officer_sees_her_communes_and_zooms_in(
     text = officer.text()
     ht, qp = positions(text, ["phường Hạc Thành: tập hợp", "xã Quảng Phú: tập hợp"])
     assert ht < qp  # weak before met
-    assert "(yếu, dưới 50%)" in text and "(đạt)" in text
+    assert "(yếu, dưới 50%)" in text and "(đạt, ≥ 60%)" in text
     for branch in QP_BRANCHES + HT_BRANCHES:
         assert branch not in text
     await officer.script(
@@ -233,6 +233,37 @@ async def test_the_period_can_be_chosen(world: World, chat: Chat) -> None:
     assert attachment is not None and attachment.filename == "bao-cao-th-qp-01-2025-q4.xlsx"
 
 
+async def test_a_year_and_the_term_can_be_chosen(
+    world: World, chat_as: Callable[[str], Chat]
+) -> None:
+    await meeting(world, "TH-QP-01", dt.date(2025, 11, 20), 7)
+    chair = chat_as("hong")
+    await chair.script(
+        [("user", "báo cáo"), ("bot", "Quảng Phú"), ("pick", "Kỳ khác"), ("bot", "kỳ nào")]
+    )
+    offered = [c.label for c in chair.last[0].choices]
+    assert offered[6:9] == ["cả năm 2026", "cả năm 2025", "nhiệm kỳ 2022–2027"]
+    await chair.script(
+        [("pick", "cả năm 2025"), ("bot", "Báo cáo cả năm 2025 – Hội LHPN xã Quảng Phú")]
+    )
+    text = chair.text()
+    assert "(số liệu đến ngày 31/12/2025)" in text
+    # a year lists its four quarters, branches apart from tổ
+    assert "Sinh hoạt định kỳ Quý 4/2025: 1/3 chi hội (33,3%) ⚠️" in text
+    await chair.script(
+        [
+            ("pick", "Kỳ khác"),
+            ("bot", "kỳ nào"),
+            ("pick", "nhiệm kỳ 2022–2027"),
+            ("bot", "Báo cáo nhiệm kỳ 2022–2027 – Hội LHPN xã Quảng Phú"),
+        ]
+    )
+    text = chair.text()
+    assert "hội viên trong nhiệm kỳ, chỉ tiêu 75 " in text  # 15 a year × 5 (000 §II.2)
+    assert "Sinh hoạt định kỳ Quý 1/2026: 0/3 chi hội (0%) ⚠️" in text  # the last 4 quarters
+    assert "Quý 1/2025" not in text
+
+
 async def test_excel_and_charts_come_as_attachments(
     world: World, chat_as: Callable[[str], Chat]
 ) -> None:
@@ -278,8 +309,8 @@ async def test_excel_and_charts_come_as_attachments(
     # The caption is a link-free summary (Zalo shows a photo with its caption only).
     assert coverage.text == (
         # 54 members of 40 + 58 women
-        "Hội LHPN tỉnh Thanh Hóa: tỷ lệ tập hợp 55,1%; 1 đơn vị dưới 50%; "
-        "0% chi hội, tổ đã sinh hoạt Quý 1/2026"
+        "Hội LHPN tỉnh Thanh Hóa: tỷ lệ tập hợp 55,1% (chỉ tiêu ≥ 60%); 1 đơn vị dưới 50%; "
+        "kết nạp 0/15; 0% chi hội sinh hoạt Quý 1/2026"
     )
     assert coverage.attachment.caption == coverage.text
     assert "http" not in coverage.text + trend.text
@@ -372,7 +403,7 @@ async def test_reports_on_both_backends(db_world: World) -> None:
     await chair.script(
         [
             ("user", "báo cáo"),
-            ("bot", "Sinh hoạt định kỳ Quý 1/2026: 1/3 chi hội, tổ (33,3%)"),
+            ("bot", "Sinh hoạt định kỳ Quý 1/2026: 1/3 chi hội (33,3%)"),
             ("user", "xem chi tiết"),
             ("bot", "(1–3/3)"),
             ("user", "3"),

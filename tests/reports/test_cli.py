@@ -103,9 +103,12 @@ def test_show_prints_the_chat_report(cli_db: str) -> None:
         (["--unit", "NOPE", "--period", "2026-H2"], "error: no unit with code NOPE\n"),
         (
             ["--unit", "TH", "--period", "2026-H3"],
-            "error: period must look like 2026-H2 or 2026-Q3\n",
+            "error: period must look like 2026-Q3, 2026-H2, 2026 or 2022-2027\n",
         ),
-        (["--unit", "TH", "--period", "H2"], "error: period must look like 2026-H2 or 2026-Q3\n"),
+        (
+            ["--unit", "TH", "--period", "H2"],
+            "error: period must look like 2026-Q3, 2026-H2, 2026 or 2022-2027\n",
+        ),
         (
             ["--unit", "TH", "--period", "2027-H1", "--as-of", "2026-12-31"],
             "error: the period has not started on that day\n",

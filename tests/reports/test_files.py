@@ -37,10 +37,12 @@ MORE = [
 async def tree(maker: async_sessionmaker[AsyncSession]) -> Tree:
     async with transaction(maker) as s:
         t = await build(s)
+        # X2 weak in these files: 50 women in the reference year (24/50 = 48%)
+        await org.set_population(s, t["X2"].id, 2019, 50)
         for code, name, women, count in MORE:
             commune = await org.add_unit(s, code, name, Level.COMMUNE, t["P"])
             branch = await org.add_unit(s, f"{code}-B", f"Chi hội {code}", Level.BRANCH, commune)
-            await org.set_population(s, commune.id, 2025, women)
+            await org.set_population(s, commune.id, 2019, women)
             for i in range(count):
                 await members.add_member(s, branch.id, f"Hội viên {i}", dt.date(2024, 1, 1), NOW)
             t.units[code] = commune
@@ -99,12 +101,16 @@ async def test_workbook_has_a_sheet_per_measure_with_units_and_parents(
         "Kết nạp trong kỳ",
         "Kết nạp từ đầu năm",
         "Chỉ tiêu đến cuối kỳ",
+        "Đạt so với chỉ tiêu",
+        "Chi hội chưa nhập đủ",
+        "Đã nhập",
+        "Tổng số theo sổ",
     ]
     got = rows(ws)
     # Two levels below the province, groups left out, in tree order.
     more = [code for c, *_ in MORE for code in (c, f"{c}-B")]
     assert list(got) == ["P", "D", "X1", "X2", "B3", "X3", "B4", *more]
-    assert got["P"][1:] == (
+    assert got["P"][1:9] == (
         "Hội LHPN tỉnh P",
         None,
         34 + 39,
@@ -115,8 +121,9 @@ async def test_workbook_has_a_sheet_per_measure_with_units_and_parents(
         (6 * 15 + 30) // 2,
     )  # 15 a commune, X2 30: half by June
     assert got["X1"][1:3] == ("Hội LHPN xã X1", "Hội LHPN huyện D")
-    assert got["B3"][1:] == ("Chi hội B3", "Hội LHPN xã X2", 20, 24, 4, 3, 3, None)
-    assert got["X2"][3:] == (20, 24, 4, 3, 3, 15)  # 30 a year: 15 by the end of June
+    assert got["B3"][1:10] == ("Chi hội B3", "Hội LHPN xã X2", 20, 24, 4, 3, 3, None, None)
+    assert got["B3"][10:] == (None, None, None)  # no stated roster total
+    assert got["X2"][3:10] == (20, 24, 4, 3, 3, 15, 0.2)  # 30 a year: 15 by the end of June
     # Missing the year-to-date target is weak: X2 (3 of 15), and the communes with none.
     assert filled(ws) == {"P", "D", "X1", "X2", "X3", "X4", "X5", "X6", "X7"}
 
@@ -128,21 +135,45 @@ async def test_coverage_sheet_stores_real_fractions_and_flags_weak_rows(
     ws = wb["Tỷ lệ tập hợp"]
     assert header(ws)[3:] == [
         "Hội viên được tính",
+        "Chi, tổ theo địa bàn",
+        "Cơ sở Hội đặc thù",
+        "Công đoàn",
+        "Lực lượng vũ trang",
+        "Tổ chức thành viên",
+        "CLB (ngoài chi hội)",
+        "Tạm trú dưới 6 tháng, vắng mặt",
         "Phụ nữ từ 18 tuổi",
+        "Tạm tính",
+        "Số theo dõi",
         "Tỷ lệ tập hợp",
+        "Chỉ tiêu",
+        "Đạt so với chỉ tiêu",
         "Đánh giá",
         "Số xã chưa có số liệu",
     ]
     got = rows(ws)
-    assert got["X1"][3:8] == (14, 20, 0.7, "70% (đạt)", None)
-    assert got["X2"][3:8] == (24, 50, 0.48, "48% (yếu, dưới 50%)", None)
-    assert got["X3"][3:8] == (None, None, None, "chưa có số liệu", 1)
-    assert got["X5"][5] == pytest.approx(0.3)
+    assert got["X1"][3:5] == (14, 14)
+    assert got["X1"][11:] == (
+        20,
+        None,
+        20,
+        0.7,
+        0.6,
+        pytest.approx(0.7 / 0.6),
+        "70% (đạt, ≥ 60%)",
+        None,
+    )
+    # X2: the 2019 figure is used; the 2024 figure (50) is tracking only
+    assert got["X2"][11:15] == (50, None, 50, 0.48)
+    assert got["X2"][17] == "48% (yếu, dưới 50%)"
+    assert got["X3"][11:] == (None, None, None, None, None, None, "chưa có số liệu", 1)
+    assert got["X5"][14] == pytest.approx(0.3)
     total = 14 + 24 + 9 + 6 + 13 + 11
-    assert got["P"][3:6] == (total, 140, pytest.approx(total / 140))
+    assert got["P"][3] == total and got["P"][11] == 140
+    assert got["P"][14] == pytest.approx(total / 140)
     cells = {str(r[0].value): r for r in ws.iter_rows(min_row=3)}
-    assert cells["X1"][5].number_format == "0.0%"
-    assert cells["X1"][4].number_format == "General"
+    assert cells["X1"][14].number_format == "0.0%"
+    assert cells["X1"][11].number_format == "General"
     assert filled(ws) == {"X2", "X5"}
 
 
@@ -152,17 +183,15 @@ async def test_meetings_attendance_leaders_and_reviews_sheets(
     wb = load_workbook(io.BytesIO(excel.workbook(await rollup(maker, tree))))
     meetings = wb["Sinh hoạt"]
     assert header(meetings)[3:] == [
-        "Quý 1/2026: số chi hội, tổ",
-        "Quý 1/2026: đã sinh hoạt",
-        "Quý 1/2026: tỷ lệ",
-        "Quý 2/2026: số chi hội, tổ",
-        "Quý 2/2026: đã sinh hoạt",
-        "Quý 2/2026: tỷ lệ",
+        f"Quý {q}/2026: {what}"
+        for q in (1, 2)
+        for what in ("số chi hội", "chi hội đã sinh hoạt", "số tổ", "tổ đã sinh hoạt", "tỷ lệ")
     ]
     got = rows(meetings)
-    # X1: B1, G1, B2 must meet; Q1 only B1 held a regular one, Q2 B1 and G1.
-    assert got["X1"][3:] == (3, 1, pytest.approx(1 / 3), 3, 2, pytest.approx(2 / 3))
-    assert got["B4"][3:] == (0, 0, None, 1, 0, 0.0)
+    # X1: B1, G1, B2 must meet; Q1 only B1 held a regular one, Q2 B1 and G1: branches and
+    # tổ counted apart, the share over both.
+    assert got["X1"][3:] == (2, 1, 1, 0, pytest.approx(1 / 3), 2, 1, 1, 1, pytest.approx(2 / 3))
+    assert got["B4"][3:] == (0, 0, 0, 0, None, 1, 0, 0, 0, 0.0)
     assert "B4" in filled(meetings) and "B3" not in filled(meetings)
     attendance = rows(wb["Dự sinh hoạt"])
     assert attendance["B3"][3:5] == (3, 3)
@@ -225,7 +254,7 @@ async def test_coverage_chart_is_sorted_with_target_and_weak_lines(
     assert colours[0] == colours[1] != colours[2] != colours[3] == colours[-1]
     vertical = sorted(line.get_xdata()[0] for line in ax.lines)
     assert vertical == [0.5, 0.6]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Mục tiêu 60%", "Yếu dưới 50%"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Mục tiêu ≥ 60%", "Yếu dưới 50%"]
     assert "1 đơn vị chưa có số liệu phụ nữ từ 18 tuổi" in ax.get_xlabel()  # X3
 
     png = charts.coverage_chart(r, tree["P"].id)
@@ -286,12 +315,15 @@ async def test_trend_chart_covers_eight_quarters(
     ]
     # B1, G1, B2, B3 and the four X*-B branches must meet; B4 too from Q2/2026 (founded
     # 1 May). B3 met in three earlier quarters; Q1/2026 B1 and B3 (B2's was themed);
-    # Q2/2026 B1, G1 and B3.
+    # Q2/2026 B1, G1 and B3. Branches and tổ are drawn apart (000 §II.2).
     assert t.meeting_units[t.root.id] == [8] * 7 + [9]
-    (line,) = ax.lines[:1]
-    assert list(line.get_xdata()) == list(range(8))
-    assert list(line.get_ydata()) == pytest.approx([1 / 8, 0, 1 / 8, 0, 1 / 8, 0, 2 / 8, 3 / 9])
-    assert "33,3%" in [a.get_text() for a in ax.texts]
+    assert t.groups[t.root.id] == [1] * 8
+    branches, groups = ax.lines[:2]
+    assert list(branches.get_xdata()) == list(range(8))
+    assert list(branches.get_ydata()) == pytest.approx([1 / 7, 0, 1 / 7, 0, 1 / 7, 0, 2 / 7, 2 / 8])
+    assert list(groups.get_ydata()) == pytest.approx([0] * 7 + [1])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Chi hội", "Tổ"]
+    assert "28,6%" in [a.get_text() for a in ax.texts]
     assert ax.get_title().startswith("Tỷ lệ chi hội, tổ sinh hoạt định kỳ – Hội LHPN tỉnh P")
     image = decode(charts.trend_chart(t))
     assert image.shape[1] > 800

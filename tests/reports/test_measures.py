@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.calendar import HalfYear, Quarter
 from bot.domain.enums import Level
-from bot.domain.figures import CoverageFlag
 from bot.domain.rules import Rules
+from bot.domain.targets import CoverageFlag, Targets
 from storage.db import transaction
 from storage.models import OrgUnit
-from storage.repositories import measures, member_counts, members, org, tally
+from storage.repositories import measures, member_counts, members, org, tally, unit_figures
 from storage.repositories.measures import report as measures_report
 from storage.repositories.measures import scope as measures_scope
 from tests.reports.tree import NOW, Tree, _meeting, build
@@ -67,22 +67,42 @@ async def test_counts_agree_with_membership_queries(
         )
 
 
-async def test_coverage_uses_the_latest_figure_per_commune_summed_upward(
+async def test_coverage_uses_the_terms_reference_year_and_tracks_later_figures(
     maker: async_sessionmaker[AsyncSession], tree: Tree
 ) -> None:
+    """004 §II.1.2 (2): the 2019 figure is the denominator for the whole 2022-2027 term;
+    X2's 50 women of 2024 are shown as tracking, never used."""
     async with maker() as s:
         r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30), Rules())
+    t = r.rules
     x1, x2, x3, p = (r.of(tree[c].id) for c in ["X1", "X2", "X3", "P"])
-    assert (x1.covered_members, x1.population, x1.coverage_flag) == (14, 20, CoverageFlag.MET)
+    assert (x1.covered_members, x1.population, t.flag(x1.coverage)) == (14, 20, CoverageFlag.MET)
     assert x1.coverage == pytest.approx(0.70)
-    assert (x2.population, x2.coverage_flag) == (50, CoverageFlag.WEAK)  # 24/50 = 48%
-    assert x3.coverage is None and x3.coverage_flag == CoverageFlag.NO_DATA
+    assert (x2.covered_members, x2.population, x2.tracking) == (24, 40, 50)
+    assert x2.provisional == 0
+    assert t.flag(x2.coverage) == CoverageFlag.MET  # 24/40 = 60%: "từ 60% trở lên"
+    assert x3.coverage is None and t.flag(x3.coverage) == CoverageFlag.NO_DATA
     assert x3.communes_no_data == 1
     # the province's own stray 1000 is ignored: its communes carry figures
-    assert (p.covered_members, p.population) == (38, 70)
-    assert p.coverage_flag == CoverageFlag.BELOW  # 54.3%
+    assert (p.covered_members, p.population, p.tracking) == (38, 60, 70)
+    assert t.flag(p.coverage) == CoverageFlag.MET  # 38/60 = 63.3%
     assert (p.communes, p.communes_no_data) == (3, 1)
     assert r.of(tree["B1"].id).coverage is None  # a branch has no denominator of its own
+
+
+async def test_strict_rule_and_a_missing_reference_year(
+    maker: async_sessionmaker[AsyncSession], tree: Tree
+) -> None:
+    """ "trên 60%" (strict) judges 60% below the target; without a 2019 row the latest
+    figure is used and the coverage is provisional."""
+    strict = Rules(targets=Targets(coverage_strict=True, reference_year=2024))
+    async with maker() as s:
+        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30), strict)
+    x1, x2 = r.of(tree["X1"].id), r.of(tree["X2"].id)
+    assert (x2.population, x2.provisional) == (50, 0)  # 2024 is now the reference year
+    assert (x1.population, x1.provisional) == (20, 1)  # no 2024 row: 2019's, provisional
+    assert r.rules.flag(0.6) == CoverageFlag.BELOW
+    assert Targets().flag(0.6) == CoverageFlag.MET
 
 
 async def test_meeting_compliance_per_quarter(
@@ -228,3 +248,21 @@ async def build_other(s: AsyncSession) -> OrgUnit:
     s.add(_meeting(branch, dt.date(2026, 3, 1), 2))
     await s.flush()
     return root
+
+
+async def test_a_stated_roster_total_counts_until_the_roster_reaches_it(
+    maker: async_sessionmaker[AsyncSession], tree: Tree
+) -> None:
+    """B2 (4 members) says its register holds 30: incomplete, and its rates use 30; B3
+    (23 members) once said 20: reached, retired."""
+    async with transaction(maker) as s:
+        await unit_figures.state_total(s, tree["B2"].id, dt.date(2026, 1, 2), 30, None, NOW)
+        await unit_figures.state_total(s, tree["B3"].id, dt.date(2026, 1, 2), 20, None, NOW)
+        s.add(_meeting(tree["B2"], dt.date(2026, 5, 2), 12))
+    async with maker() as s:
+        r = await measures.measure(s, tree["P"], H1, dt.date(2026, 6, 30), Rules())
+    b2, b3, x1 = (r.of(tree[c].id) for c in ["B2", "B3", "X1"])
+    assert (b2.roster_incomplete, b2.roster_entered, b2.roster_stated) == (1, 4, 30)
+    assert b3.roster_incomplete == 0
+    assert (x1.roster_incomplete, x1.roster_stated) == (1, 30)
+    assert (b2.rated, b2.rate_sum) == (1, pytest.approx(12 / 30))  # not 12/4 capped at 100%

@@ -13,7 +13,6 @@ from storage.repositories.measures.scope import (
     LISTED_UNITS,
     Scope,
     in_subtree,
-    populations,
     scope_of,
     units_under,
 )
@@ -31,7 +30,6 @@ __all__ = [
     "in_subtree",
     "measure",
     "parse_period",
-    "populations",
     "quarters_in",
     "review_deadline",
     "scope_of",

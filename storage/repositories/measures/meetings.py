@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.calendar import Period, Quarter
 from bot.domain.enums import Level
 from bot.domain.figures import Table, UnitRow
-from storage.models import Meeting, MemberEvent, MemberTally, OrgUnit
+from storage.models import Meeting, MemberEvent, MemberTally, OrgUnit, RosterTotal
 from storage.repositories.measures.members import COUNTING_EVENTS
 from storage.repositories.measures.scope import Scope, fetch_rows
 from storage.repositories.meetings import regular_meeting_in
@@ -38,7 +38,9 @@ MEETING_LEVELS = (Level.BRANCH, Level.GROUP)
 
 
 @functools.lru_cache(maxsize=64)
-def _meeting_statement(nq: int, has_base: bool, shape: str) -> Select[Any]:
+def _meeting_statement(
+    nq: int, has_base: bool, shape: str, has_roster: bool = False
+) -> Select[Any]:
     """The meeting query of `meeting_rows`, built once per shape (its parameters bound at
     run time): building this many expressions costs more than a commune's whole SQL."""
 
@@ -67,6 +69,7 @@ def _meeting_statement(nq: int, has_base: bool, shape: str) -> Select[Any]:
                 fact.label("what"),
                 MemberTally.members.label("n"),
                 zero.label("present"),
+                zero.label("stated"),
             ).where(
                 MemberTally.on_day == bindparam("base", type_=Date), scoped(MemberTally.unit_id)
             )
@@ -77,6 +80,7 @@ def _meeting_statement(nq: int, has_base: bool, shape: str) -> Select[Any]:
         fact.label("what"),
         delta().label("n"),
         zero.label("present"),
+        zero.label("stated"),
     ).where(
         scoped(MemberEvent.unit_id),
         MemberEvent.occurred_on <= bindparam("as_of", type_=Date),
@@ -93,6 +97,7 @@ def _meeting_statement(nq: int, has_base: bool, shape: str) -> Select[Any]:
         case((counted_meeting, 1), else_=0) + case((Meeting.leader_present, 2), else_=0),
         zero,
         Meeting.present_count,
+        zero,
     ).where(
         scoped(Meeting.unit_id),
         Meeting.superseded_by.is_(None),
@@ -101,13 +106,33 @@ def _meeting_statement(nq: int, has_base: bool, shape: str) -> Select[Any]:
         or_(counted_meeting, Meeting.leader_present),
     )
     streams += [events, held]
+    if has_roster:
+        # A stated roster total (item 2 of issue 13) as the change from the unit's previous
+        # one, so a running sum gives the latest stated total on each meeting's day.
+        prev = func.lag(RosterTotal.total).over(
+            partition_by=RosterTotal.unit_id, order_by=RosterTotal.as_of
+        )
+        changes = select(
+            RosterTotal.unit_id.label("unit_id"),
+            RosterTotal.as_of.label("day"),
+            fact.label("what"),
+            zero.label("n"),
+            zero.label("present"),
+            (RosterTotal.total - func.coalesce(prev, 0)).label("stated"),
+        ).where(scoped(RosterTotal.unit_id), RosterTotal.as_of <= bindparam("as_of", type_=Date))
+        streams.append(changes)
     stream = union_all(*streams).subquery("stream")
     c = stream.c
-    running = (
-        func.sum(c.n)
-        .over(partition_by=c.unit_id, order_by=(c.day, c.what), rows=(None, 0))
-        .label("members_then")
-    )
+    entered = func.sum(c.n).over(partition_by=c.unit_id, order_by=(c.day, c.what), rows=(None, 0))
+    if has_roster:
+        # Rates use the larger of the entered members and the stated total (a stated total
+        # retires once the roster reaches it: then the entered count is the larger).
+        stated = func.sum(c.stated).over(
+            partition_by=c.unit_id, order_by=(c.day, c.what), rows=(None, 0)
+        )
+        running = case((stated > entered, stated), else_=entered).label("members_then")
+    else:
+        running = entered.label("members_then")
     per_meeting = (select(c.unit_id, c.day, c.what, c.present, running)).subquery("m")
     m = per_meeting.c
     counted = m.what.in_((1, 3))
@@ -144,12 +169,15 @@ def meeting_duties(table: Table, quarters: Sequence[Quarter], as_of: dt.date) ->
     pos = table.pos
     for i, q in enumerate(quarters):
         must_q, branches_q = table.quarter("meeting_units", i), table.quarter("branches", i)
+        groups_q = table.quarter("groups", i)
         last = min(q.last_day, as_of)
         for uid, u in units.items():
             if u.level in MEETING_LEVELS and (u.founded_on is None or u.founded_on <= last):
                 must_q[pos[uid]] = 1
                 if u.level == Level.BRANCH:
                     branches_q[pos[uid]] = 1
+                else:
+                    groups_q[pos[uid]] = 1
 
 
 async def meeting_rows(
@@ -159,6 +187,7 @@ async def meeting_rows(
     as_of: dt.date,
     quarters: Sequence[Quarter],
     base: dt.date | None,
+    has_roster: bool = False,
 ) -> Sequence[Any]:
     """Meeting figures aggregated per unit in SQL (one row per unit that met).
 
@@ -175,7 +204,7 @@ async def meeting_rows(
         params["path_lo"], params["path_hi"] = scope.path, scope.path[:-1] + "0"
     for i, q in enumerate(quarters):
         params[f"q{i}_first"], params[f"q{i}_last"] = q.first_day, q.last_day
-    stmt = _meeting_statement(len(quarters), base is not None, scope.shape)
+    stmt = _meeting_statement(len(quarters), base is not None, scope.shape, has_roster)
     return await fetch_rows(s, stmt, params)
 
 
@@ -191,6 +220,8 @@ def add_meetings(table: Table, nq: int, rows: Sequence[Any]) -> None:
     rate_sum = table.rate_sum
     met = [table.quarter("met", i) for i in range(nq)]
     must = [table.quarter("meeting_units", i) for i in range(nq)]
+    groups = [table.quarter("groups", i) for i in range(nq)]
+    groups_met = [table.quarter("groups_met", i) for i in range(nq)]
     visited = [table.quarter("visited", i) for i in range(nq)]
     branches = [table.quarter("branches", i) for i in range(nq)]
     branch_of: dict[int, int | None] = {}
@@ -205,6 +236,7 @@ def add_meetings(table: Table, nq: int, rows: Sequence[Any]) -> None:
         for qi in range(nq):
             if row[5 + qi]:
                 met[qi][k] = must[qi][k]
+                groups_met[qi][k] = groups[qi][k]
             if row[5 + nq + qi]:
                 if uid not in branch_of:
                     branch_of[uid] = _branch_of(units, uid)

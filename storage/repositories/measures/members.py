@@ -127,7 +127,7 @@ async def member_facts(
     before = period.first_day - dt.timedelta(days=1)
     registered = await tally_days(s)
     base = _on_or_before(registered, before)
-    year_start = dt.date(period.year, 1, 1) - dt.timedelta(days=1)
+    year_start = dt.date(as_of.year, 1, 1) - dt.timedelta(days=1)  # a term: its last year
     pos = table.pos
     members_start, members = table.col("members_start"), table.col("members")
     joined, joined_ytd = table.col("joined"), table.col("joined_ytd")

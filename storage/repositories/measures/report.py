@@ -28,19 +28,34 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.calendar import HalfYear, Period, Quarter, quarter_of
-from bot.domain.enums import Level
+from bot.domain.calendar import HalfYear, Period, Quarter, Term, Year, quarter_of
+from bot.domain.enums import Level, TargetMeasure
 from bot.domain.figures import (
+    Denominator,
     Figures,
     Table,
     UnitRow,
-    annual_targets,
     communes_without_data,
     population_holders,
-    target_to_date,
 )
 from bot.domain.rules import Rules
+from bot.domain.targets import (
+    TARGETS,
+    Targets,
+    annual_targets,
+    target_to_date,
+    term_targets,
+)
 from storage.models import OrgUnit
+from storage.repositories.measures.coverage import (
+    add_aggregates,
+    add_rosters,
+    add_uncounted,
+    population_rows,
+    set_targets,
+    stated_totals,
+    target_periods,
+)
 from storage.repositories.measures.meetings import add_meetings, meeting_duties, meeting_rows
 from storage.repositories.measures.members import member_facts
 from storage.repositories.measures.reviews import (
@@ -51,14 +66,14 @@ from storage.repositories.measures.reviews import (
     software_confirmed,
     software_deadline,
 )
-from storage.repositories.measures.scope import fetch_rows, populations, scope_of, units_under
+from storage.repositories.measures.scope import fetch_rows, scope_of, units_under
 
 _code = operator.attrgetter("code")
 
 
-def parse_period(key: str) -> HalfYear | Quarter | None:
-    """ "2026-H2" or "2026-Q3" (the forms reports and the CLI accept)."""
-    return HalfYear.parse(key) or Quarter.parse(key)
+def parse_period(key: str) -> Period | None:
+    """ "2026-Q3", "2026-H2", "2026" or "2022-2027" (the forms reports and the CLI accept)."""
+    return HalfYear.parse(key) or Quarter.parse(key) or Year.parse(key) or Term.parse(key)
 
 
 def quarters_in(period: Period) -> list[Quarter]:
@@ -82,6 +97,14 @@ class Rollup:
     targets: dict[int, int | None]
     # The period's member-review deadline (a half-year's; None for a quarter).
     review_deadline: dt.date | None = None
+    rules: Targets = TARGETS
+    # Units holding a women-18+ figure, with its year and provisional state.
+    denominators: Mapping[int, Denominator] = field(default_factory=dict)
+    # Targets set by the level above (unit_target): coverage and growth in per mille, new
+    # members over the term.
+    coverage_set: Mapping[int, int] = field(default_factory=dict)
+    growth_set: Mapping[int, int] = field(default_factory=dict)
+    term_targets: Mapping[int, int | None] = field(default_factory=dict)
     # Communes that confirmed the national member software update (when), and its deadline.
     software: dict[int, dt.date] = field(default_factory=dict)
     software_deadline: dt.date | None = None
@@ -111,6 +134,27 @@ class Rollup:
 
     def target_to_date(self, unit_id: int) -> int | None:
         return target_to_date(self.targets.get(unit_id), self.period.last_day)
+
+    @property
+    def is_term(self) -> bool:
+        return isinstance(self.period, Term)
+
+    def new_members(self, unit_id: int) -> tuple[int, int | None]:
+        """(new members, target): over the term for a term report (rule 5: term quotas,
+        004 §II.1.1), else the year to date against the yearly target pro-rated."""
+        f = self.of(unit_id)
+        if self.is_term:
+            return f.joined, self.term_targets.get(unit_id)
+        return f.joined_ytd, self.target_to_date(unit_id)
+
+    def coverage_target(self, unit_id: int) -> float:
+        """The unit's coverage target: set for the term or year, else the national one."""
+        permille = self.coverage_set.get(unit_id)
+        return self.rules.coverage if permille is None else permille / 1000
+
+    def growth_target(self, unit_id: int) -> float | None:
+        permille = self.growth_set.get(unit_id)
+        return None if permille is None else permille / 1000
 
 
 async def measure(
@@ -158,16 +202,19 @@ async def _measure(
     quarters = [q for q in quarters_in(period) if q.first_day <= as_of]
     table = Table(units, len(quarters))
     scope = await scope_of(s, root, list(units))
+    national = rules.targets
+    term = period if isinstance(period, Term) else national.term
 
     def duties() -> dict[int, int | None]:
-        """What needs no facts: who must meet and review, the communes, the targets."""
+        """What needs no facts: who must meet and review, the communes, the default
+        yearly targets (redone below only where the level above set one for the year)."""
         meeting_duties(table, quarters, as_of)
         review_duties(table, as_of)
         communes = table.col("communes")
         for uid, u in units.items():
             if u.level == Level.COMMUNE:
                 communes[table.pos[uid]] = 1
-        return annual_targets(units)
+        return annual_targets(units, national)
 
     # A big report does that in a thread while the database counts (~0.2 s of Python
     # while the meeting query runs: the main thread only waits on the socket meanwhile).
@@ -177,14 +224,33 @@ async def _measure(
         if scope.ids is None and s.bind.dialect.name == "postgresql":
             await _big_report_settings(s)
         base = await member_facts(s, scope, period, as_of, table)
-        met = await meeting_rows(s, scope, period, as_of, quarters, base)
+        stated = await stated_totals(s, scope, as_of)
+        met = await meeting_rows(s, scope, period, as_of, quarters, base, bool(stated))
         reviewed = await review_rows(s, scope, period, as_of, rules)
-        holders = population_holders(units, await populations(s, scope, period.year))
+        holders = population_holders(units, await population_rows(s, scope, national, as_of.year))
+        await add_aggregates(s, scope, as_of, table)
+        await add_uncounted(s, scope, table)
+        add_rosters(stated, table)
+        chosen = await set_targets(s, scope, target_periods(period, term))
     except BaseException:
         if duty is not None:
             duty.cancel()
         raise
-    targets = duties() if duty is None else await duty
+    annual = duties() if duty is None else await duty
+    set_for_year = chosen.get((TargetMeasure.NEW_MEMBERS, str(period.year)))
+    if set_for_year:
+        annual = annual_targets(units, national, set_for_year)
+    over_term = (
+        term_targets(
+            units, annual, term.years, chosen.get((TargetMeasure.NEW_MEMBERS, term.key), {})
+        )
+        if isinstance(period, Term)
+        else {}
+    )
+    coverage_set = {
+        **chosen.get((TargetMeasure.COVERAGE, str(period.year)), {}),
+        **chosen.get((TargetMeasure.COVERAGE, term.key), {}),
+    }
     add_meetings(table, len(quarters), met)
     add_reviews(table, reviewed)
     no_data = table.col("communes_no_data")
@@ -201,8 +267,13 @@ async def _measure(
         quarters,
         units,
         table,
-        targets,
+        annual,
         review_deadline(period, rules),
+        national,
+        holders,
+        coverage_set,
+        chosen.get((TargetMeasure.GROWTH, term.key), {}),
+        over_term,
         software=software_confirmed(units, reviewed, rules.tz),
         software_deadline=software_deadline(period, rules),
     )

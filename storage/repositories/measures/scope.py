@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import Level
 from bot.domain.figures import UnitRow
-from storage.models import OrgUnit, UnitPopulation
+from storage.models import OrgUnit
 
 _LEVELS: dict[str, Level] = {lv.value: lv for lv in Level}
 LISTED_UNITS = 500  # up to a few communes: name the units; beyond: select them by path
@@ -78,16 +78,6 @@ async def units_under(s: AsyncSession, root: OrgUnit | UnitRow) -> dict[int, Uni
     return {
         r[0]: new(UnitRow, (r[0], r[1], level[r[2]], r[3], r[4], r[5], r[6], r[7])) for r in rows
     }
-
-
-async def populations(s: AsyncSession, scope: Scope, year: int) -> dict[int, int]:
-    """women_18_plus per unit: the latest year entered up to `year`."""
-    stmt = (
-        select(UnitPopulation.unit_id, UnitPopulation.year, UnitPopulation.women_18_plus)
-        .where(scope.filter(UnitPopulation.unit_id), UnitPopulation.year <= year)
-        .order_by(UnitPopulation.year)
-    )
-    return {uid: n for uid, _year, n in await fetch_rows(s, stmt)}
 
 
 async def fetch_rows(

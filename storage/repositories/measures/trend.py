@@ -8,6 +8,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar import Quarter
+from bot.domain.enums import Level
 from bot.domain.figures import UnitRow
 from storage.models import Meeting, OrgUnit
 from storage.repositories.measures.meetings import MEETING_LEVELS
@@ -18,17 +19,28 @@ from storage.repositories.meetings import regular_meeting_in
 @dataclass
 class Trend:
     """Branches and groups that had to meet, and those that did, per quarter (oldest first),
-    for a unit and each unit directly under it."""
+    for a unit and each unit directly under it; the groups (tổ) among them apart too."""
 
     root: UnitRow
     quarters: list[Quarter]
     children: list[UnitRow]
     meeting_units: dict[int, list[int]]
     met: dict[int, list[int]]
+    groups: dict[int, list[int]]
+    groups_met: dict[int, list[int]]
 
     def share(self, unit_id: int, i: int) -> float | None:
         whole = self.meeting_units[unit_id][i]
         return self.met[unit_id][i] / whole if whole else None
+
+    def branch_share(self, unit_id: int, i: int) -> float | None:
+        whole = self.meeting_units[unit_id][i] - self.groups[unit_id][i]
+        met = self.met[unit_id][i] - self.groups_met[unit_id][i]
+        return met / whole if whole else None
+
+    def group_share(self, unit_id: int, i: int) -> float | None:
+        whole = self.groups[unit_id][i]
+        return self.groups_met[unit_id][i] / whole if whole else None
 
 
 async def compliance_trend(
@@ -58,6 +70,8 @@ async def compliance_trend(
     children = sorted((u for u in units.values() if u.parent_id == root.id), key=lambda u: u.code)
     must = {u.id: [0] * count for u in [top, *children]}
     did = {u.id: [0] * count for u in [top, *children]}
+    groups = {u.id: [0] * count for u in [top, *children]}
+    groups_did = {u.id: [0] * count for u in [top, *children]}
     for uid, u in units.items():
         if u.level not in MEETING_LEVELS:
             continue
@@ -67,8 +81,11 @@ async def compliance_trend(
         for i, q in enumerate(quarters):
             if u.founded_on is not None and u.founded_on > q.last_day:
                 continue
+            held_q = flags_of is not None and flags_of[i]
             for t in targets:
                 must[t][i] += 1
-                if flags_of is not None and flags_of[i]:
-                    did[t][i] += 1
-    return Trend(top, quarters, children, must, did)
+                did[t][i] += int(held_q)
+                if u.level == Level.GROUP:
+                    groups[t][i] += 1
+                    groups_did[t][i] += int(held_q)
+    return Trend(top, quarters, children, must, did, groups, groups_did)
