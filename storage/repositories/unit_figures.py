@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,23 +42,31 @@ async def stated_totals(s: AsyncSession, unit_ids: Iterable[int], day: dt.date) 
     return {uid: total for uid, _on, total in (await s.execute(stmt)).all()}
 
 
+async def _put(
+    s: AsyncSession,
+    model: type[RosterTotal | UnitAggregate | UnitTarget],
+    key: dict[str, Any],
+    values: dict[str, Any],
+    audited: tuple[int | None, dt.datetime, str, dict[str, Any]],
+) -> None:
+    """Insert or update one hand-entered figure (`key` in primary-key order) and audit it."""
+    row = await s.get(model, tuple(key.values()))
+    if row is None:
+        s.add(model(**key, **values))
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+    by, now, action, detail = audited
+    await audit.record(s, now, by, action, "org_unit", key["unit_id"], detail)
+
+
 async def state_total(
     s: AsyncSession, unit_id: int, as_of: dt.date, total: int, by: int | None, now: dt.datetime
 ) -> None:
-    row = await s.get(RosterTotal, (unit_id, as_of))
-    if row is None:
-        s.add(RosterTotal(unit_id=unit_id, as_of=as_of, total=total, entered_by=by, entered_at=now))
-    else:
-        row.total, row.entered_by, row.entered_at = total, by, now
-    await audit.record(
-        s,
-        now,
-        by,
-        "roster_total.set",
-        "org_unit",
-        unit_id,
-        {"as_of": as_of.isoformat(), "total": total},
-    )
+    key = {"unit_id": unit_id, "as_of": as_of}
+    values = {"total": total, "entered_by": by, "entered_at": now}
+    detail = {"as_of": as_of.isoformat(), "total": total}
+    await _put(s, RosterTotal, key, values, (by, now, "roster_total.set", detail))
 
 
 async def aggregates(
@@ -87,24 +96,10 @@ async def set_aggregate(
     by: int | None,
     now: dt.datetime,
 ) -> None:
-    row = await s.get(UnitAggregate, (unit_id, kind, as_of))
-    if row is None:
-        s.add(
-            UnitAggregate(
-                unit_id=unit_id, kind=kind, as_of=as_of, count=count, entered_by=by, entered_at=now
-            )
-        )
-    else:
-        row.count, row.entered_by, row.entered_at = count, by, now
-    await audit.record(
-        s,
-        now,
-        by,
-        "aggregate.set",
-        "org_unit",
-        unit_id,
-        {"kind": kind.value, "as_of": as_of.isoformat(), "count": count},
-    )
+    key = {"unit_id": unit_id, "kind": kind, "as_of": as_of}
+    values = {"count": count, "entered_by": by, "entered_at": now}
+    detail = {"kind": kind.value, "as_of": as_of.isoformat(), "count": count}
+    await _put(s, UnitAggregate, key, values, (by, now, "aggregate.set", detail))
 
 
 async def targets(
@@ -129,24 +124,10 @@ async def set_target(
     by: int | None,
     now: dt.datetime,
 ) -> None:
-    row = await s.get(UnitTarget, (unit_id, measure, period))
-    if row is None:
-        s.add(
-            UnitTarget(
-                unit_id=unit_id, measure=measure, period=period, value=value, set_by=by, set_at=now
-            )
-        )
-    else:
-        row.value, row.set_by, row.set_at = value, by, now
-    await audit.record(
-        s,
-        now,
-        by,
-        "target.set",
-        "org_unit",
-        unit_id,
-        {"measure": measure.value, "period": period, "value": value},
-    )
+    key = {"unit_id": unit_id, "measure": measure, "period": period}
+    values = {"value": value, "set_by": by, "set_at": now}
+    detail = {"measure": measure.value, "period": period, "value": value}
+    await _put(s, UnitTarget, key, values, (by, now, "target.set", detail))
 
 
 # --- the members a rate is taken of -------------------------------------------------------
