@@ -79,7 +79,7 @@ async def test_a_tap_opens_the_dialog_even_in_the_middle_of_another(world: World
 async def test_snooze_once_then_the_reminder_comes_back_once(world: World, chat: Chat) -> None:
     (msg,) = to(await run_day(world, 2026, 3, 17), "lan")
     await act(chat, msg, "go:snooze", 1)
-    assert "Tôi sẽ nhắc lại chị vào ngày 21/03/2026" in chat.text()
+    assert "Em sẽ nhắc lại chị vào ngày 21/03/2026" in chat.text()
     for day in (18, 19, 20):
         assert to(await run_day(world, 2026, 3, day), "lan") == []
     (again,) = to(await run_day(world, 2026, 3, 21), "lan")
