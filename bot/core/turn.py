@@ -265,7 +265,8 @@ class Turn:
             if step.stores:
                 values[step.name] = result.value
             d.keep(values)
-            return [await self._prompt(dialog, step, values, note=result.note)]
+            again = await self._prompt(dialog, step, values, note=result.note)
+            return [again.replacing(picked is not _NOTHING)]  # a pressed button: edit its message
         if step.stores:
             values[step.name] = result
         d.history.append(step.name)
