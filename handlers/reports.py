@@ -177,10 +177,9 @@ async def chart_replies(ctx: Ctx, values: Values) -> list[Reply]:
     r = await _rollup(ctx, values)
     text = charts.caption(r)
     out: list[Reply] = []
-    trend_caption = _("Regular meetings over the last eight quarters")
     for suffix, png in await charts.report_charts(ctx.session, r):
-        # The first message carries the summary; the trend photo says what it shows.
-        caption = trend_caption if suffix == charts.TREND else text
+        # The first message carries the summary; each photo says what it shows.
+        caption = charts.chart_caption(r, suffix)
         name = f"{_file_stem(r)}-{suffix}.png"
         reply_text = caption if out else text
         out.append(Reply(reply_text, attachment=Attachment("photo", name, png, caption)))
