@@ -182,10 +182,12 @@ async def test_details_page_through_many_branches(
     second = chair.text()
     assert "9. Chi hội Xóm 05" in second and "13. Chi hội Xóm 09" in second
     assert "để xem thêm" not in second
+    assert not chair.last[0].edit  # she typed: the page comes as a new message
+    await chair.script([("pick", "Trang trước"), ("bot", "(1–8/13)")])
+    # A page button (Telegram) replaces the list it was on; a typed number sends a new one.
+    assert chair.last[0].edit == chair.caps.buttons
     await chair.script(
         [
-            ("pick", "Trang trước"),
-            ("bot", "(1–8/13)"),
             ("pick", "Trang sau"),
             ("bot", "(9–13/13)"),
             ("pick", "Xóm 09"),
