@@ -198,6 +198,7 @@ REPORT = Dialog(
             parse=_next_page,
             options=_list_options,
             on_pick=_turn_page,
+            replaces=True,  # "See details" shows the units in the report's message (Telegram)
             when=lambda v: v.get("action") == DETAIL,
         ),
         Choose(

@@ -177,6 +177,7 @@ async def test_details_page_through_many_branches(
     )
     first = chair.text()
     assert 'Gõ "tiếp" để xem thêm.' in first
+    assert chair.last[0].edit == chair.caps.buttons  # the list replaces the report (Telegram)
     assert "Xóm 07" not in first and "Xóm 04" in first
     await chair.script([("user", "tiếp"), ("bot", "(9–13/13)")])
     second = chair.text()
