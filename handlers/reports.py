@@ -8,6 +8,7 @@ and the charts come as attachments. No report ever names a member.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from bot.core.context import Ctx, Slot
 from bot.core.dialogs import Ask, Choose, Dialog, Option, Retry, Stay, Values
@@ -131,6 +132,11 @@ async def _list_options(ctx: Ctx, values: Values) -> list[Option]:
     return options
 
 
+def _turn_page(picked: Any, ctx: Ctx, values: Values) -> Any:
+    """A page button keeps the list open: on Telegram the next page replaces the pressed one."""
+    return Stay(picked) if str(picked).startswith("page:") else picked
+
+
 def _next_page(text: str, ctx: Ctx, values: Values) -> Stay | Retry:
     if fold(text) in NEXT_WORDS:
         return Stay(f"page:{_page(values) + 1}")
@@ -142,10 +148,6 @@ async def _done(ctx: Ctx, values: Values) -> list[Reply]:
     action, pick = values.get("action"), str(values.get("pick", ""))
     if action == DETAIL and pick.startswith("unit:"):
         ctx.begin("report", {**keep, "unit": int(pick[5:])})
-    elif action == DETAIL and pick.startswith("page:"):
-        ctx.begin(
-            "report", {**keep, "unit": values["unit"], "action": DETAIL, "page": _page(values)}
-        )
     elif action == DETAIL:
         ctx.begin("report", {**keep, "unit": values["unit"]})
     elif action == UP:
@@ -177,10 +179,9 @@ async def chart_replies(ctx: Ctx, values: Values) -> list[Reply]:
     r = await _rollup(ctx, values)
     text = charts.caption(r)
     out: list[Reply] = []
-    trend_caption = _("Regular meetings over the last eight quarters")
     for suffix, png in await charts.report_charts(ctx.session, r):
-        # The first message carries the summary; the trend photo says what it shows.
-        caption = trend_caption if suffix == charts.TREND else text
+        # The first message carries the summary; each photo says what it shows.
+        caption = charts.chart_caption(r, suffix)
         name = f"{_file_stem(r)}-{suffix}.png"
         reply_text = caption if out else text
         out.append(Reply(reply_text, attachment=Attachment("photo", name, png, caption)))
@@ -196,6 +197,8 @@ REPORT = Dialog(
             _list_prompt,
             parse=_next_page,
             options=_list_options,
+            on_pick=_turn_page,
+            replaces=True,  # "See details" shows the units in the report's message (Telegram)
             when=lambda v: v.get("action") == DETAIL,
         ),
         Choose(

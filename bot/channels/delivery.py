@@ -73,13 +73,15 @@ class TurnRunner:
         self.reach = reach
         self.deliver = deliver
 
-    async def run(self, inc: Incoming, address: Address) -> None:
-        """Never raises: a failed turn or reply is logged (ids only) and the channel goes on."""
+    async def run(self, inc: Incoming, address: Address, deliver: Deliver | None = None) -> None:
+        """Never raises: a failed turn or reply is logged (ids only) and the channel goes on.
+        `deliver`: this turn's own (Telegram edits the message whose button was pressed)."""
+        send = deliver or self.deliver
         try:
             await self.reach.heard_from(address)
             replies = await self.engine.handle(inc)
             for reply in replies:
-                await self.deliver(address, reply)
+                await send(address, reply)
         except Unreachable:
             log.info("chat_unreachable", extra=_ids(inc))
         except SendError:

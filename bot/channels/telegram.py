@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hmac
-import html
 import logging
 from collections import defaultdict
 from collections.abc import Callable
@@ -15,26 +14,22 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from telegram import Bot, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.error import (
-    BadRequest,
-    Forbidden,
     InvalidToken,
     RetryAfter,
     TelegramError,
 )
 
 from bot.channels.delivery import Progress, Reachability, TurnRunner, finish
-from bot.channels.outbound import Address, SendError, Unreachable
-from bot.channels.retry import Backoff, TooLongWait
+from bot.channels.outbound import Address
+from bot.channels.retry import Backoff
+from bot.channels.telegram_send import TelegramSender
 from bot.channels.telegram_wire import (
-    CAPTION_LIMIT,
     CHANNEL,
     Me,
     bot_id_of,
-    keyboard,
     parse_updates,
-    render,
     seconds_of,
     to_incoming,
     transient,
@@ -79,6 +74,7 @@ class TelegramChannel:
         self.reach = Reachability(maker)
         self.runner = TurnRunner(engine, self.reach, self.deliver)
         self.progress = Progress()
+        self.sender = TelegramSender(bot, self.backoff, self.reach)
         self.ready = asyncio.Event()
 
     # --- receiving --------------------------------------------------------
@@ -180,7 +176,11 @@ class TelegramChannel:
             inc = to_incoming(update, self.bot_id, self.me, self.clock)
             if inc is not None:
                 group = inc.chat_kind == ChatKind.GROUP
-                await self.runner.run(inc, Address(CHANNEL, self.bot_id, inc.chat_id, group))
+                query = update.callback_query
+                on = query.message if query is not None else None
+                reply = partial(self._reply, [on.message_id] if on is not None else [])
+                address = Address(CHANNEL, self.bot_id, inc.chat_id, group)
+                await self.runner.run(inc, address, reply)
         except Exception:
             log.exception("update_failed", extra={"bot": self.bot_id, "update": update.update_id})
         finally:
@@ -228,62 +228,13 @@ class TelegramChannel:
 
     async def deliver(self, address: Address, reply: Reply) -> None:
         """Send one reply; a blocked chat is marked unreachable and raises `Unreachable`."""
-        chat_id = int(address.chat_id)
-        markup = keyboard(reply.choices)
-        parts = render(reply.text)
-        if not parts and reply.attachment is None and markup is not None:
-            parts = ["…"]  # buttons need a message to hang on
-        try:
-            for i, part in enumerate(parts):
-                last = i == len(parts) - 1 and reply.attachment is None
-                await self.backoff.call(
-                    partial(
-                        self.bot.send_message,
-                        chat_id,
-                        part,
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=markup if last else None,
-                    ),
-                    transient,
-                )
-            if reply.attachment is not None:
-                await self.backoff.call(partial(self._send_file, chat_id, reply), transient)
-        except Forbidden as exc:
-            await self.reach.blocked(address)
-            raise Unreachable("telegram: forbidden") from exc
-        except BadRequest as exc:
-            if "chat not found" in exc.message.lower():
-                await self.reach.blocked(address)
-                raise Unreachable("telegram: chat not found") from exc
-            raise SendError(f"telegram: {exc.message}", permanent=True) from exc
-        except TooLongWait as exc:
-            raise SendError("telegram: flood control", retry_after=exc.seconds) from exc
-        except TelegramError as exc:
-            raise SendError(f"telegram: {type(exc).__name__}") from exc
+        await self.sender.deliver(address, reply)
 
-    async def _send_file(self, chat_id: int, reply: Reply) -> None:
-        a = reply.attachment
-        assert a is not None
-        caption = html.escape(a.caption[:CAPTION_LIMIT], quote=False) or None
-        markup = keyboard(reply.choices)
-        if a.kind == "photo":
-            await self.bot.send_photo(
-                chat_id,
-                a.data,
-                caption=caption,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-                filename=a.filename,
-            )
-        else:
-            await self.bot.send_document(
-                chat_id,
-                a.data,
-                caption=caption,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-                filename=a.filename,
-            )
+    async def _reply(self, pressed: list[int], address: Address, reply: Reply) -> None:
+        """A turn's reply: one that replaces the pressed button's message edits it (once)."""
+        if reply.edit and pressed and await self.sender.replace(address, pressed.pop(), reply):
+            return
+        await self.sender.deliver(address, reply)
 
     async def close(self) -> None:
         await self.bot.shutdown()

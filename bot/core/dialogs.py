@@ -71,6 +71,9 @@ class Ask:
     # False: the step's hooks write its answer into other values (the tick-list fills
     # `present`), so nothing is kept under its own name and a correction asks it again.
     stores: bool = True
+    # Reached by a button of the step before ("see details"), its prompt replaces that
+    # button's message where the channel can edit one (Telegram).
+    replaces: bool = False
 
 
 def Choose(

@@ -265,11 +265,15 @@ class Turn:
             if step.stores:
                 values[step.name] = result.value
             d.keep(values)
-            return [await self._prompt(dialog, step, values, note=result.note)]
+            again = await self._prompt(dialog, step, values, note=result.note)
+            return [again.replacing(picked is not _NOTHING)]  # a pressed button: edit its message
         if step.stores:
             values[step.name] = result
         d.history.append(step.name)
-        return await self._advance(d, dialog, values, step.name)
+        replies = await self._advance(d, dialog, values, step.name)
+        after = dialog.step(str(d.step)) if self.state.dialog is d else None
+        pressed = picked is not _NOTHING and isinstance(after, Ask) and after.replaces
+        return [*replies[:-1], replies[-1].replacing()] if pressed else replies
 
     async def _confirm(
         self, d: DialogState, dialog: Dialog, values: Values, text: str, picked: Any

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 
@@ -67,3 +67,9 @@ class Reply:
     numbered: bool = True
     # An error the user's own message caused; channels may show it differently.
     notice: bool = False
+    # Replaces the message whose button was pressed (a tick-list toggle, a page turn):
+    # channels that can edit a sent message do; the others send it as a new one.
+    edit: bool = False
+
+    def replacing(self, pressed: bool = True) -> Reply:
+        return replace(self, edit=pressed)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +18,7 @@ from matplotlib.ticker import PercentFormatter
 
 from bot.core.i18n import _, format_date, format_number, format_pct
 from bot.domain.calendar import quarter_of
-from bot.domain.figures import Figures
+from bot.domain.figures import Figures, UnitRow
 from bot.domain.targets import CoverageFlag
 from bot.reports.labels import label as period_label
 from bot.reports.labels import threshold
@@ -25,17 +26,29 @@ from storage.repositories import measures
 from storage.repositories.measures import Rollup, Trend
 from storage.sessions import Session as AsyncSession
 
-# Charts look the same whatever matplotlibrc the host has.
+# Made for a phone (issue 14.7): 1080 px wide, square or taller, every text at least 28 px
+# at that width (17 pt at 120 dpi = 28.3 px), so a chat app showing it full width keeps
+# it readable. Charts look the same whatever matplotlibrc the host has.
+DPI = 120
+WIDTH_IN = 9.0  # × 120 dpi = 1080 px
+TEXT_PT = 17.0
+TITLE_PT = 20.0
+ROW_IN = 0.75  # one unit's bar and its (up to two-line) name: 90 px
+NAME_WRAP, TITLE_WRAP, NOTE_WRAP = 15, 38, 52  # characters per line at those sizes
 STYLE: Any = {
     "font.family": "DejaVu Sans",
-    "font.size": 10,
+    "font.size": TEXT_PT,
+    "axes.titlesize": TITLE_PT,
+    "axes.labelsize": TEXT_PT,
+    "xtick.labelsize": TEXT_PT,
+    "ytick.labelsize": TEXT_PT,
+    "legend.fontsize": TEXT_PT,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "figure.facecolor": "white",
 }
-GREEN, AMBER, RED = "#2e7d32", "#f9a825", "#c62828"
+GREEN, AMBER, RED, GREY = "#2e7d32", "#f9a825", "#c62828", "#757575"
 COLOURS = {CoverageFlag.MET: GREEN, CoverageFlag.BELOW: AMBER, CoverageFlag.WEAK: RED}
-DPI = 120
 
 
 def short_name(name: str) -> str:
@@ -46,12 +59,32 @@ def short_name(name: str) -> str:
     return name
 
 
+def _figure(height_in: float) -> Figure:
+    # Constrained layout keeps the page exactly 1080 px wide (no tight bbox cropping).
+    return Figure(figsize=(WIDTH_IN, max(WIDTH_IN, height_in)), dpi=DPI, layout="constrained")
+
+
 def _png(fig: Figure) -> bytes:
     FigureCanvasAgg(fig)
     out = io.BytesIO()
     with rc_context(STYLE):
-        fig.savefig(out, format="png", dpi=DPI, bbox_inches="tight")
+        fig.savefig(out, format="png", dpi=DPI)
     return out.getvalue()
+
+
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+
+def _title(text: str) -> str:
+    """ "What – Unit": the unit on its own line when both do not fit on one."""
+    if len(text) <= TITLE_WRAP:
+        return text
+    return "\n".join(_wrap(part, TITLE_WRAP) for part in text.split(" – ", 1))
+
+
+# A value or a line's text stays readable where a reference line crosses it.
+BEHIND = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
 
 
 def coverage_chart(r: Rollup, unit_id: int) -> bytes | None:
@@ -77,42 +110,58 @@ def _bars(
     colour: Callable[[Figures, float], str],
     lines: list[Line],
     title: str,
-    missing_note: str,
+    missing: tuple[str, str],
 ) -> Figure | None:
-    """One bar per unit directly under `unit_id`, best at the top; units without a value
-    are counted in the footnote (`missing_note`, with {count}). None when no unit has one."""
+    """One bar per unit directly under `unit_id`, best at the top, its value printed at its
+    end. A unit without a value stays, at the bottom, with `missing[0]` on its empty bar and
+    counted in the footnote (`missing[1]`, with {count}). None when no unit has a value."""
     children = r.children(unit_id)
-    below = [u for u in children if measure(r.of(u.id)) is not None]
-    if not below:
+    if all(measure(r.of(u.id)) is None for u in children):
         return None
-    below.sort(key=lambda u: (measure(r.of(u.id)) or 0.0, u.code))
-    values = [measure(r.of(u.id)) or 0.0 for u in below]
+
+    def rank(u: UnitRow) -> tuple[float, str]:
+        v = measure(r.of(u.id))
+        return (-1.0 if v is None else v, u.code)
+
+    below = sorted(children, key=rank)
+    values = [measure(r.of(u.id)) for u in below]
+    widths = [v or 0.0 for v in values]
+    top = max(1.0, *widths)
     with rc_context(STYLE):
-        fig = Figure(figsize=(8.5, max(3.5, 0.24 * len(below) + 1.8)))
+        fig = _figure(3.8 + ROW_IN * len(below))
         ax = fig.add_subplot()
         # Positions, not names, on the axis: two communes may share a name (a categorical
         # axis would draw them on one bar).
-        colours = [colour(r.of(u.id), v) for u, v in zip(below, values, strict=True)]
-        ax.barh(range(len(below)), values, color=colours)
+        colours = [
+            GREY if v is None else colour(r.of(u.id), v) for u, v in zip(below, values, strict=True)
+        ]
+        ax.barh(range(len(below)), widths, color=colours, height=0.7, zorder=2)
         names = [short_name(u.name) for u in below]
         twice = {n for n in names if names.count(n) > 1}
         labels = [f"{n} ({u.code})" if n in twice else n for n, u in zip(names, below, strict=True)]
-        ax.set_yticks(range(len(below)), labels)
-        for line in lines:
+        ax.set_yticks(range(len(below)), [_wrap(label, NAME_WRAP) for label in labels])
+        for y, (v, w) in enumerate(zip(values, widths, strict=True)):
+            shown = missing[0] if v is None else format_pct(v)
+            tint = GREY if v is None else "#212121"
+            ax.text(w + top * 0.02, y, shown, va="center", color=tint, zorder=4, bbox=BEHIND)
+        for line in lines:  # on top of the bars (zorder), so a long bar never hides a target
             ax.axvline(
-                line.at, color=line.colour, linestyle=line.style, linewidth=1.2, label=line.label
-            )
+                line.at, color=line.colour, linestyle=line.style, linewidth=3, label=line.label,
+                zorder=3,
+            )  # fmt: skip
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.set_xlim(0, max(1.0, max(values) * 1.05))
+        ax.set_xticks([0.0, 0.5, 1.0] if top <= 1.0 else [0.0, 0.5, 1.0, top])
+        ax.set_xlim(0, top * 1.25)  # room for the value after the longest bar
         ax.margins(y=0.01)
-        ax.legend(loc="lower right")
-        ax.set_title(title.format(unit=r.units[unit_id].name), fontweight="bold")
+        fig.legend(loc="outside lower center", frameon=False)
+        ax.set_title(_title(title.format(unit=r.units[unit_id].name)), fontweight="bold")
         note = _("{period}, figures up to {date}").format(
             period=period_label(r.period), date=format_date(r.as_of)
         )
-        if len(children) > len(below):
-            note += " · " + missing_note.format(count=len(children) - len(below))
-        ax.set_xlabel(note)
+        absent = values.count(None)
+        if absent:
+            note += "\n" + missing[1].format(count=absent)
+        ax.set_xlabel("\n".join(_wrap(line, NOTE_WRAP) for line in note.split("\n")))
         return fig
 
 
@@ -136,7 +185,7 @@ def coverage_figure(r: Rollup, unit_id: int) -> Figure | None:
             ),
         ],
         _("Membership coverage – {unit}"),
-        _("{count} without a figure for women aged 18+"),
+        (_("no figure"), _("{count} without a figure for women aged 18+")),
     )
 
 
@@ -150,7 +199,8 @@ def attendance_chart(r: Rollup, unit_id: int) -> bytes | None:
 
 
 def attendance_figure(r: Rollup, unit_id: int) -> Figure | None:
-    """Attendance by unit, best at the top, with the 2/3 line; None when no unit below met."""
+    """Attendance by unit, best at the top, with the 2/3 line; a unit that never met keeps
+    its (empty) bar. None when no unit below met."""
     return _bars(
         r,
         unit_id,
@@ -158,18 +208,21 @@ def attendance_figure(r: Rollup, unit_id: int) -> Figure | None:
         lambda _f, v: GREEN if v >= r.rules.attendance else RED,
         [Line(r.rules.attendance, GREEN, "--", _("Two thirds of the members"))],
         _("Attendance at meetings – {unit}"),
-        _("{count} without a meeting logged"),
+        (_("no meeting"), _("{count} without a meeting logged")),
     )
+
+
+COVERAGE, ATTENDANCE = "tap-hop", "du-sinh-hoat"
 
 
 def unit_chart(r: Rollup, unit_id: int) -> tuple[str, bytes] | None:
     """The by-unit chart that fits the level: coverage where the units below hold a
-    women-18+ figure, attendance otherwise. ("tap-hop" | "du-sinh-hoat", PNG) or None."""
+    women-18+ figure, attendance otherwise. (COVERAGE | ATTENDANCE, PNG) or None."""
     coverage = coverage_chart(r, unit_id)
     if coverage is not None:
-        return "tap-hop", coverage
+        return COVERAGE, coverage
     attendance = attendance_chart(r, unit_id)
-    return None if attendance is None else ("du-sinh-hoat", attendance)
+    return None if attendance is None else (ATTENDANCE, attendance)
 
 
 TREND = "sinh-hoat"
@@ -229,6 +282,32 @@ def caption(r: Rollup) -> str:
     return f"{r.root.name}: " + "; ".join(parts)
 
 
+def chart_caption(r: Rollup, suffix: str) -> str:
+    """What one chart of `report_charts` shows, and nothing else: a photo's caption."""
+    if suffix == TREND:
+        return _("Regular meetings over the last eight quarters")
+    children = r.children(r.root.id)
+    period = period_label(r.period)
+    if suffix == COVERAGE:
+        values = [r.of(u.id).coverage for u in children]
+        met = sum(1 for v in values if v is not None and r.rules.flag(v) == CoverageFlag.MET)
+        text = _("coverage by unit, {period}: {met} of {count} reach the target {target}").format(
+            period=period, met=met, count=len(children), target=threshold(r.rules)
+        )
+        missing = _("{count} without a figure for women aged 18+")
+    else:
+        values = [r.of(u.id).attendance for u in children]
+        # The 2/3 line of the chart (rules.attendance).
+        met = sum(1 for v in values if v is not None and v >= r.rules.attendance)
+        text = _("attendance at meetings by unit, {period}: {met} of {count} reach two thirds")
+        text = text.format(period=period, met=met, count=len(children))
+        missing = _("{count} without a meeting logged")
+    absent = values.count(None)
+    if absent:
+        text += "; " + missing.format(count=absent)
+    return f"{r.root.name}: {text}"
+
+
 async def report_charts(s: AsyncSession, r: Rollup) -> list[tuple[str, bytes]]:
     """Every chart of a report as (file-name suffix, PNG): the by-unit chart that fits the
     level (if any unit below has a value), then the compliance trend up to the report's day."""
@@ -243,41 +322,55 @@ def trend_chart(t: Trend) -> bytes:
     return _png(trend_figure(t))
 
 
+def first_with_data(t: Trend) -> int | None:
+    """The first quarter with a meeting logged anywhere under the unit: earlier quarters
+    predate its records (a 0% there would say they did not meet), so they get no point."""
+    return next((i for i, met in enumerate(t.met[t.root.id]) if met), None)
+
+
 def trend_figure(t: Trend) -> Figure:
     """Share of branches, and of tổ on their own line (000 §II.2: "100% chi, tổ"), with a
-    regular meeting, per quarter, oldest first."""
+    regular meeting, per quarter, oldest first, from the first quarter with data."""
     labels = [period_label(q) for q in t.quarters]
     n = range(len(t.quarters))
     series = [(_("Branches with a meeting"), "#1565c0", [t.branch_share(t.root.id, i) for i in n])]
     if any(t.groups[t.root.id]):
         series.append((_("Tổ with a meeting"), "#6a1b9a", [t.group_share(t.root.id, i) for i in n]))
+    start = first_with_data(t)
     with rc_context(STYLE):
-        fig = Figure(figsize=(8.5, 4.2))
+        fig = _figure(WIDTH_IN)
         ax = fig.add_subplot()
-        for name, colour, shares in series:
-            xs = [i for i, v in enumerate(shares) if v is not None]
-            ys = [v for v in shares if v is not None]
-            ax.plot(xs, ys, marker="o", linewidth=2.2, color=colour, label=name)
+        # The first series' values above its points, the second's below: they never collide.
+        for (name, colour, shares), dy in zip(series, (14, -14), strict=False):
+            xs = [
+                i
+                for i, v in enumerate(shares)
+                if v is not None and start is not None and i >= start
+            ]
+            ys = [shares[i] or 0.0 for i in xs]
+            ax.plot(xs, ys, marker="o", markersize=10, linewidth=3, color=colour, label=name)
             for x, y in zip(xs, ys, strict=True):
                 ax.annotate(
-                    format_pct(y),
-                    (x, y),
-                    textcoords="offset points",
-                    xytext=(0, 8),
-                    ha="center",
-                    fontsize=9,
-                    color=colour,
-                )
-        ax.axhline(1.0, color=GREEN, linestyle="--", linewidth=1)
+                    format_pct(y), (x, y), textcoords="offset points", xytext=(0, dy),
+                    ha="center", va="bottom" if dy > 0 else "top", color=colour, bbox=BEHIND,
+                    zorder=4,
+                )  # fmt: skip
+        if start is None or start > 0:
+            upto = len(labels) if start is None else start
+            ax.text(
+                (upto - 1) / 2, 0.5, _wrap(_("no meetings logged yet"), 7 * upto), ha="center",
+                va="center", color=GREY,
+            )  # fmt: skip
+        ax.axhline(1.0, color=GREEN, linestyle="--", linewidth=2, zorder=1)
         # "Quý 1/2026" on two lines: eight one-line labels run into each other.
         ax.set_xticks(range(len(labels)), [label.replace("/", "\n", 1) for label in labels])
+        ax.set_xlim(-0.5, len(labels) - 0.5)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.set_ylim(0, 1.1)
+        ax.set_yticks([0.0, 0.25, 0.5, 0.75, 1.0])
+        ax.set_ylim(-0.12, 1.12)
         ax.grid(axis="y", alpha=0.3)
         if len(series) > 1:
-            ax.legend(loc="lower right")
-        ax.set_title(
-            _("Branches and groups with a regular meeting – {unit}").format(unit=t.root.name),
-            fontweight="bold",
-        )
+            fig.legend(loc="outside lower center", frameon=False)
+        title = _("Branches and groups with a regular meeting – {unit}").format(unit=t.root.name)
+        ax.set_title(_title(title), fontweight="bold")
         return fig

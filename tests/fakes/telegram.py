@@ -22,6 +22,7 @@ from tests.fakes.server import ManualClock, WebhookPoster, read_params
 from tests.fakes.telegram_spec import BadRequest, Spec, UnknownMethod, utf16_len, visible_text
 
 _DESCRIPTIONS = {400: "Bad Request: injected", 502: "Bad Gateway", 500: "Internal Server Error"}
+EDIT_METHODS = {"editMessageText", "editMessageReplyMarkup"}
 SEND_METHODS = {"sendMessage", "sendDocument", "sendPhoto", "sendAudio", "sendVideo", "sendVoice"}
 TEXT_LIMIT, CAPTION_LIMIT, CALLBACK_LIMIT = 4096, 1024, 64
 
@@ -86,6 +87,8 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.sent: list[Sent] = []
         self.answered: list[str] = []
+        self.edits: list[Sent] = []  # each edit as the message looked after it
+        self.frozen: set[int] = set()  # message ids Telegram will no longer edit (too old)
         self.blocked: set[str] = set()
         self.gone: set[str] = set()  # chats that no longer exist
         self.limits = True  # 1 message/s per chat, 30/s per bot
@@ -251,6 +254,8 @@ class FakeTelegram:
             return True
         if method in SEND_METHODS:
             return self._send(bot, method, p)
+        if method in EDIT_METHODS:
+            return self._edit(bot, method, p)
         return True
 
     async def _get_updates(self, bot: FakeBot, p: dict[str, Any]) -> list[dict[str, Any]]:
@@ -316,6 +321,44 @@ class FakeTelegram:
         elif method == "sendPhoto":
             result["photo"] = [{"file_id": "p1", "file_unique_id": "u2", "width": 1, "height": 1}]
         return result
+
+    def _edit(self, bot: FakeBot, method: str, p: dict[str, Any]) -> dict[str, Any]:
+        """Edit a message in place, refused as Telegram refuses: another chat's or an unknown
+        message, one too old, no text to edit, or nothing changed."""
+        if "chat_id" not in p or "message_id" not in p:
+            raise BadRequest("Bad Request: message identifier is not specified")
+        chat_id = str(p["chat_id"])
+        found = [m for m in self.sent if m.message_id == p["message_id"]]
+        if not found or found[0].chat_id != chat_id:
+            raise BadRequest("Bad Request: message to edit not found")
+        msg = found[0]
+        if msg.message_id in self.frozen:
+            raise BadRequest("Bad Request: message can't be edited")
+        text = msg.text
+        if method == "editMessageText":
+            if msg.method != "sendMessage":
+                raise BadRequest("Bad Request: there is no text in the message to edit")
+            text = visible_text(p["text"], p.get("parse_mode"))
+            if not text.strip():
+                raise BadRequest("Bad Request: message text is empty")
+            if utf16_len(text) > TEXT_LIMIT:
+                raise BadRequest("Bad Request: MESSAGE_TOO_LONG")
+        buttons = _buttons(p.get("reply_markup"))
+        if text == msg.text and buttons == msg.buttons:
+            raise BadRequest(
+                "Bad Request: message is not modified: specified new message content and reply "
+                "markup are exactly the same as a current content and reply markup of the message"
+            )
+        if chat_id in self.blocked:
+            raise Refused(403, "Forbidden: bot was blocked by the user")
+        self._flood(chat_id)
+        msg.text, msg.buttons, msg.params = text, buttons, {**msg.params, **p}
+        self.edits.append(Sent(method, chat_id, text, buttons, p, msg.message_id))
+        return {
+            "message_id": msg.message_id, "date": int(self.wall()), "from": bot.user,
+            "edit_date": int(self.wall()), "text": text,
+            "chat": {"id": int(chat_id), "type": "private" if int(chat_id) > 0 else "group"},
+        }  # fmt: skip
 
     def _flood(self, chat_id: str) -> None:
         if not self.limits:

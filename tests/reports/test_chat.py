@@ -177,15 +177,18 @@ async def test_details_page_through_many_branches(
     )
     first = chair.text()
     assert 'Gõ "tiếp" để xem thêm.' in first
+    assert chair.last[0].edit == chair.caps.buttons  # the list replaces the report (Telegram)
     assert "Xóm 07" not in first and "Xóm 04" in first
     await chair.script([("user", "tiếp"), ("bot", "(9–13/13)")])
     second = chair.text()
     assert "9. Chi hội Xóm 05" in second and "13. Chi hội Xóm 09" in second
     assert "để xem thêm" not in second
+    assert not chair.last[0].edit  # she typed: the page comes as a new message
+    await chair.script([("pick", "Trang trước"), ("bot", "(1–8/13)")])
+    # A page button (Telegram) replaces the list it was on; a typed number sends a new one.
+    assert chair.last[0].edit == chair.caps.buttons
     await chair.script(
         [
-            ("pick", "Trang trước"),
-            ("bot", "(1–8/13)"),
             ("pick", "Trang sau"),
             ("bot", "(9–13/13)"),
             ("pick", "Xóm 09"),
@@ -312,7 +315,11 @@ async def test_excel_and_charts_come_as_attachments(
         "Hội LHPN tỉnh Thanh Hóa: tỷ lệ tập hợp 55,1% (chỉ tiêu ≥ 60%); 1 đơn vị dưới 50%; "
         "kết nạp 0/15; 0% chi hội sinh hoạt Quý 1/2026"
     )
-    assert coverage.attachment.caption == coverage.text
+    # Each photo's caption says what that chart shows, and only that.
+    assert coverage.attachment.caption == (
+        "Hội LHPN tỉnh Thanh Hóa: tỷ lệ tập hợp theo đơn vị, 6 tháng đầu năm 2026: "
+        "1/2 đơn vị đạt chỉ tiêu ≥ 60%"
+    )
     assert "http" not in coverage.text + trend.text
     assert trend.attachment.caption == "Sinh hoạt định kỳ trong 8 quý gần nhất"
 
@@ -361,12 +368,14 @@ async def test_a_commune_chair_gets_attendance_by_branch_and_the_trend(
     fig = charts.attendance_figure(r, commune.id)
     assert fig is not None
     (ax,) = fig.axes
-    # Worst at the bottom; Thôn Tây logged no meeting and has no bar.
-    assert [t.get_text() for t in ax.get_yticklabels()] == [
+    # Worst at the bottom; Thôn Tây logged no meeting: an empty bar below them all.
+    assert [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()] == [
+        "Chi hội Thôn Tây",
         "Chi hội Làng Nam",
         "Chi hội Thôn Đông",
     ]
-    low, high = (p.get_width() for p in ax.patches)
+    none, low, high = (p.get_width() for p in ax.patches)
+    assert none == 0 and "chưa sinh hoạt" in [t.get_text() for t in ax.texts]
     assert low < 2 / 3 < high
     assert [line.get_xdata()[0] for line in ax.lines] == [pytest.approx(2 / 3)]
     assert "1 đơn vị chưa ghi buổi sinh hoạt nào" in ax.get_xlabel()

@@ -238,10 +238,12 @@ async def test_coverage_chart_is_sorted_with_target_and_weak_lines(
     fig = charts.coverage_figure(r, tree["P"].id)
     assert fig is not None
     (ax,) = fig.axes
-    labels = [t.get_text() for t in ax.get_yticklabels()]
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
     widths = [p.get_width() for p in ax.patches]
-    # Bottom to top, worst to best: the best commune is the top bar.
+    # Bottom to top, worst to best: the best commune is the top bar; X3 (no figure) stays
+    # at the bottom with an empty bar.
     assert labels == [
+        "xã X3",
         "phường Quảng Hưng",
         "xã X2",
         "thị trấn Nga Sơn",
@@ -249,12 +251,13 @@ async def test_coverage_chart_is_sorted_with_target_and_weak_lines(
         "huyện D",
         "xã Đồng Tiến",
     ]
-    assert widths == pytest.approx([0.3, 0.48, 0.55, 0.65, 0.7, 0.9])
+    assert widths == pytest.approx([0.0, 0.3, 0.48, 0.55, 0.65, 0.7, 0.9])
     colours = [p.get_facecolor()[:3] for p in ax.patches]
-    assert colours[0] == colours[1] != colours[2] != colours[3] == colours[-1]
+    assert colours[0] != colours[1] == colours[2] != colours[3] != colours[4] == colours[-1]
     vertical = sorted(line.get_xdata()[0] for line in ax.lines)
     assert vertical == [0.5, 0.6]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Mục tiêu ≥ 60%", "Yếu dưới 50%"]
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["Mục tiêu ≥ 60%", "Yếu dưới 50%"]
     assert "1 đơn vị chưa có số liệu phụ nữ từ 18 tuổi" in ax.get_xlabel()  # X3
 
     png = charts.coverage_chart(r, tree["P"].id)
@@ -277,10 +280,10 @@ async def test_communes_with_the_same_name_keep_their_own_bars(
     fig = charts.coverage_figure(await rollup(maker, tree), tree["P"].id)
     assert fig is not None
     (ax,) = fig.axes
-    labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[2:4] == ["xã Hoằng Quỳ (X7)", "xã Hoằng Quỳ (X6)"]
-    assert [p.get_y() + p.get_height() / 2 for p in ax.patches] == pytest.approx(range(6))
-    assert [p.get_width() for p in ax.patches][2:4] == pytest.approx([0.55, 0.65])
+    labels = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]
+    assert labels[3:5] == ["xã Hoằng Quỳ (X7)", "xã Hoằng Quỳ (X6)"]
+    assert [p.get_y() + p.get_height() / 2 for p in ax.patches] == pytest.approx(range(7))
+    assert [p.get_width() for p in ax.patches][3:5] == pytest.approx([0.55, 0.65])
 
 
 async def test_trend_chart_covers_eight_quarters(
@@ -322,9 +325,11 @@ async def test_trend_chart_covers_eight_quarters(
     assert list(branches.get_xdata()) == list(range(8))
     assert list(branches.get_ydata()) == pytest.approx([1 / 7, 0, 1 / 7, 0, 1 / 7, 0, 2 / 7, 2 / 8])
     assert list(groups.get_ydata()) == pytest.approx([0] * 7 + [1])
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Chi hội", "Tổ"]
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["Chi hội", "Tổ"]
     assert "28,6%" in [a.get_text() for a in ax.texts]
-    assert ax.get_title().startswith("Tỷ lệ chi hội, tổ sinh hoạt định kỳ – Hội LHPN tỉnh P")
+    title = ax.get_title().replace("\n", " – ")  # the unit on its own line
+    assert title.startswith("Tỷ lệ chi hội, tổ sinh hoạt định kỳ – Hội LHPN tỉnh P")
     image = decode(charts.trend_chart(t))
     assert image.shape[1] > 800
     assert_not_blank(image)
