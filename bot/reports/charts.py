@@ -150,7 +150,7 @@ def _bars(
                 zorder=3,
             )  # fmt: skip
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        ax.set_xticks([0.0, 0.5, 1.0] if top <= 1.0 else [0.0, 0.5, 1.0, top])
+        ax.set_xticks([0.0, 0.5, 1.0])  # a bar past 100% carries its own value label
         ax.set_xlim(0, top * 1.25)  # room for the value after the longest bar
         ax.margins(y=0.01)
         fig.legend(loc="outside lower center", frameon=False)
