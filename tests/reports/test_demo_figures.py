@@ -39,9 +39,9 @@ async def test_the_demo_report_shows_every_figure_of_issue_13(
         3,
         2,
     )
-    assert (f.base_members, f.uncounted, f.population, f.tracking) == (7, 1, 45, 48)
+    assert (f.base_members, f.uncounted, f.population, f.tracking) == (7, 1, 70, 74)
     assert "+ 7 ở cơ sở Hội đặc thù + 12 số tổng hợp − 1 tạm trú dưới 6 tháng hoặc vắng mặt" in text
-    assert "Số theo dõi (năm 2025): 48, không dùng để tính tỷ lệ" in text
+    assert "Số theo dõi (năm 2025): 74, không dùng để tính tỷ lệ" in text
     assert "Chỉ tiêu tập hợp nhiệm kỳ 2022–2027: ≥ 90%" in text
     assert "Sinh hoạt định kỳ Quý 3/2026: 1/1 tổ (100%) ✅" in text
     assert "Chợ Quảng Phú: " in text  # the special base among the units below
