@@ -13,7 +13,8 @@ from tests.conftest import TEST_KEY
 from tests.members.support import cli
 from tests.support import databases
 
-PHONES = {1: "0912345678", 2: "0987654321", 3: None}
+# Enough members to fill many pages, so freed pages would show clear phones left behind.
+PHONES = {1: "0912345678", 2: "0987654321", 3: None} | {i: f"0977{i:06d}" for i in range(4, 1500)}
 
 
 def _dummy(kind: str) -> object:
@@ -23,15 +24,16 @@ def _dummy(kind: str) -> object:
     return "2026-01-01" if "DATE" in kind else "x"
 
 
-def _insert(path: Path, table: str, row: dict[str, object]) -> None:
-    """A row with the given values and a placeholder in every other required column."""
+def _insert(path: Path, table: str, *rows: dict[str, object]) -> None:
+    """Rows with the given values and a placeholder in every other required column."""
     with sqlite3.connect(path) as conn:
         info = conn.execute(f"PRAGMA table_info({table})").fetchall()
-        full = {c[1]: _dummy(c[2]) for c in info if c[3] and c[4] is None and not c[5]}
-        full.update(row)
-        marks = ", ".join("?" for _ in full)
-        names = ", ".join(f'"{c}"' for c in full)
-        conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(full.values()))
+        for row in rows:
+            full = {c[1]: _dummy(c[2]) for c in info if c[3] and c[4] is None and not c[5]}
+            full.update(row)
+            names = ", ".join(f'"{c}"' for c in full)
+            marks = ", ".join("?" for _ in full)
+            conn.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(full.values()))
 
 
 @pytest.fixture
@@ -42,8 +44,8 @@ def at_0005(tmp_path: Path) -> tuple[str, Path]:
     url = f"sqlite+aiosqlite:///{path}"
     databases.in_thread(lambda: db.upgrade(url, "0005"))
     _insert(path, "org_unit", {"id": 1, "level": "branch", "code": "B1", "path": "/1/"})
-    for mid, phone in PHONES.items():
-        _insert(path, "member", {"id": mid, "branch_id": 1, "full_name": f"M{mid}", "phone": phone})
+    rows = [{"id": i, "branch_id": 1, "full_name": f"M{i}", "phone": p} for i, p in PHONES.items()]
+    _insert(path, "member", *rows)
     return url, path
 
 
@@ -67,6 +69,7 @@ def test_the_upgrade_seals_every_clear_phone(at_0005: tuple[str, Path]) -> None:
     ]
     wal = path.with_name(path.name + "-wal")
     data = path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+    assert len(data) > 100_000
     assert [p for p in PHONES.values() if p and p.encode() in data] == []
 
 

@@ -14,9 +14,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 from storage import crypto
+from storage.db import VACUUM_AFTER
 
 revision: str = '0006_trustpii'
 down_revision: str | None = '0005'
@@ -94,6 +95,10 @@ def upgrade() -> None:
     op.add_column('member', sa.Column('phone_index', sa.String(length=64), nullable=True))
     op.create_index(op.f('ix_member_phone_index'), 'member', ['phone_index'], unique=False)
     bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        # Cells freed by the rewrite are zeroed; what older writes left in free space is
+        # cleared by the VACUUM db.upgrade runs after this transaction (VACUUM_AFTER).
+        op.execute("PRAGMA secure_delete = ON")
     clear = bind.execute(sa.text("SELECT 1 FROM member WHERE phone IS NOT NULL LIMIT 1")).scalar()
     if clear is not None:
         k = _keys(True)
@@ -105,6 +110,7 @@ def upgrade() -> None:
                 "phone_index": crypto.phone_index(p, k),
             },
         )
+        context.config.attributes[VACUUM_AFTER] = True
     _drop('member', 'phone')
     _drop('person', 'phone')
 
