@@ -31,6 +31,9 @@ async def test_registered_phone_and_id_are_not_in_the_file_or_its_wal(
     m = await member_named(world, "Trần Thị Bích")
     assert members.phone_of(m) == PHONE and m.phone_enc is not None
     assert m.phone_index == crypto.phone_index(PHONE) != crypto.blind_index(PHONE)
+    async with world.session() as s:  # found by its blind index, nothing decrypted
+        assert await members.with_phone(s, PHONE) == [m.id]
+        assert await members.with_phone(s, "0912345679") == []
     data = _bytes_at_rest(sqlite_url)
     found = [n for n in NEEDLES if n.encode() in data or n.encode("utf-16-le") in data]
     assert found == []

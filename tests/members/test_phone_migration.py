@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from storage import crypto, db
 from tests.conftest import TEST_KEY
@@ -96,3 +97,67 @@ def test_a_key_other_than_the_databases_is_refused(at_0005: tuple[str, Path]) ->
     refused = cli(url, "db", "upgrade")
     assert refused.exit_code == 1 and "not the key this database was sealed with" in refused.output
     assert "phone_enc" not in _columns(path, "member")
+
+
+def _pg_dummy(kind: str) -> str:
+    if kind in ("integer", "bigint", "smallint"):
+        return "0"
+    if kind == "boolean":
+        return "false"
+    if kind in ("json", "jsonb"):
+        return "'[]'"
+    if kind.startswith("timestamp") or kind == "date":
+        return "'2026-01-01'"
+    return "'x'"
+
+
+async def _pg_rows(url: str, table: str, rows: list[dict[str, object]]) -> None:
+    engine = db.make_engine(url)
+    async with engine.begin() as conn:
+        info = await conn.execute(
+            text(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE "
+                "table_name = :t AND is_nullable = 'NO' AND column_default IS NULL"
+            ),
+            {"t": table},
+        )
+        fill = {c: _pg_dummy(k) for c, k in info.all()}
+        for row in rows:
+            cols = {**fill, **{c: f":{c}" for c in row}}
+            names = ", ".join(f'"{c}"' for c in cols)
+            await conn.execute(
+                text(f"INSERT INTO {table} ({names}) VALUES ({', '.join(cols.values())})"), row
+            )
+    await engine.dispose()
+
+
+async def _pg_phones(url: str) -> dict[int, bytes | None]:
+    engine = db.make_engine(url)
+    async with engine.connect() as conn:
+        found = await conn.execute(text("SELECT id, phone_enc FROM member ORDER BY id"))
+        out = {int(i): (bytes(b) if b is not None else None) for i, b in found.all()}
+    await engine.dispose()
+    return out
+
+
+def test_on_postgresql_the_upgrade_seals_every_clear_phone() -> None:
+    admin = databases.pg_admin_url()
+    reason = databases.run(lambda: databases.pg_reachable(admin))
+    if reason is not None:
+        if databases.IN_CI:
+            pytest.fail(f"PostgreSQL is mandatory under CI=true: {reason}")
+        pytest.skip(f"PostgreSQL not reachable ({reason})")
+    url = databases.run(lambda: databases.create_pg_database(admin))
+    try:
+        databases.in_thread(lambda: db.upgrade(url, "0005"))
+        unit = {"id": 1, "level": "branch", "code": "B1", "path": "/1/", "name": "B1"}
+        databases.run(lambda: _pg_rows(url, "org_unit", [unit]))
+        few = {i: PHONES[i] for i in (1, 2, 3)}
+        rows = [{"id": i, "branch_id": 1, "phone": p} for i, p in few.items()]
+        databases.run(lambda: _pg_rows(url, "member", rows))
+        databases.in_thread(lambda: db.upgrade(url))
+        k = crypto.derive(TEST_KEY)
+        sealed = databases.run(lambda: _pg_phones(url))
+        assert {i: crypto.decrypt_phone(b, k) if b else None for i, b in sealed.items()} == few
+    finally:
+        databases.run(lambda: databases.drop_pg_database(admin, url))
