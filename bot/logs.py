@@ -11,8 +11,9 @@ the message, its extras and its traceback, for whatever a later library change l
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
+
+from bot.domain.pii import MASK, mask_numbers
 
 # At DEBUG, SQLAlchemy logs every fetched row ("Row (...)") whatever hide_parameters
 # says, and aiosqlite logs each call with its bound values. Both would write names,
@@ -31,16 +32,6 @@ LIBRARY_FLOORS: dict[str, int] = {
     "apscheduler": logging.WARNING,
     "alembic": logging.WARNING,
 }
-
-MASK = "[ẩn]"
-_SEP = r"[\s./-]?"
-# A phone: 0 or (+)84, then 9 digits, any of them separated by a space, dot, slash or dash.
-_PHONE = rf"(?:\+?84|0){_SEP}\d(?:{_SEP}\d){{8}}"
-# An ID number: 12 digits (CCCD) or 9 (CMND), separated the same ways.
-_ID = rf"\d(?:{_SEP}\d){{11}}|\d(?:{_SEP}\d){{8}}"
-_NUMBERS = re.compile(rf"(?<![\w+])(?:{_PHONE}|{_ID})(?!\w)")
-# A Telegram bot token ("123456:AA..."), also inside ".../bot<token>/sendMessage".
-_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{10,}")
 
 
 class _DropRows(logging.Filter):
@@ -69,7 +60,7 @@ class Scrubber(logging.Filter):
     def scrub(self, text: str) -> str:
         for secret in sorted(self.secrets, key=len, reverse=True):
             text = text.replace(secret, MASK)
-        return _NUMBERS.sub(MASK, _TOKEN.sub(MASK, text))
+        return mask_numbers(text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = self.scrub(record.getMessage())

@@ -8,16 +8,18 @@ In a group the bot answers commands and mentions only; everything else is chatte
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from bot.core.context import BRANCH_ROLES, COMMUNE_ROLES, Ctx
 from bot.core.dialogs import Choose, Dialog, Option, Retry, Values
-from bot.core.features import Feature, MenuEntry
+from bot.core.features import Command, Feature, MenuEntry
 from bot.core.i18n import N_, _
 from bot.core.types import Reply
 from bot.domain.enums import Level
+from bot.domain.pii import NO_NAMES, redact
 from handlers.scope import still_covers
 from storage.models import OrgUnit
-from storage.repositories import audit, groups, invites, org
+from storage.repositories import audit, groups, invites, name_marks, org
 
 LINK_ROLES = BRANCH_ROLES | COMMUNE_ROLES
 LINK_TTL = dt.timedelta(hours=24)
@@ -156,6 +158,21 @@ async def help_command(ctx: Ctx, arg: str) -> list[Reply]:
     return [Reply("\n".join(lines))]
 
 
+def _guarded(command: Command) -> Command:
+    """Every text this module sends into a group passes the personal-data wall: numbers that
+    read as an ID or phone, and names of the linked commune's members, are masked."""
+
+    async def run(ctx: Ctx, arg: str) -> list[Reply]:
+        replies = await command(ctx, arg)
+        inc = ctx.incoming
+        row = await groups.find(ctx.session, inc.channel, inc.bot_id, inc.chat_id)
+        unit = await org.by_id(ctx.session, row.unit_id) if row else None
+        marks = await name_marks.of_commune(ctx.session, unit) if unit else NO_NAMES
+        return [replace(r, text=redact(r.text, marks)) for r in replies]
+
+    return run
+
+
 async def link_in_private(ctx: Ctx, arg: str) -> list[Reply]:
     """`/lienket` typed in a private chat: the code belongs in the group."""
     msg = _(
@@ -180,12 +197,12 @@ FEATURE = Feature(
     ],
     commands={"lienket": link_in_private},
     group_commands={
-        "lienket": link_command,
-        "link": link_command,
-        "huylienket": unlink_command,
-        "unlink": unlink_command,
-        "help": help_command,
-        "giup": help_command,
-        "start": help_command,
+        "lienket": _guarded(link_command),
+        "link": _guarded(link_command),
+        "huylienket": _guarded(unlink_command),
+        "unlink": _guarded(unlink_command),
+        "help": _guarded(help_command),
+        "giup": _guarded(help_command),
+        "start": _guarded(help_command),
     },
 )

@@ -1,13 +1,13 @@
 """Right after a meeting is saved: the 2/3 rule, quarterly status, group summaries, absentees.
 
-Group chats get totals only. A typed topic is left out of the group summary when it
-carries a member's full name or a phone-like number, since topics are free text.
+Group chats get totals only. A typed topic is hidden in the group summary when it names a
+member of the commune or holds an ID or phone number (bot.domain.pii), and the branch head is
+told why; the whole summary is redacted as a last wall.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from zoneinfo import ZoneInfo
 
 from bot.core.context import COMMUNE_ROLES, Ctx
@@ -16,13 +16,12 @@ from bot.core.i18n import DEFAULT_LANGUAGE, N_, _, format_date, format_pct, lang
 from bot.core.types import Reply
 from bot.domain.calendar import quarter_of
 from bot.domain.enums import Level
-from bot.domain.textkeys import fold
+from bot.domain.pii import is_personal, redact
 from handlers.meetings_common import meeting_name, roster_line
 from storage.models import Meeting, OrgUnit
-from storage.repositories import groups, meetings, org, outbox, unit_figures
+from storage.repositories import groups, meetings, name_marks, org, outbox, unit_figures
 
 ABSENTEES = "meeting_absentees"
-_LONG_NUMBER = re.compile(r"\d[\d .-]{7,}\d")
 
 
 def below_two_thirds(present: int, total: int) -> bool:
@@ -65,6 +64,14 @@ async def after_save(
     if sent:
         msg = _("A short summary without names went to the branch's chat group.")
         lines.append(msg)
+        if meeting.topic and await topic_is_personal(ctx, branch, meeting.topic):
+            lines.append(
+                _(
+                    "The topic holds a member's name or an ID or phone number, so the group "
+                    "saw it as hidden. Topics reach the other branches too: please keep names "
+                    "and numbers out of them."
+                )
+            )
     if away:
         names = await meetings.member_names(s, away)
         listed = ", ".join(names.get(m) or _("(no name)") for m in away)
@@ -128,22 +135,21 @@ async def _leader_lines(ctx: Ctx, unit: OrgUnit) -> list[str]:
     return out
 
 
-def _topic_is_safe(topic: str, names: set[str], phones: set[str]) -> bool:
-    if _LONG_NUMBER.search(topic):
-        return False
-    digits = re.sub(r"\D", "", topic)
-    if any(p and p in digits for p in phones):
-        return False
-    folded = f" {fold(topic)} "
-    return not any(f" {name} " in folded for name in names if " " in name)
+async def topic_is_personal(ctx: Ctx, unit: OrgUnit, topic: str) -> bool:
+    return is_personal(topic, await name_marks.of_commune(ctx.session, unit))
+
+
+# Shown in the group instead of a topic that names a member or holds a personal number.
+HIDDEN_TOPIC = N_("(topic with personal details, hidden)")
 
 
 async def group_summary(
     ctx: Ctx, unit: OrgUnit, meeting: Meeting, total: int, *, edited: bool, name: str = ""
 ) -> str:
-    """Totals only: date, topic, present of members, rate, thanks. No names, no phones."""
-    names, phones = await meetings.personal_markers(ctx.session, unit.id)
-    topic = meeting.topic if meeting.topic and _topic_is_safe(meeting.topic, names, phones) else ""
+    """Totals only: date, topic, present of members, rate, thanks. No names, no numbers
+    that read as an ID or phone: the topic is checked, then the whole text is redacted."""
+    marks = await name_marks.of_commune(ctx.session, unit)
+    topic = meeting.topic or ""
     n = meeting.present_count
     with language(DEFAULT_LANGUAGE):  # the members' group reads the Union's language
         day = format_date(meeting.held_on)
@@ -153,7 +159,8 @@ async def group_summary(
         else:
             lines = [_("{branch} met on {date}.").format(branch=who, date=day)]
         if topic:
-            lines.append(_("Topic: {topic}.").format(topic=topic))
+            shown = _(HIDDEN_TOPIC) if is_personal(topic, marks) else topic
+            lines.append(_("Topic: {topic}.").format(topic=shown))
         if total:
             msg = _("{present} of {total} members came ({rate}).")
             rate = format_pct(min(n, total) / total)
@@ -161,7 +168,7 @@ async def group_summary(
         else:
             lines.append(_("{present} members came.").format(present=n))
         lines.append(_("Thank you all for taking part!"))
-        return "\n".join(lines)
+        return redact("\n".join(lines), marks)
 
 
 async def send_group_summaries(

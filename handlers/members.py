@@ -40,6 +40,7 @@ from handlers.members_steps import (
     parse_word,
     pick_branch,
     sensitive_consent_step,
+    shown_phone,
     ticks_step,
 )
 from storage.repositories import member_counts, org
@@ -124,12 +125,12 @@ async def summary(ctx: Ctx, values: Values) -> str:
         lines.append(_("Without her consent only her name and year of birth are kept."))
         return "\n".join(lines)
     none = _("none")
-    phone = values.get("phone")
+    phone = shown_phone(values.get("phone"))
     cccd = values.get("cccd")
     lines += [
         _("Date of birth: {birth}").format(birth=birth.show()),
         joined,
-        _("Phone: {phone}").format(phone=rules.show_phone(phone) if phone else none),
+        _("Phone: {phone}").format(phone=phone or none),
         _("ID number: {masked}").format(masked=cccd["masked"] if cccd else none),
     ]
     if values["branch"]["groups"]:

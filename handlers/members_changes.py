@@ -22,7 +22,9 @@ from handlers.members_steps import (
     parse_name,
     parse_phone,
     seal_new_id,
+    sealed_phone,
     sensitive_consent_step,
+    shown_phone,
     ticks_step,
 )
 from storage import crypto
@@ -96,6 +98,16 @@ def masked_id(m: Member) -> str | None:
     return mask_id(crypto.decrypt_id(m.cccd_enc)) if crypto.has_key() else "***"
 
 
+def card_phone(ctx: Ctx, m: Member) -> str | None:
+    """In full to the officers of her own branch, who call her; masked to anyone else."""
+    phone = members.phone_of(m)
+    if phone is None:
+        return None
+    if m.branch_id in {u.id for u in ctx.units_for(BRANCH_ROLES)}:
+        return rules.show_phone(phone)
+    return rules.mask_phone(phone)
+
+
 async def card(ctx: Ctx, values: Values) -> str:
     m = await load(ctx, values)
     none = _("none")
@@ -111,9 +123,7 @@ async def card(ctx: Ctx, values: Values) -> str:
         residence_line(m),
     ]
     if values["consent"]:
-        lines.append(
-            _("Phone: {phone}").format(phone=rules.show_phone(m.phone) if m.phone else none)
-        )
+        lines.append(_("Phone: {phone}").format(phone=card_phone(ctx, m) or none))
         lines.append(_("ID number: {masked}").format(masked=masked_id(m) or none))
         names = rules.category_names(m.categories, m.birth_date, ctx.today)
         lines.append(_("Groups: {names}").format(names=", ".join(names) or _("no special group")))
@@ -319,7 +329,7 @@ def new_value(ctx: Ctx, values: Values) -> str:
         assert b is not None
         return b.show()
     if field == "phone":
-        return rules.show_phone(values["new_phone"]) if values["new_phone"] else none
+        return shown_phone(values["new_phone"]) or none
     if field == "cccd":
         return values["new_cccd"]["masked"] if values["new_cccd"] else none
     b = birth_of(values)
@@ -337,7 +347,7 @@ def changes_of(values: Values) -> dict[str, Any]:
         assert b is not None
         return {"birth": (b.day, b.approx)}
     if field == "phone":
-        return {"phone": values["new_phone"]}
+        return {"phone": sealed_phone(values["new_phone"])}
     if field == "cccd":
         return {"cccd": SealedId.from_json(values["new_cccd"]) if values["new_cccd"] else None}
     ticks = new_ticks(values)

@@ -13,7 +13,6 @@ from bot.core.dialogs import Ask, Confirm, Dialog, Option, Retry, Values
 from bot.core.i18n import N_, _
 from bot.core.types import Reply
 from bot.domain.textkeys import fold
-from handlers import members_rules as rules
 from handlers.members_intake import (
     BIRTH_STEP,
     CCCD_STEP,
@@ -31,6 +30,7 @@ from handlers.members_steps import (
     branch_still_hers,
     parse_name,
     pick_branch,
+    shown_phone,
 )
 from storage.repositories import member_counts
 
@@ -90,9 +90,9 @@ def summary(ctx: Ctx, values: Values) -> str:
         lines.append(_("Year of birth: {year}").format(year=birth.day.year))
     lines.append(_("Joined the Union: {joined}").format(joined=joined_of(values).show()))
     if consent:
-        phone = values.get("phone")
+        phone = shown_phone(values.get("phone"))
         cccd = values.get("cccd")
-        lines.append(_("Phone: {phone}").format(phone=rules.show_phone(phone) if phone else none))
+        lines.append(_("Phone: {phone}").format(phone=phone or none))
         lines.append(_("ID number: {masked}").format(masked=cccd["masked"] if cccd else none))
     else:
         lines.append(_("Without her consent only her name and year of birth are kept."))

@@ -246,7 +246,7 @@ async def export_rows(
                 group,
                 m.full_name or "",
                 _birth_cell(m),
-                m.phone or "",
+                members.phone_of(m) or "",
                 _id_cell(m, with_cccd),
                 ", ".join(rules.category_names(m.categories, m.birth_date, today)),
                 rules.yes_no(m.is_core),

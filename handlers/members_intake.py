@@ -21,6 +21,7 @@ from handlers.members_steps import (
     parse_phone,
     refused_id,
     seal_new_id,
+    sealed_phone,
     yes_no_options,
 )
 from storage.crypto import SealedId
@@ -200,7 +201,7 @@ async def store(ctx: Ctx, values: Values) -> Member | Reply:
         residence=residence_of(values) if consent else Residence.PERMANENT,
         birth_date=birth.day,
         birth_approx=birth.approx or not consent,
-        phone=values.get("phone") if consent else None,
+        phone=sealed_phone(values.get("phone")) if consent else None,
         categories=sorted(ticks - {rules.CORE}),
         is_core=rules.CORE in ticks,
         recorded_by=ctx.person_id,

@@ -206,6 +206,11 @@ def show_phone(phone: str) -> str:
     return f"{phone[:4]} {phone[4:7]} {phone[7:]}" if len(phone) == 10 else phone
 
 
+def mask_phone(phone: str) -> str:
+    """The first four and last two digits: "0912 *** *78"."""
+    return f"{phone[:4]} *** *{phone[-2:]}" if len(phone) >= 8 else "***"
+
+
 def yes_no(value: bool) -> str:
     return _("yes") if value else _("no")
 

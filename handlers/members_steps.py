@@ -13,6 +13,7 @@ from bot.domain.enums import Level
 from handlers import members_rules as rules
 from handlers.members_rules import Birth, Problem
 from storage import crypto
+from storage.crypto import SealedPhone
 from storage.models import OrgUnit
 from storage.repositories import members, org
 
@@ -65,9 +66,31 @@ def parse_name(text: str, ctx: Ctx, values: Values) -> str | Retry:
     return Retry(got.reason) if isinstance(got, Problem) else got
 
 
-def parse_phone(text: str, ctx: Ctx, values: Values) -> str | Retry:
+def parse_phone(text: str, ctx: Ctx, values: Values) -> dict[str, str] | Retry:
+    """A mobile number, kept sealed in the dialog: the conversation row never holds it."""
     got = rules.check_phone(text)
-    return Retry(got.reason) if isinstance(got, Problem) else got
+    if isinstance(got, Problem):
+        return Retry(got.reason)
+    if not crypto.has_key():
+        return Retry(
+            _("Phone numbers cannot be stored yet: the data key is not set up. Please skip.")
+        )
+    sealed = crypto.seal_phone(got)
+    assert sealed is not None
+    return sealed.to_json()
+
+
+def sealed_phone(value: dict[str, str] | str | None) -> SealedPhone | None:
+    # A str: a dialog saved before phones were sealed (still open at the upgrade).
+    if isinstance(value, str):
+        return crypto.seal_phone(value)
+    return SealedPhone.from_json(value) if value else None
+
+
+def shown_phone(value: dict[str, str] | str | None) -> str | None:
+    """The phone a dialog holds, for her own summary (she has just typed it)."""
+    sealed = sealed_phone(value)
+    return rules.show_phone(sealed.digits()) if sealed else None
 
 
 def parse_ticks(text: str, ctx: Ctx, values: Values) -> list[str] | Retry:

@@ -1,4 +1,6 @@
-"""Personal-data crypto: AES-GCM for ID numbers at rest, an HMAC blind index for duplicates."""
+"""Personal-data crypto: AES-GCM for ID and phone numbers at rest, HMAC blind indexes for
+duplicates. Each kind of number has its own AAD and index prefix, so a sealed phone can
+never be passed off as an ID number (or the reverse) and their indexes never coincide."""
 
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ _SALT = b"chihoi-data-key-v1"
 _ENC_INFO = b"chihoi/id-number/aes-256-gcm"
 _INDEX_INFO = b"chihoi/id-number/blind-index"
 _AAD = b"chihoi:member:cccd"
+_PHONE_AAD = b"chihoi:member:phone"
+_PHONE_INDEX = b"phone:"
 _VERSION = b"\x01"
 _NONCE = 12
 MIN_SECRET = 16
@@ -132,21 +136,41 @@ def has_key() -> bool:
     return True
 
 
-def encrypt_id(digits: str, k: DataKeys | None = None) -> bytes:
+def _seal(digits: str, aad: bytes, k: DataKeys | None) -> bytes:
     """version byte + random nonce + AES-GCM ciphertext and tag."""
     nonce = os.urandom(_NONCE)
-    sealed = AESGCM((k or keys()).enc).encrypt(nonce, digits.encode("ascii"), _AAD)
-    return _VERSION + nonce + sealed
+    return _VERSION + nonce + AESGCM((k or keys()).enc).encrypt(nonce, digits.encode(), aad)
+
+
+def _open(blob: bytes, aad: bytes, what: str, k: DataKeys | None) -> str:
+    if blob[:1] != _VERSION:
+        raise KeyMismatch(f"unknown {what} encoding")
+    nonce, sealed = blob[1 : 1 + _NONCE], blob[1 + _NONCE :]
+    try:
+        return AESGCM((k or keys()).enc).decrypt(nonce, sealed, aad).decode("ascii")
+    except InvalidTag:
+        raise KeyMismatch(f"a stored {what} does not open with this data key") from None
+
+
+def encrypt_id(digits: str, k: DataKeys | None = None) -> bytes:
+    return _seal(digits, _AAD, k)
 
 
 def decrypt_id(blob: bytes, k: DataKeys | None = None) -> str:
-    if blob[:1] != _VERSION:
-        raise KeyMismatch("unknown ID number encoding")
-    nonce, sealed = blob[1 : 1 + _NONCE], blob[1 + _NONCE :]
-    try:
-        return AESGCM((k or keys()).enc).decrypt(nonce, sealed, _AAD).decode("ascii")
-    except InvalidTag:
-        raise KeyMismatch("a stored ID number does not open with this data key") from None
+    return _open(blob, _AAD, "ID number", k)
+
+
+def encrypt_phone(phone: str, k: DataKeys | None = None) -> bytes:
+    return _seal(phone, _PHONE_AAD, k)
+
+
+def decrypt_phone(blob: bytes, k: DataKeys | None = None) -> str:
+    return _open(blob, _PHONE_AAD, "phone number", k)
+
+
+def phone_index(phone: str, k: DataKeys | None = None) -> str:
+    """The blind index of a phone number (its own prefix: never equal to an ID's index)."""
+    return hmac.new((k or keys()).index, _PHONE_INDEX + phone.encode(), hashlib.sha256).hexdigest()
 
 
 def blind_index(digits: str, k: DataKeys | None = None) -> str:
@@ -180,6 +204,30 @@ class SealedId:
 def seal_id(digits: str, k: DataKeys | None = None) -> SealedId:
     k = k or keys()
     return SealedId(encrypt_id(digits, k), blind_index(digits, k), mask_id(digits))
+
+
+@dataclass(frozen=True)
+class SealedPhone:
+    """A phone ready to store; dialog state holds this, never the digits."""
+
+    blob: bytes
+    index: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"blob": base64.b64encode(self.blob).decode(), "index": self.index}
+
+    @classmethod
+    def from_json(cls, data: dict[str, str]) -> SealedPhone:
+        return cls(base64.b64decode(data["blob"]), data["index"])
+
+    def digits(self) -> str:
+        return decrypt_phone(self.blob)
+
+
+def seal_phone(phone: str | None, k: DataKeys | None = None) -> SealedPhone | None:
+    if not phone:
+        return None
+    return SealedPhone(encrypt_phone(phone, k), phone_index(phone, k))
 
 
 def code_hash(code: str) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from pathlib import Path
 from typing import Any
 
@@ -120,8 +121,27 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+# Set by a migration that rewrote personal data in clear (0006: phones): on SQLite the old
+# bytes can linger in free pages until the file is rebuilt.
+VACUUM_AFTER = "vacuum_after"
+
+
 def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+    cfg = alembic_config(url)
+    command.upgrade(cfg, revision)
+    path = sqlite_path(url)
+    if cfg.attributes.get(VACUUM_AFTER) and path is not None:
+        with closing(sqlite3.connect(path)) as conn:
+            conn.execute("VACUUM")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def sqlite_path(url: str) -> str | None:
+    prefix = "sqlite+aiosqlite:///"
+    if url.startswith(prefix):
+        path = url[len(prefix) :].split("?", 1)[0]
+        return path if path and path != ":memory:" else None
+    return None
 
 
 def downgrade(url: str, revision: str = "base") -> None:

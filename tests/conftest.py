@@ -10,12 +10,25 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import logs
-from storage import db
+from storage import crypto, db
 from tests.support import databases
 
 logs.install()  # as the `chihoi` command does (bot/cli)
 
 pytest_plugins = ["tests.support.chat_fixtures"]
+
+
+TEST_KEY = "test-data-key-0123456789abcdefghij"
+
+
+@pytest.fixture(autouse=True)
+def data_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Every test has a known data key: ID and phone numbers are sealed at rest (a test of
+    a missing key removes it)."""
+    monkeypatch.setenv("CHIHOI_DATA_KEY", TEST_KEY)
+    crypto.reset()
+    yield TEST_KEY
+    crypto.reset()
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,9 @@ import datetime as dt
 
 import typer
 
-from bot.cli.common import run_async, session, settings
+from bot.cli.common import fail, run_async, session, settings
 from bot.config import SchedulerSettings, load
-from storage import db
+from storage import crypto, db
 from storage.repositories import retention
 
 app = typer.Typer(no_args_is_help=True, help="Database schema.")
@@ -17,14 +17,22 @@ app = typer.Typer(no_args_is_help=True, help="Database schema.")
 @app.command()
 def upgrade(revision: str = "head") -> None:
     """Migrate the database to REVISION (default: the newest)."""
-    db.upgrade(settings().database_url, revision)
+    url = settings().database_url
+    try:
+        db.upgrade(url, revision)
+    except (crypto.KeyMissing, crypto.KeyMismatch) as exc:  # a migration that seals data
+        fail(str(exc))
     typer.echo(f"database at {revision}")
 
 
 @app.command()
 def downgrade(revision: str = typer.Argument(..., help="target, e.g. base")) -> None:
     """Migrate the database down to REVISION."""
-    db.downgrade(settings().database_url, revision)
+    url = settings().database_url
+    try:
+        db.downgrade(url, revision)
+    except (crypto.KeyMissing, crypto.KeyMismatch) as exc:
+        fail(str(exc))
     typer.echo(f"database at {revision}")
 
 

@@ -18,7 +18,7 @@ NEW_KEY_VAR = "CHIHOI_NEW_DATA_KEY"
 
 @app.command()
 def check() -> None:
-    """Refuse (exit 1) unless CHIHOI_DATA_KEY opens this database's ID numbers."""
+    """Refuse (exit 1) unless CHIHOI_DATA_KEY opens this database's ID and phone numbers."""
 
     async def go() -> None:
         async with session(check_key=True):
@@ -30,9 +30,9 @@ def check() -> None:
 
 @app.command()
 def rotate(
-    batch: int = typer.Option(500, min=1, max=10_000, help="ID numbers a transaction"),
+    batch: int = typer.Option(500, min=1, max=10_000, help="members a transaction"),
 ) -> None:
-    """Re-seal every ID number under the key in CHIHOI_NEW_DATA_KEY (stop the bot first).
+    """Re-seal every ID and phone number (and rebuild their blind indexes) under the key in CHIHOI_NEW_DATA_KEY (stop the bot first).
 
     Each batch commits with its progress: run the same command again after a kill and it
     resumes where it stopped. Then set CHIHOI_DATA_KEY to the new key."""
@@ -53,7 +53,7 @@ def rotate(
                 total = await data_keys.sealed_after(s, 0)
         except data_keys.KeyRefused as exc:
             raise CliError(str(exc)) from None
-        columns = (TextColumn("re-sealing ID numbers"), BarColumn(), MofNCompleteColumn())
+        columns = (TextColumn("re-sealing ID and phone numbers"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, TimeRemainingColumn(), transient=False) as bar:
             task = bar.add_task("rotate", total=total, completed=total - left)
             while True:
@@ -70,4 +70,7 @@ def rotate(
         return total
 
     total = run_async(go)
-    typer.echo(f"re-sealed {total} ID numbers; now set CHIHOI_DATA_KEY to the new key")
+    typer.echo(
+        f"re-sealed the ID and phone numbers of {total} members; "
+        "now set CHIHOI_DATA_KEY to the new key"
+    )

@@ -15,6 +15,7 @@ from typing import Any
 from bot.domain.calendar import HalfYear, Quarter, half_of, quarter_of
 from bot.domain.textkeys import fold, sort_key
 from bot.seeding.names import BRANCH_KINDS, FAMILY, GIVEN, MIDDLE, PLACE
+from storage import crypto
 
 Rows = dict[str, list[tuple[Any, ...]]]
 
@@ -37,7 +38,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "new_member_target",
     ),
     "unit_population": ("unit_id", "year", "women_18_plus"),
-    "person": ("id", "display_name", "phone", "locale", "mute_digests", "created_at"),
+    "person": ("id", "display_name", "locale", "mute_digests", "created_at"),
     "channel_identity": (
         "id",
         "channel",
@@ -60,7 +61,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "birth_date",
         "birth_approx",
         "gender",
-        "phone",
+        "phone_enc",
+        "phone_index",
         "categories",
         "is_core",
         "status",
@@ -123,7 +125,9 @@ class Generator:
         self.halves = _halves(self.start, today)
         self.pools = self._pools()
 
-    def _pools(self) -> tuple[list[dt.date], list[dt.date], list[dt.date], list[str]]:
+    def _pools(
+        self,
+    ) -> tuple[list[dt.date], list[dt.date], list[dt.date], list[crypto.SealedPhone | None]]:
         """Days before the window (old joins), days in it, birth days, phone numbers."""
         rng, epoch = self.rng, dt.date(1990, 1, 1)
         old = [epoch + dt.timedelta(days=d) for d in range((self.start - epoch).days)]
@@ -132,7 +136,11 @@ class Generator:
             dt.date(rng.randint(1945, 2006), rng.randint(1, 12), rng.randint(1, 28))
             for _ in range(4096)
         ]
-        phones = [f"09{rng.randrange(10**8):08d}" for _ in range(4096)]
+        # Phones are sealed at rest: the pool is sealed once (draws stay deterministic);
+        # without a data key the generated members have none.
+        k = crypto.keys() if crypto.has_key() else None
+        drawn = [f"09{rng.randrange(10**8):08d}" for _ in range(4096)]
+        phones = [crypto.seal_phone(p, k) if k else None for p in drawn]
         return old, new, born, phones
 
     def _name(self) -> tuple[str, str, str]:
@@ -179,7 +187,7 @@ class Generator:
 
     def person(self, name: str, unit_id: int, kind: str, web_id: str) -> None:
         pid = self.next_id("person")
-        self.rows["person"].append((pid, name, None, "vi", False, self.now))
+        self.rows["person"].append((pid, name, "vi", False, self.now))
         self.rows["channel_identity"].append(
             (self.next_id("channel_identity"), "web", "sim", web_id, web_id, pid, False, self.now)
         )
@@ -290,7 +298,8 @@ class Generator:
                         born,
                         False,
                         "female",
-                        phone,
+                        phone.blob if phone else None,
+                        phone.index if phone else None,
                         NO_CATEGORIES,
                         rnd() < 0.1,
                         status,

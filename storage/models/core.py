@@ -55,7 +55,6 @@ class Person(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(20))
     locale: Mapped[str] = mapped_column(String(8), default="vi")
     mute_digests: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime]
@@ -178,7 +177,9 @@ class Member(Base):
     birth_date: Mapped[dt.date | None] = mapped_column(Date)
     birth_approx: Mapped[bool] = mapped_column(Boolean, default=False)
     gender: Mapped[str] = mapped_column(String(8), default="female")
-    phone: Mapped[str | None] = mapped_column(String(20))
+    # Sealed like the ID number (its own AAD); the blind index finds equal phones.
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    phone_index: Mapped[str | None] = mapped_column(String(64), index=True)
     cccd_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     # HMAC blind index: finds a duplicate CCCD nationwide without decrypting anything.
     cccd_index: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import crypto
@@ -18,10 +18,25 @@ class KeyRefused(Exception):
     """The configured key cannot serve this database: one line saying why."""
 
 
-async def _first_sealed(s: AsyncSession) -> bytes | None:
-    stmt = select(Member.cccd_enc).where(Member.cccd_enc.is_not(None)).order_by(Member.id)
-    blob: bytes | None = await s.scalar(stmt.limit(1))
-    return blob
+def _sealed() -> ColumnElement[bool]:
+    """A member with something sealed: her ID number, her phone, or both."""
+    return or_(Member.cccd_enc.is_not(None), Member.phone_enc.is_not(None))
+
+
+async def _opens(s: AsyncSession) -> bool | None:
+    """Whether the first sealed value opens with the configured key; None: nothing sealed."""
+    stmt = select(Member.cccd_enc, Member.phone_enc).where(_sealed()).order_by(Member.id)
+    row = (await s.execute(stmt.limit(1))).first()
+    if row is None:
+        return None
+    try:
+        if row[0] is not None:
+            crypto.decrypt_id(row[0])
+        else:
+            crypto.decrypt_phone(row[1])
+    except crypto.KeyMismatch:
+        return False
+    return True
 
 
 async def verify(s: AsyncSession, now: dt.datetime) -> None:
@@ -29,19 +44,16 @@ async def verify(s: AsyncSession, now: dt.datetime) -> None:
     that has no check row yet adopts the key, if its sealed rows open with it."""
     row = await s.get(KeyCheck, ROW)
     if not crypto.has_key():
-        if row is not None or await _first_sealed(s) is not None:
-            raise KeyRefused("this database holds sealed ID numbers: set CHIHOI_DATA_KEY")
+        stmt = select(Member.id).where(_sealed()).limit(1)
+        if row is not None or await s.scalar(stmt) is not None:
+            raise KeyRefused("this database holds sealed ID and phone numbers: set CHIHOI_DATA_KEY")
         return
     if row is None:
-        blob = await _first_sealed(s)
-        if blob is not None:
-            try:
-                crypto.decrypt_id(blob)
-            except crypto.KeyMismatch:
-                raise KeyRefused(
-                    "CHIHOI_DATA_KEY does not open the ID numbers in this database; "
-                    "set the key they were sealed with"
-                ) from None
+        if await _opens(s) is False:
+            raise KeyRefused(
+                "CHIHOI_DATA_KEY does not open the ID and phone numbers in this database; "
+                "set the key they were sealed with"
+            )
         s.add(KeyCheck(id=ROW, check=crypto.check_value(), rotated_through=0, updated_at=now))
         return
     if row.next_check is not None:
@@ -71,33 +83,39 @@ async def begin_rotation(s: AsyncSession, old: DataKeys, new: DataKeys, now: dt.
 
 
 async def sealed_after(s: AsyncSession, after_id: int) -> int:
-    stmt = select(func.count()).where(Member.cccd_enc.is_not(None), Member.id > after_id)
+    stmt = select(func.count()).where(_sealed(), Member.id > after_id)
     return int(await s.scalar(stmt) or 0)
 
 
 async def rotate_batch(
     s: AsyncSession, old: DataKeys, new: DataKeys, after_id: int, size: int, now: dt.datetime
 ) -> tuple[int, int] | None:
-    """Re-seal the next `size` ID numbers and record the progress in the same transaction;
-    the last member id done and how many, or None when none was left."""
+    """Re-seal the next `size` members' ID and phone numbers (and rebuild their blind
+    indexes) and record the progress in the same transaction; the last member id done and
+    how many, or None when none was left."""
     stmt = (
-        select(Member.id, Member.cccd_enc)
-        .where(Member.cccd_enc.is_not(None), Member.id > after_id)
+        select(Member.id, Member.cccd_enc, Member.phone_enc)
+        .where(_sealed(), Member.id > after_id)
         .order_by(Member.id)
         .limit(size)
     )
     rows = (await s.execute(stmt)).all()
     if not rows:
         return None
-    for member_id, blob in rows:
-        digits = crypto.decrypt_id(blob, old)
-        await s.execute(
-            update(Member)
-            .where(Member.id == member_id)
-            .values(
+    for member_id, blob, phone_blob in rows:
+        values: dict[str, object] = {}
+        if blob is not None:
+            digits = crypto.decrypt_id(blob, old)
+            values.update(
                 cccd_enc=crypto.encrypt_id(digits, new), cccd_index=crypto.blind_index(digits, new)
             )
-        )
+        if phone_blob is not None:
+            phone = crypto.decrypt_phone(phone_blob, old)
+            values.update(
+                phone_enc=crypto.encrypt_phone(phone, new),
+                phone_index=crypto.phone_index(phone, new),
+            )
+        await s.execute(update(Member).where(Member.id == member_id).values(**values))
     last = int(rows[-1][0])
     await s.execute(
         update(KeyCheck).where(KeyCheck.id == ROW).values(rotated_through=last, updated_at=now)

@@ -12,8 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.calendar import Quarter
 from bot.domain.enums import MeetingForm, MeetingKind, RoleKind
+from bot.domain.pii import is_personal
 from bot.domain.textkeys import fold
 from storage.models import Attendance, Meeting, Member, MemberEvent, OrgUnit, Person, Role
+from storage.repositories import name_marks
 from storage.repositories.member_counts import delta
 
 # Topics offered as choices are taken from this many recent meetings of the commune.
@@ -180,7 +182,10 @@ async def quarter_facts(
 
 
 async def top_topics(s: AsyncSession, unit: OrgUnit, limit: int = 5) -> list[str]:
-    """The most used topics of recent meetings under `unit` (the commune), most used first."""
+    """The most used topics of recent meetings under `unit` (the commune), most used first.
+
+    A topic naming a member or holding an ID or phone number is never offered: it was typed
+    in one branch and would be shown to every branch, and posted to their group chats."""
     stmt = (
         select(Meeting.topic)
         .join(OrgUnit, OrgUnit.id == Meeting.unit_id)
@@ -188,11 +193,12 @@ async def top_topics(s: AsyncSession, unit: OrgUnit, limit: int = 5) -> list[str
         .order_by(Meeting.held_on.desc(), Meeting.id.desc())
         .limit(_TOPIC_SAMPLE)
     )
+    marks = await name_marks.of_commune(s, unit)
     counts: Counter[str] = Counter()
     spelling: dict[str, str] = {}
     order: dict[str, int] = {}
     for i, topic in enumerate((await s.scalars(stmt)).all()):
-        if not topic or not topic.strip():
+        if not topic or not topic.strip() or is_personal(topic, marks):
             continue
         key = fold(topic)
         counts[key] += 1
@@ -246,22 +252,6 @@ async def member_names(s: AsyncSession, ids: Iterable[int]) -> dict[int, str]:
         return {}
     stmt = select(Member.id, Member.full_name).where(Member.id.in_(wanted))
     return {mid: name or "" for mid, name in (await s.execute(stmt)).all()}
-
-
-async def personal_markers(s: AsyncSession, unit_id: int) -> tuple[set[str], set[str]]:
-    """Folded full names and phone numbers of everyone ever recorded in the branch.
-
-    Used to keep a typed topic out of a group chat when it names a member.
-    """
-    stmt = select(Member.name_folded, Member.phone).where(Member.branch_id == unit_id)
-    names: set[str] = set()
-    phones: set[str] = set()
-    for name, phone in (await s.execute(stmt)).all():
-        if name:
-            names.add(name)
-        if phone:
-            phones.add(phone)
-    return names, phones
 
 
 async def first_logged_at(s: AsyncSession, meeting: Meeting) -> dt.datetime:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import EventKind, MemberStatus, Residence
 from bot.domain.textkeys import fold, sort_key
+from storage import crypto
 from storage.crypto import SealedId
 from storage.models import Consent, Member, MemberEvent
 from storage.repositories.members import joined_day
@@ -73,6 +74,7 @@ async def add_many(
 
 
 def _member_values(branch_id: int, r: NewMember, now: dt.datetime) -> dict[str, Any]:
+    tel = crypto.seal_phone(r.phone)
     return {
         "branch_id": branch_id,
         "group_id": r.group_id,
@@ -83,7 +85,8 @@ def _member_values(branch_id: int, r: NewMember, now: dt.datetime) -> dict[str, 
         "birth_date": None if r.birth_approx else r.birth_date,
         "birth_approx": r.birth_approx,
         "gender": "female",
-        "phone": r.phone,
+        "phone_enc": tel.blob if tel else None,
+        "phone_index": tel.index if tel else None,
         "cccd_enc": r.cccd.blob if r.cccd else None,
         "cccd_index": r.cccd.index if r.cccd else None,
         "ethnicity": r.ethnicity,

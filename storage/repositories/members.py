@@ -13,7 +13,7 @@ from bot.domain.calendar import RECORDS_BEGAN
 from bot.domain.enums import EventKind, MemberStatus, Residence
 from bot.domain.textkeys import fold, sort_key
 from storage import crypto
-from storage.crypto import SealedId
+from storage.crypto import SealedId, SealedPhone
 from storage.models import Consent, Member, MemberEvent, OrgUnit
 
 # Fields the erase request clears; birth year, non-sensitive categories, status and the
@@ -33,7 +33,7 @@ async def add_member(
     birth_date: dt.date | None = None,
     birth_year: int | None = None,
     birth_approx: bool = False,
-    phone: str | None = None,
+    phone: SealedPhone | str | None = None,
     categories: Sequence[str] = (),
     is_core: bool = False,
     recorded_by: int | None = None,
@@ -50,6 +50,7 @@ async def add_member(
     `cccd` is the digits (sealed here) or an already sealed number from a dialog.
     """
     sealed = crypto.seal_id(cccd) if isinstance(cccd, str) else cccd
+    tel = crypto.seal_phone(phone) if isinstance(phone, str) else phone
     member = Member(
         branch_id=branch_id,
         group_id=group_id,
@@ -60,7 +61,8 @@ async def add_member(
         birth_year=birth_year or (birth_date.year if birth_date else None),
         birth_approx=birth_approx,
         gender="female",
-        phone=phone,
+        phone_enc=tel.blob if tel else None,
+        phone_index=tel.index if tel else None,
         cccd_enc=sealed.blob if sealed else None,
         cccd_index=sealed.index if sealed else None,
         ethnicity=ethnicity,
@@ -79,6 +81,25 @@ async def add_member(
         await add_consent(s, member.id, purpose, now, recorded_by)
     await record_event(s, member, EventKind.JOINED, joined_day(joined_on), now, recorded_by)
     return member
+
+
+def phone_of(member: Member) -> str | None:
+    """Her phone in clear (it is sealed at rest); every reader goes through here."""
+    return crypto.decrypt_phone(member.phone_enc) if member.phone_enc else None
+
+
+def set_phone(member: Member, phone: SealedPhone | str | None) -> None:
+    tel = crypto.seal_phone(phone) if isinstance(phone, str) else phone
+    member.phone_enc = tel.blob if tel else None
+    member.phone_index = tel.index if tel else None
+
+
+async def with_phone(s: AsyncSession, phone: str, branch_id: int | None = None) -> list[int]:
+    """Ids of members with this phone (blind index: nothing is decrypted), by id."""
+    stmt = select(Member.id).where(Member.phone_index == crypto.phone_index(phone))
+    if branch_id is not None:
+        stmt = stmt.where(Member.branch_id == branch_id)
+    return list((await s.scalars(stmt.order_by(Member.id))).all())
 
 
 def joined_day(joined_on: dt.date | None) -> dt.date:
@@ -294,7 +315,9 @@ async def correct(
             member.cccd_index = sealed.index if sealed else None
         elif name == "categories":
             member.categories = sorted(value)
-        elif name in ("phone", "is_core", "ethnicity", "religion"):
+        elif name == "phone":
+            set_phone(member, value)
+        elif name in ("is_core", "ethnicity", "religion"):
             setattr(member, name, value)
         else:
             raise ValueError(f"unknown member field {name}")
@@ -313,7 +336,7 @@ async def erase(
     member.name_folded = ""
     member.name_sort = ""
     member.birth_date = None
-    member.phone = None
+    set_phone(member, None)
     member.cccd_enc = None
     member.cccd_index = None
     member.ethnicity = None

@@ -55,9 +55,6 @@ async def outbox_rows(world: World, kind: str) -> list[Outbox]:
 async def member_names_and_phones(world: World, code: str) -> list[str]:
     unit_id = await branch_id(world, code)
     async with world.session() as s:
-        rows = (
-            await s.execute(
-                select(Member.full_name, Member.phone).where(Member.branch_id == unit_id)
-            )
-        ).all()
+        found = await s.scalars(select(Member).where(Member.branch_id == unit_id))
+        rows = [(m.full_name, members.phone_of(m)) for m in found.all()]
     return [v for row in rows for v in row if v]

@@ -104,8 +104,10 @@ async def test_a_topic_naming_a_member_stays_out_of_the_group(world: World, chat
             ("bot", "Đã lưu"),
         ]
     )
+    assert "em đã ẩn chủ đề" in chat.text()  # she is told privately why
     [row] = await outbox_rows(world, "meeting_summary")
-    assert names[0] not in row.payload["text"] and "Chủ đề" not in row.payload["text"]
+    assert names[0] not in row.payload["text"]
+    assert "Chủ đề: (chủ đề có thông tin cá nhân, đã ẩn)." in row.payload["text"]
 
 
 async def test_only_someone_covering_the_unit_can_link(

@@ -290,7 +290,7 @@ async def test_a_correction_records_the_field_name_never_the_value(
             ("bot", "Đã lưu"),
         ]
     )
-    assert (await member(world, mid)).phone == "0987654321"
+    assert members.phone_of(await member(world, mid)) == "0987654321"
     async with world.session() as s:
         events = await members.events_of(s, mid)
         assert (events[-1].kind, events[-1].detail) == (EventKind.CORRECTED, {"fields": ["phone"]})

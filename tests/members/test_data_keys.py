@@ -23,6 +23,8 @@ NOW = dt.datetime(2026, 3, 20, 2, 0, tzinfo=dt.UTC)
 OLD = "old-data-key-0123456789-abcdefgh"
 NEW = "new-data-key-9876543210-zyxwvuts"
 NUMBERS = [f"0381900012{i:02d}" for i in range(7)]
+# Members 0, 2, 4, 6 have a phone too, and two more members a phone only.
+PHONES = [f"09120000{i:02d}" for i in range(0, 7, 2)] + ["0987000001", "0987000002"]
 
 
 def run(url: str, *args: str, key: str = OLD, new: str | None = None) -> Result:
@@ -48,12 +50,28 @@ def sealed_db(sqlite_url: str) -> str:
         k = with_key(OLD)
         for i, digits in enumerate(NUMBERS):
             sealed = crypto.seal_id(digits, k)
+            tel = crypto.seal_phone(f"09120000{i:02d}" if i % 2 == 0 else None, k)
             s.add(
                 Member(
                     branch_id=branch.id,
                     full_name=f"Hội viên {i}",
                     cccd_enc=sealed.blob,
                     cccd_index=sealed.index,
+                    phone_enc=tel.blob if tel else None,
+                    phone_index=tel.index if tel else None,
+                    joined_on=dt.date(2020, 1, 1),
+                    created_at=NOW,
+                )
+            )
+        for phone in PHONES[-2:]:
+            tel = crypto.seal_phone(phone, k)
+            assert tel is not None
+            s.add(
+                Member(
+                    branch_id=branch.id,
+                    full_name=f"Hội viên {phone}",
+                    phone_enc=tel.blob,
+                    phone_index=tel.index,
                     joined_on=dt.date(2020, 1, 1),
                     created_at=NOW,
                 )
@@ -61,6 +79,14 @@ def sealed_db(sqlite_url: str) -> str:
 
     in_db(sqlite_url, add)
     return sqlite_url
+
+
+def phones(url: str) -> list[tuple[bytes, str]]:
+    async def read(s: AsyncSession) -> list[tuple[bytes, str]]:
+        stmt = select(Member.phone_enc, Member.phone_index).where(Member.phone_enc.is_not(None))
+        return [(b, i) for b, i in (await s.execute(stmt.order_by(Member.id))).all()]
+
+    return in_db(url, read)
 
 
 def sealed(url: str) -> list[tuple[bytes, str]]:
@@ -120,13 +146,19 @@ def test_a_rotation_killed_half_way_resumes_and_every_number_opens_with_the_new_
 
     resumed = run(sealed_db, "keys", "rotate", "--batch", "2", new=NEW)
     assert resumed.exit_code == 0, resumed.output
-    assert "re-sealed 7 ID numbers" in resumed.output
+    assert "re-sealed the ID and phone numbers of 9 members" in resumed.output
     after = sealed(sealed_db)
     assert after[:3] == before[:3]  # the batch done before the kill was not redone
     assert sorted(crypto.decrypt_id(b, new) for b, _ in after) == NUMBERS
     assert [i for _, i in after] == [crypto.blind_index(d, new) for d in NUMBERS]
     with pytest.raises(crypto.KeyMismatch):
         crypto.decrypt_id(after[-1][0], old)
+    # phones too, including the members who have a phone and no ID number
+    tels = phones(sealed_db)
+    assert [crypto.decrypt_phone(b, new) for b, _ in tels] == PHONES
+    assert [i for _, i in tels] == [crypto.phone_index(p, new) for p in PHONES]
+    with pytest.raises(crypto.KeyMismatch):
+        crypto.decrypt_phone(tels[-1][0], old)
     assert run(sealed_db, "keys", "check", key=NEW).exit_code == 0
     assert run(sealed_db, "keys", "check", key=OLD).exit_code == 1
 

@@ -103,8 +103,8 @@ def test_erase_keeps_events_and_counts_but_no_personal_field(
     async def check(s: AsyncSession) -> None:
         m = await s.get(Member, member_id)
         assert m is not None
-        personal = (m.full_name, m.birth_date, m.phone, m.cccd_enc, m.cccd_index, m.religion)
-        assert personal == (None, None, None, None, None, None)
+        personal = (m.full_name, m.birth_date, m.phone_enc, m.phone_index, m.cccd_enc, m.cccd_index)
+        assert personal == (None, None, None, None, None, None) and m.religion is None
         assert m.name_folded == "" and m.categories == [] and m.erased_at is not None
         assert m.birth_year == 1990  # anonymous age statistics stay
         kinds = [e.kind for e in await members.events_of(s, member_id)]
