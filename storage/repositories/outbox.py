@@ -213,6 +213,12 @@ async def mark_sent(s: AsyncSession, ids: Collection[int], now: dt.datetime) -> 
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def set_payloads(s: AsyncSession, payloads: dict[int, dict[str, Any]]) -> None:
+    """Keep the payload a row was sent with (composed at send time) as its record."""
+    for row_id, payload in payloads.items():
+        await s.execute(update(Outbox).where(Outbox.id == row_id).values(payload=payload))
+
+
 async def mark_skipped(s: AsyncSession, ids: Collection[int]) -> None:
     """Finish rows that need no delivery any more: status sent, `sent_at` left empty."""
     if ids:
