@@ -209,6 +209,7 @@ async def test_a_delivered_reminder_shows_in_the_chat_and_its_button_works(
             reply = page.locator(".msg.bot:not(.pending):not(.push)").last
             await expect(reply).to_contain_text("Chi hội Thôn Đông sinh hoạt ngày nào")
             await expect(push).to_have_count(1)  # the refresh after the turn adds no copy
+            await page.screenshot(path=str(SCREENSHOT.with_name("sim-push.png")))
             assert errors == []
         finally:
             await browser.close()
