@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PO := $(wildcard locales/*/LC_MESSAGES/chihoi.po)
 MO := $(PO:.po=.mo)
 
-.PHONY: demo test run lint typecheck check i18n-extract i18n clean
+.PHONY: demo test soak run lint typecheck check i18n-extract i18n clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,6 +26,11 @@ demo: $(STAMP) i18n
 
 test: $(STAMP) i18n
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# The long versions of the suite's fuzz: every prompt, both profiles, 10,000 inputs each
+# (prints figures; SOAK_ARGS="--inputs 500" for a shorter run).
+soak: $(STAMP) i18n
+	CHIHOI_DATA_KEY=$${CHIHOI_DATA_KEY:-soak-data-key-0123456789abcdef} $(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check bot handlers storage tests bench

@@ -17,11 +17,13 @@ from bot.core.choices import numbered, split_text
 from bot.core.engine import Engine
 from bot.core.i18n import language
 from bot.core.roles import role_name
-from bot.core.types import TELEGRAM_CAPS, ZALO_CAPS, Capabilities, Choice, Incoming, Reply
+from bot.core.types import TELEGRAM_CAPS, ZALO_CAPS, Capabilities, Incoming, Reply
 from bot.domain.enums import OutboxStatus
+from bot.scheduler.sender import reply_of
 from bot.seeding.demo import WEB_BOT
 from storage.repositories import outbox as outbox_rows
 from storage.repositories import people
+from storage.repositories.outbox import Queued
 from storage.sessions import Maker
 
 CHANNEL = "web"
@@ -71,11 +73,36 @@ def render(reply: Reply, caps: Capabilities) -> list[dict[str, Any]]:
     return out
 
 
-def outbox_reply(payload: dict[str, Any]) -> Reply:
-    """An outbox payload ({"text", "choices": [[key, label], ...]}) as the reply it will be."""
-    raw = payload.get("choices") or []
-    choices = tuple(Choice(str(c[0]), str(c[1])) for c in raw if isinstance(c, list | tuple))
-    return Reply(str(payload.get("text", "")), choices)
+def state_of(row: Queued) -> str:
+    """Where the page shows a row: delivered ones in the chat, the others in the panel as
+    scheduled, sending, cancelled (the task got done first) or failed."""
+    if row.skipped:
+        return "cancelled"
+    return {
+        OutboxStatus.PENDING: "scheduled",
+        OutboxStatus.SENDING: "sending",
+        OutboxStatus.SENT: "delivered",
+        OutboxStatus.FAILED: "failed",
+    }[row.status]
+
+
+def outbox_item(row: Queued, caps: Capabilities, zone: dt.tzinfo) -> dict[str, Any]:
+    """One row as the page shows it, rendered as the person's channel would (the same
+    reply the sender delivers). A report push is written at send time: until then it
+    has no text, only `composed_later`."""
+    state = state_of(row)
+    at = row.sent_at if state == "delivered" and row.sent_at else row.not_before
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "status": row.status.value,
+        "state": state,
+        "due": row.not_before.isoformat(),
+        "due_local": row.not_before.astimezone(zone).strftime("%d/%m/%Y %H:%M"),
+        "at_local": at.astimezone(zone).strftime("%d/%m/%Y %H:%M"),
+        "composed_later": "compose" in row.payload,
+        "parts": render(reply_of(row.payload), caps),
+    }
 
 
 def bad(message: str) -> Response:
@@ -151,19 +178,7 @@ def routes(engine: Engine, maker: Maker, zone: dt.tzinfo, guard: Guard) -> list[
         # What is still to go comes first, soonest first; then what went, newest first.
         waiting = [r for r in rows if r.status in WAITING][::-1]
         rows = waiting + [r for r in rows if r.status not in WAITING]
-        return JSONResponse(
-            [
-                {
-                    "id": r.id,
-                    "kind": r.kind,
-                    "status": r.status.value,
-                    "due": r.not_before.isoformat(),
-                    "due_local": r.not_before.astimezone(zone).strftime("%d/%m/%Y %H:%M"),
-                    "parts": render(outbox_reply(r.payload), caps),
-                }
-                for r in rows
-            ]
-        )
+        return JSONResponse([outbox_item(r, caps, zone) for r in rows])
 
     # The script and style hold no data: served without the key (the Host check stays).
     files = [

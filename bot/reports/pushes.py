@@ -3,7 +3,9 @@
 `due_report_pushes(session, now)` is for the scheduler's sweep: it recomputes what is due
 from the calendar and the roles, and writes one outbox row per recipient with the unique
 key `report_<level>|<period>|p<person>|u<unit>`, so any number of runs sends each report
-once. Chairs get their commune's report the day after the deadline (11 June, 26 November);
+once. The row holds only what to compute (unit, period, the roll-up's root, language): the
+sender composes the text when it sends (`ReportComposer`), so a report queued at night and
+held for quiet hours carries the figures of the moment it goes out, not of 02:18. Chairs get their commune's report the day after the deadline (11 June, 26 November);
 province officers the province summary a week after that. A sweep that was down on the
 day still sends within `GRACE_DAYS`.
 """
@@ -11,7 +13,8 @@ day still sends within `GRACE_DAYS`.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
 
 from bot.core.i18n import _, language
 from bot.domain.calendar import HalfYear, half_of, local_date
@@ -20,6 +23,7 @@ from bot.domain.rules import Rules
 from bot.reports import text as report_text
 from storage.repositories import measures, org, outbox, reminder_facts, tally
 from storage.repositories import recipients as recipients_repo
+from storage.repositories.measures import Rollup
 from storage.repositories.recipients import Recipient
 from storage.sessions import Session
 
@@ -99,35 +103,78 @@ async def _push(
     sent = await outbox.existing_keys(s, wanted)
     todo = [r for k, r in wanted.items() if k not in sent][:limit]
     units = await reminder_facts.units_by_id(s, {r.unit_id for r in todo})
-    # One roll-up per parent serves all its communes (or provinces) at once.
-    by_parent: dict[int, list[Recipient]] = defaultdict(list)
+    added = []
     for r in todo:
         unit = units.get(r.unit_id)
-        if unit is not None:
-            by_parent[unit.parent_id if unit.parent_id is not None else unit.id].append(r)
-    day = min(local_date(now, rules.tz), half.last_day)
-    added = []
-    for parent_id, group in by_parent.items():
-        root = units.get(parent_id) or await org.by_id(s, parent_id)
-        assert root is not None
-        rollup = await measures.measure(s, root, half, day, rules)
-        for r in group:
-            with language(r.locale):
-                body = report_text.report(rollup, r.unit_id)
-                body += "\n\n" + _('Type "report" for the details, the Excel file or charts.')
-            key = push_key(kind, half, r)
-            payload = {"text": body, "choices": [], "period": f"{half.key}/{r.unit_id}"}
-            if await outbox.enqueue(
-                s,
-                key,
-                kind,
-                r.channel,
-                r.bot_id,
-                r.chat_id,
-                payload,
-                now,
-                not_before=not_before,
-                person_id=r.person_id,
-            ):
-                added.append(key)
+        if unit is None:
+            continue
+        # One roll-up per parent serves all its communes (or provinces) at send time.
+        root = unit.parent_id if unit.parent_id is not None else unit.id
+        key = push_key(kind, half, r)
+        payload = {
+            "compose": {"unit": r.unit_id, "root": root, "half": half.key, "locale": r.locale},
+            "text": "",
+            "choices": [],
+            "period": f"{half.key}/{r.unit_id}",
+        }
+        if await outbox.enqueue(
+            s,
+            key,
+            kind,
+            r.channel,
+            r.bot_id,
+            r.chat_id,
+            payload,
+            now,
+            not_before=not_before,
+            person_id=r.person_id,
+        ):
+            added.append(key)
     return added
+
+
+@dataclass
+class ReportComposer:
+    """Writes a queued report push's text when the sender sends it (bot.scheduler.sender).
+
+    Roll-ups are kept for `fresh` so the chairs of one province, sent within the same
+    minute, share one measure instead of one each; older ones are measured again.
+    """
+
+    rules: Rules
+    fresh: dt.timedelta = dt.timedelta(minutes=2)
+    _cache: dict[tuple[int, str, dt.date], tuple[dt.datetime, Rollup]] = field(default_factory=dict)
+
+    async def __call__(
+        self, s: Session, payload: dict[str, Any], now: dt.datetime
+    ) -> dict[str, Any]:
+        spec = payload.get("compose")
+        if not isinstance(spec, dict):  # composed already (a row queued before this change)
+            return payload
+        half = HalfYear.parse(str(spec["half"]))
+        assert half is not None
+        unit_id, root_id = int(spec["unit"]), int(spec["root"])
+        day = min(local_date(now, self.rules.tz), half.last_day)
+        rollup = await self._rollup(s, root_id, half, day, now)
+        with language(str(spec.get("locale") or "vi")):
+            body = report_text.report(rollup, unit_id)
+            body += "\n\n" + _('Type "report" for the details, the Excel file or charts.')
+        return {k: v for k, v in payload.items() if k != "compose"} | {"text": body}
+
+    async def _rollup(
+        self, s: Session, root_id: int, half: HalfYear, day: dt.date, now: dt.datetime
+    ) -> Rollup:
+        self._cache = {k: v for k, v in self._cache.items() if now - v[0] < self.fresh}
+        key = (root_id, half.key, day)
+        if key not in self._cache:
+            root = await org.by_id(s, root_id)
+            if root is None:
+                raise LookupError("the report's unit no longer exists")
+            self._cache[key] = (now, await measures.measure(s, root, half, day, self.rules))
+        return self._cache[key][1]
+
+
+def composers(rules: Rules) -> dict[str, ReportComposer]:
+    """The sender's composers for the report kinds (one shared cache)."""
+    composer = ReportComposer(rules)
+    return {COMMUNE_PUSH: composer, PROVINCE_PUSH: composer}

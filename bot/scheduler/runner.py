@@ -19,6 +19,7 @@ from bot.channels.outbound import Transports
 from bot.config import SchedulerSettings, Settings
 from bot.core.features import Registry
 from bot.domain.rules import Rules
+from bot.reports.pushes import composers as report_composers
 from bot.scheduler.due import obsolete
 from bot.scheduler.limits import Limits
 from bot.scheduler.sender import Clock, Sender, WebTransport, utcnow
@@ -55,6 +56,7 @@ def make_sender(
         lease=dt.timedelta(seconds=cfg.lease_seconds),
         max_attempts=cfg.max_attempts,
         obsolete=obsolete,
+        composers=report_composers(rules),
     )
 
 

@@ -17,8 +17,9 @@ import base64
 import datetime as dt
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.channels.outbound import Address, SendError, Transports, Unreachable
 from bot.core.types import Attachment, Choice, Reply
@@ -35,6 +36,9 @@ Clock = Callable[[], dt.datetime]
 Sleep = Callable[[float], Awaitable[None]]
 # Given the claimed rows, the ids that need no delivery any more (the task got done).
 ObsoleteCheck = Callable[["Session", list[Claimed]], Awaitable[set[int]]]
+# Rows of some kinds store what to compute, not the text (report pushes): the composer of
+# the row's kind turns the stored payload into the one sent, at send time.
+Composer = Callable[["Session", dict[str, Any], dt.datetime], Awaitable[dict[str, Any]]]
 
 
 def utcnow() -> dt.datetime:
@@ -45,6 +49,8 @@ def utcnow() -> dt.datetime:
 class Result:
     row: Claimed
     error: Exception | None = None
+    # The payload as composed at send time, kept on the row as what was sent.
+    composed: dict[str, Any] | None = None
 
 
 @dataclass
@@ -82,6 +88,7 @@ class Sender:
     batch: int = 200
     concurrency: int = 16
     obsolete: ObsoleteCheck | None = None
+    composers: Mapping[str, Composer] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # The wall clock as a float when it is the real one (cheaper, a broadcast asks often).
@@ -171,9 +178,13 @@ class Sender:
             await self._release([row], now)
             return
         address = Address(row.channel, row.bot_id, row.chat_id, is_group)
+        composed = None
         try:
             try:
-                await transport.deliver(address, reply_of(row.payload))
+                if (composer := self.composers.get(row.kind)) is not None:
+                    async with transaction(self.maker) as s:
+                        composed = await composer(s, row.payload, now)
+                await transport.deliver(address, reply_of(composed or row.payload))
             finally:
                 self.gate.done(ticket)
         except Exception as exc:  # every failure is recorded on the row, never raised
@@ -183,7 +194,7 @@ class Sender:
                 self.gate.hold_chat(row.channel, row.bot_id, row.chat_id, exc.retry_after)
             await self._record(Result(row, exc))
             return
-        await self._record(Result(row))
+        await self._record(Result(row, composed=composed))
 
     async def _release(self, rows: list[Claimed], not_before: dt.datetime) -> None:
         async with transaction(self.maker) as s:
@@ -211,6 +222,9 @@ class Sender:
             async with transaction(self.maker) as s:
                 self.report.sent += await outbox.mark_sent(
                     s, [r.row.id for r in results if r.error is None], now
+                )
+                await outbox.set_payloads(
+                    s, {r.row.id: r.composed for r in results if r.composed is not None}
                 )
                 for r in results:
                     if r.error is not None:

@@ -213,6 +213,12 @@ async def mark_sent(s: AsyncSession, ids: Collection[int], now: dt.datetime) -> 
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def set_payloads(s: AsyncSession, payloads: dict[int, dict[str, Any]]) -> None:
+    """Keep the payload a row was sent with (composed at send time) as its record."""
+    for row_id, payload in payloads.items():
+        await s.execute(update(Outbox).where(Outbox.id == row_id).values(payload=payload))
+
+
 async def mark_skipped(s: AsyncSession, ids: Collection[int]) -> None:
     """Finish rows that need no delivery any more: status sent, `sent_at` left empty."""
     if ids:
@@ -311,12 +317,27 @@ class Queued:
     status: OutboxStatus
     not_before: dt.datetime
     payload: dict[str, Any]
+    sent_at: dt.datetime | None = None
+    last_error: str | None = None
+
+    @property
+    def skipped(self) -> bool:
+        """Finished without delivery (the task got done first): never "sent" to a reader."""
+        return self.status == OutboxStatus.SENT and self.last_error == SKIPPED
 
 
 async def for_chat(s: AsyncSession, channel: str, chat_id: str, limit: int) -> list[Queued]:
     """The chat's latest `limit` rows, latest due first."""
     rows = await s.execute(
-        select(Outbox.id, Outbox.kind, Outbox.status, Outbox.not_before, Outbox.payload)
+        select(
+            Outbox.id,
+            Outbox.kind,
+            Outbox.status,
+            Outbox.not_before,
+            Outbox.payload,
+            Outbox.sent_at,
+            Outbox.last_error,
+        )
         .where(Outbox.channel == channel, Outbox.chat_id == chat_id)
         .order_by(Outbox.not_before.desc(), Outbox.id.desc())
         .limit(limit)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from bot.domain.enums import RoleKind
 from bot.domain.rules import Rules
+from bot.reports.pushes import ReportComposer
 from bot.scheduler.sweep import sweep
 from storage.db import transaction
 from storage.models import Member, Outbox
@@ -34,9 +35,16 @@ async def add_chair(world: World) -> None:
 
 
 async def pushes(world: World) -> list[Outbox]:
+    """The queued pushes, each payload composed as the sender would when it is due."""
+    composer = ReportComposer(Rules())
     async with world.session() as s:
         stmt = select(Outbox).where(Outbox.kind.in_([COMMUNE, PROVINCE])).order_by(Outbox.key)
-        return list((await s.scalars(stmt)).all())
+        rows = list((await s.scalars(stmt)).all())
+        for r in rows:
+            assert r.payload["text"] == ""  # the text is written at send time
+            r.payload = await composer(s, r.payload, r.not_before)
+        s.expunge_all()
+    return rows
 
 
 def summary(rows: list[Outbox]) -> list[tuple[str, str, str]]:

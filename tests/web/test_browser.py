@@ -172,3 +172,44 @@ async def check_attachments(page: Page) -> None:
     assert download.suggested_filename == "bao-cao.csv"
     saved = await download.path()
     assert Path(saved).read_text(encoding="utf-8") == "Chi hội;Số hội viên\n"
+
+
+async def test_a_delivered_reminder_shows_in_the_chat_and_its_button_works(
+    served: str, world: World
+) -> None:
+    """The sender delivered a meeting reminder to Lan: it is in her chat (not a panel), its
+    kind in words, and tapping its button opens the meeting dialog as a normal turn."""
+    need_chromium()
+    now = world.clock()
+    text = "Chi hội Thôn Đông chưa ghi buổi sinh hoạt định kỳ nào trong Quý 1/2026."
+    payload = {"text": text, "choices": [["go:log_meeting", "Ghi sinh hoạt"]], "numbered": False}
+    async with transaction(world.maker) as s:
+        await outbox.enqueue(s, "due", "meeting_due", "web", "sim", "lan", payload, now, now)
+    async with transaction(world.maker) as s:  # as the sender does: claim, then mark sent
+        (row,) = await outbox.claim(s, now, 5, dt.timedelta(minutes=2), None, None)
+        assert await outbox.mark_sent(s, [row.id], now) == 1
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = await browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+            errors: list[str] = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            await page.goto(served)
+            await page.select_option("#person", "lan")
+            push = page.locator("#chat .msg.bot.push")
+            await expect(push).to_have_count(1)
+            await expect(push).to_contain_text(text)
+            await expect(page.locator("#chat .push-meta")).to_contain_text("nhắc sinh hoạt")
+            assert "meeting_due" not in await page.locator("#chat").inner_text()
+            assert "Đã gửi" not in await page.locator("body").inner_text()
+            await expect(page.locator("#outbox-count")).to_have_text("0")
+            await push.get_by_role("button", name="Ghi sinh hoạt").click()
+            await expect(page.locator(".msg.me").last).to_have_text("Ghi sinh hoạt")
+            reply = page.locator(".msg.bot:not(.pending):not(.push)").last
+            await expect(reply).to_contain_text("Chi hội Thôn Đông sinh hoạt ngày nào")
+            await expect(push).to_have_count(1)  # the refresh after the turn adds no copy
+            await page.screenshot(path=str(SCREENSHOT.with_name("sim-push.png")))
+            assert errors == []
+        finally:
+            await browser.close()

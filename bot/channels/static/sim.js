@@ -4,14 +4,25 @@
 const NEW_PERSON = "__new__";
 const STRANGER_PREFIX = "moi-";
 const OUTBOX_EVERY_MS = 10000;
-const STATUS_NAMES = {
-  pending: "Chờ gửi",
+// Messages the bot sent by itself appear in the chat, as the channel shows them; the panel
+// keeps what is still to come and what never went (cancelled because done, or failed).
+const STATE_NAMES = {
+  scheduled: "Chờ gửi",
   sending: "Đang gửi",
-  sent: "Đã gửi",
+  cancelled: "Đã huỷ: việc đã xong trước giờ gửi",
   failed: "Không gửi được",
 };
-// Kinds the scheduler is known to use; any other kind is shown as it is.
-const KIND_NAMES = { reminder: "nhắc việc", digest: "tổng hợp", summary: "tổng kết" };
+// The kind of an automatic message in words; the scheduler's own names are never shown.
+function kindName(kind) {
+  if (kind.startsWith("report_")) return "báo cáo 6 tháng";
+  if (kind === "digest") return "bản tin tuần";
+  if (kind === "meeting_summary") return "tóm tắt buổi sinh hoạt";
+  if (kind.startsWith("review")) return "nhắc rà soát hội viên";
+  if (kind.startsWith("software")) return "nhắc cập nhật phần mềm";
+  if (kind.startsWith("meeting") || kind === "leader_visit") return "nhắc sinh hoạt";
+  if (kind === "absentee_reminder") return "nhắc mời hội viên vắng";
+  return "nhắc việc";
+}
 const MIME = {
   png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg", gif: "image/gif", webp: "image/webp",
   pdf: "application/pdf", csv: "text/csv", txt: "text/plain",
@@ -25,6 +36,7 @@ const state = {
   profile: localStorage.getItem("chihoi.profile") === "text" ? "text" : "buttons",
   current: null, // {user, name, stranger}
   logs: new Map(), // user -> the element holding that chat's bubbles
+  delivered: new Map(), // user -> ids of automatic messages already shown in that chat
   queue: Promise.resolve(),
 };
 
@@ -270,24 +282,44 @@ function onProfileChange(event) {
 function renderOutbox(items) {
   const list = $("outbox");
   list.replaceChildren();
-  const waiting = items.filter((i) => i.status === "pending" || i.status === "sending").length;
+  const rest = items.filter((i) => i.state !== "delivered");
+  const waiting = rest.filter((i) => i.state === "scheduled" || i.state === "sending").length;
   $("outbox-count").textContent = String(waiting);
-  if (!items.length) {
+  if (!rest.length) {
     list.appendChild(el("li", "empty", state.current ? "Chưa có tin nào được hẹn." : "Chưa chọn người."));
     return;
   }
-  for (const item of items) {
+  for (const item of rest) {
     const li = el("li", "outbox-item");
     const meta = el("div", "outbox-meta");
-    meta.appendChild(el("span", `status ${item.status}`, STATUS_NAMES[item.status] || item.status));
+    meta.appendChild(el("span", `status ${item.state}`, STATE_NAMES[item.state] || "Chờ gửi"));
     meta.appendChild(el("span", "", item.due_local));
-    meta.appendChild(el("span", "", KIND_NAMES[item.kind] || item.kind));
+    meta.appendChild(el("span", "", kindName(item.kind)));
     li.appendChild(meta);
-    for (const part of item.parts) {
-      li.appendChild(el("div", "outbox-text", part.text));
-      if (part.choices && part.choices.length) li.appendChild(keyboard(part.choices, null));
+    if (item.composed_later) {
+      li.appendChild(el("div", "outbox-text", "Báo cáo sẽ được soạn với số liệu mới nhất lúc gửi."));
+    } else {
+      // Not arrived yet: its text only; its buttons work once it is in the chat.
+      for (const part of item.parts) li.appendChild(el("div", "outbox-text", part.text));
     }
     list.appendChild(li);
+  }
+}
+
+// Delivered automatic messages join the chat once, oldest first, with working buttons.
+function showDelivered(who, items) {
+  let seen = state.delivered.get(who.user);
+  if (!seen) {
+    seen = new Set();
+    state.delivered.set(who.user, seen);
+  }
+  const log = logFor(who.user);
+  const fresh = items.filter((i) => i.state === "delivered" && !seen.has(i.id)).reverse();
+  for (const item of fresh) {
+    seen.add(item.id);
+    addTo(log, el("div", "push-meta", `Tin bot tự gửi · ${kindName(item.kind)} · ${item.at_local}`));
+    const pick = (c) => send({ choice: c.key }, c.label);
+    for (const part of item.parts) addTo(log, botBubble(part, pick)).classList.add("push");
   }
 }
 
@@ -298,6 +330,7 @@ async function loadOutbox() {
   try {
     const items = await api(`/api/outbox?${query}`);
     if (state.current === who) {
+      showDelivered(who, items);
       renderOutbox(items);
       $("outbox-note").textContent = `Tin bot sẽ tự gửi (nhắc việc, tổng hợp). Cập nhật lúc ${new Date().toLocaleTimeString("vi-VN")}.`;
     }
