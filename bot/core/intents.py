@@ -13,7 +13,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from bot.core.choices import match_typed
 from bot.core.context import Ctx
 from bot.core.dialogs import Dialog
 from bot.core.features import MenuEntry, Registry
@@ -103,11 +102,12 @@ def entry_by_words(
     registry: Registry, ctx: Ctx, state: ConversationState, text: str
 ) -> MenuEntry | None:
     """A menu entry named by the whole message ("ghi sinh hoạt", "nhắc lại sau"), unless it
-    names a choice on screen (then it is that choice)."""
+    is the very label of a choice on screen (then it is that choice). Entry words win over a
+    label merely containing them: "tắt bản tin" must not pick the on/off toggle."""
     word = fold(text)
     entry = next((e for e in registry.entries_for(ctx) if word in e.words), None)
     offered = state.offered
-    if entry is None or (offered is not None and match_typed(text, offered.labels) is not None):
+    if entry is None or (offered is not None and word in map(fold, offered.labels)):
         return None
     return entry
 
