@@ -128,3 +128,11 @@ def dropped_note(registry: Registry, state: ConversationState) -> str:
     if not task:
         return _("I stopped the task you were doing; nothing of it was saved.")
     return _('I stopped "{task}"; nothing of it was saved.').format(task=task)
+
+
+def by_words(entries: list[MenuEntry], word: str) -> MenuEntry | None:
+    """An entry whose words start the message ("ghi sinh hoạt hôm qua"), at the menu."""
+    for e in entries:
+        if any(w == word or word.startswith(w + " ") for w in e.words):
+            return e
+    return None

@@ -29,6 +29,7 @@ from bot.core.i18n import _, tr
 from bot.core.intents import (
     Intent,
     Kind,
+    by_words,
     dropped_note,
     entry_by_words,
     menu_help,
@@ -157,7 +158,11 @@ class Turn:
                 if idx is not None:
                     entry = self.registry.entry(offered.values[idx])
             if entry is None:
-                entry = _by_words(entries, fold(text))
+                entry = by_words(entries, fold(text))
+            if entry is None and by_words(self.registry.entries, fold(text)):
+                return [
+                    await self.menu(_("That task is not one of yours; here is what you can do."))
+                ]
             if entry is None:
                 return [Reply(not_understood(self.ctx.caps.buttons))]
         if entry is None or entry not in entries:
@@ -386,13 +391,6 @@ class Turn:
     def _clear(self) -> None:
         self.state.dialog = None
         self.state.at = AT_IDLE
-
-
-def _by_words(entries: list[MenuEntry], word: str) -> MenuEntry | None:
-    for e in entries:
-        if any(w == word or word.startswith(w + " ") for w in e.words):
-            return e
-    return None
 
 
 def _is_start_with_code(text: str) -> bool:

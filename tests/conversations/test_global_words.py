@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -72,9 +71,7 @@ async def test_menu_words_before_any_answer_just_show_the_menu(chat: Chat) -> No
         ("/start", "Chị muốn làm gì?"),
     ],
 )
-async def test_task_words_inside_a_list_start_that_task(
-    chat: Chat, said: str, opens: str
-) -> None:
+async def test_task_words_inside_a_list_start_that_task(chat: Chat, said: str, opens: str) -> None:
     await chat.script(
         [
             ("user", "tìm hội viên"),
@@ -154,3 +151,21 @@ async def test_a_branch_head_sees_overdue_tasks_first(world: World, chat: Chat) 
     assert "Quá hạn: xác nhận danh sách hội viên hạn ngày 20/11/2026" in chat.text()
     quarter = next(i for i, line in enumerate(lines) if line.startswith("Quý 4/2026"))
     assert overdue and max(overdue) < quarter
+
+
+async def test_choices_on_a_count_question_are_lettered_not_bulleted(
+    world: World, chat: Chat
+) -> None:
+    await chat.script(
+        [
+            ("user", "ghi sinh hoạt"),
+            ("bot", "ngày nào"),
+            ("pick", "Hôm nay"),
+            ("bot", "Có bao nhiêu hội viên dự?"),
+        ]
+    )
+    assert "•" not in chat.text()
+    if not chat.caps.buttons:
+        assert "a. Đánh dấu tên theo danh sách" in chat.text()
+        await chat.say("a")  # the letter picks the tick-list
+        assert "gõ số thứ tự những người có mặt" in chat.text()

@@ -120,7 +120,7 @@ async def test_aggregate_counts_in_one_reply(world: World, chat_as: Callable[[st
 
 
 async def test_a_branch_head_has_no_such_entry(chat: Chat) -> None:
-    await chat.script([("user", "nhập số liệu"), ("bot", "gõ \"menu\"")])
+    await chat.script([("user", "nhập số liệu"), ("bot", "Chị muốn làm gì")])
     assert "Nhập số liệu của Hội xã" not in chat.text()
 
 

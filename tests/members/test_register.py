@@ -357,4 +357,4 @@ async def test_cancel_from_the_summary_button(world: World, chat: Chat) -> None:
 
 async def test_a_commune_chair_does_not_register_members(chat_as: object) -> None:
     hong = chat_as("hong")  # type: ignore[operator]
-    await hong.script([("user", "thêm hội viên"), ("bot", "chưa hiểu")])
+    await hong.script([("user", "thêm hội viên"), ("bot", "không thuộc phần việc của chị")])
