@@ -11,6 +11,7 @@ from bot.core.i18n import N_, Msg, _, tr
 from bot.core.parsing import read_name
 from bot.domain.enums import Level
 from handlers import members_rules as rules
+from handlers.members_names import parse_name as parse_name
 from handlers.members_rules import Birth, Problem
 from storage import crypto
 from storage.models import OrgUnit
@@ -60,11 +61,6 @@ def birth_of(values: Values, key: str = "birth") -> Birth | None:
     return Birth(got["day"], got["approx"]) if got else None
 
 
-def parse_name(text: str, ctx: Ctx, values: Values) -> str | Retry:
-    got = rules.check_name(text)
-    return Retry(got.reason) if isinstance(got, Problem) else got
-
-
 def parse_phone(text: str, ctx: Ctx, values: Values) -> str | Retry:
     got = rules.check_phone(text)
     return Retry(got.reason) if isinstance(got, Problem) else got
@@ -72,7 +68,10 @@ def parse_phone(text: str, ctx: Ctx, values: Values) -> str | Retry:
 
 def parse_ticks(text: str, ctx: Ctx, values: Values) -> list[str] | Retry:
     got = rules.read_ticks(text)
-    return Retry(got.reason) if isinstance(got, Problem) else sorted(got)
+    if isinstance(got, Problem):
+        return Retry(got.reason)
+    aged = rules.check_ticks_age(got, birth_of(values), ctx.today)
+    return Retry(aged.reason) if aged is not None else sorted(got)
 
 
 def parse_register_ticks(text: str, ctx: Ctx, values: Values) -> list[str] | Retry:
@@ -81,7 +80,10 @@ def parse_register_ticks(text: str, ctx: Ctx, values: Values) -> list[str] | Ret
     if isinstance(got, Problem):
         return Retry(got.reason)
     residence = rules.residence_ticked(got)
-    return Retry(residence.reason) if isinstance(residence, Problem) else sorted(got)
+    if isinstance(residence, Problem):
+        return Retry(residence.reason)
+    aged = rules.check_ticks_age(got, birth_of(values), ctx.today)
+    return Retry(aged.reason) if aged is not None else sorted(got)
 
 
 def parse_word(text: str, ctx: Ctx, values: Values) -> str | Retry:
