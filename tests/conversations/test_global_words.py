@@ -169,3 +169,13 @@ async def test_choices_on_a_count_question_are_lettered_not_bulleted(
         assert "a. Đánh dấu tên theo danh sách" in chat.text()
         await chat.say("a")  # the letter picks the tick-list
         assert "gõ số thứ tự những người có mặt" in chat.text()
+
+
+async def test_a_branch_head_s_report_speaks_of_her_branch(world: World, chat: Chat) -> None:
+    # Late November: the review and a commune leader's visit are due; no "0/1 chi hội".
+    world.clock.set_local(2026, 11, 26)
+    await chat.script([("user", "báo cáo"), ("bot", "Chi hội Thôn Đông")])
+    text = chat.text()
+    assert "/1 chi hội" not in text and "1 chi hội" not in text
+    assert "Rà soát hội viên: chi hội chưa xác nhận danh sách (hạn 20/11/2026)" in text
+    assert "Lãnh đạo Hội xã dự sinh hoạt của chi hội trong Quý 4/2026: chưa" in text
