@@ -18,6 +18,7 @@ from bot.core.dialogs import Dialog
 from bot.core.features import MenuEntry, Registry
 from bot.core.i18n import _, tr
 from bot.core.state import ConversationState
+from bot.core.types import Reply
 from bot.domain.textkeys import fold
 
 
@@ -136,3 +137,8 @@ def by_words(entries: list[MenuEntry], word: str) -> MenuEntry | None:
         if any(w == word or word.startswith(w + " ") for w in e.words):
             return e
     return None
+
+
+def with_note(note: str, replies: list[Reply]) -> list[Reply]:
+    """The replies of a task started from another, after the note of what was dropped."""
+    return [Reply(note, notice=True), *replies] if note else replies

@@ -35,6 +35,7 @@ from bot.core.intents import (
     menu_help,
     not_understood,
     recognise,
+    with_note,
 )
 from bot.core.parsing import read_yes_no
 from bot.core.roles import role_name
@@ -89,7 +90,7 @@ class Turn:
             if (entry := entry_by_words(self.registry, self.ctx, self.state, text)) is not None:
                 note = dropped_note(self.registry, self.state)
                 self._clear()
-                return self._noted(note, await self.open(entry))
+                return with_note(note, await self.open(entry))
         d = self.state.dialog
         if d is not None and d.name in self.registry.dialogs:
             return await self._in_dialog(d, text, picked)
@@ -110,20 +111,17 @@ class Turn:
         if intent.kind == Kind.CANCEL and in_dialog:
             self._clear()
             return [await self.menu(_("Cancelled. Nothing was saved."))]
-        if intent.kind == Kind.LANGUAGE and intent.arg and "language" in self.registry.dialogs:
+        assert self.ctx.person is not None
+        switch = intent.arg not in (None, self.ctx.person.locale)  # already hers: the menu
+        if intent.kind == Kind.LANGUAGE and switch and "language" in self.registry.dialogs:
             note = dropped_note(self.registry, self.state)
             self._clear()
             replies = await self._finish(self.registry.dialogs["language"], {"lang": intent.arg})
-            return self._noted(note, replies)
+            return with_note(note, replies)
         # Menu, and back or cancel with nothing open: the menu, saying what was left.
         note = dropped_note(self.registry, self.state)
         self._clear()
         return [await self.menu(note or None)]
-
-    def _noted(self, note: str, replies: list[Reply]) -> list[Reply]:
-        if note:
-            return [Reply(note, notice=True), *replies]
-        return replies
 
     # --- menu -------------------------------------------------------------
 
