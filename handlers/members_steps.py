@@ -10,8 +10,8 @@ from bot.core.dialogs import Ask, Choose, Option, Retry, Values
 from bot.core.i18n import N_, Msg, _, tr
 from bot.core.parsing import read_name
 from bot.domain.enums import Level
+from handlers import members_names as names
 from handlers import members_rules as rules
-from handlers.members_names import parse_name as parse_name
 from handlers.members_rules import Birth, Problem
 from storage import crypto
 from storage.models import OrgUnit
@@ -59,6 +59,11 @@ def yes_no_options(yes: Msg, no: Msg) -> list[Option]:
 def birth_of(values: Values, key: str = "birth") -> Birth | None:
     got = values.get(key)
     return Birth(got["day"], got["approx"]) if got else None
+
+
+async def parse_name(text: str, ctx: Ctx, values: Values) -> str | Retry:
+    """Misplaced answers refused, accents offered or confirmed (handlers/members_names.py)."""
+    return await names.parse_name(text, ctx, values)
 
 
 def parse_phone(text: str, ctx: Ctx, values: Values) -> str | Retry:
