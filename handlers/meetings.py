@@ -263,8 +263,7 @@ LOG_MEETING = Dialog(
             steps.present_prompt,
             parse=steps.parse_present,
             options=steps.present_choices,
-            number_selects=False,
-            numbered=True,
+            number_selects=False,  # "1" is one person; the tick-list choice is lettered
             example=N_("For example: 22, or hai mươi hai."),
             when=_missing("present"),
             label=N_("Members present"),

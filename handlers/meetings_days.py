@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core.context import Ctx
-from bot.core.dates import read_date
+from bot.core.dates import past_day
 from bot.core.dialogs import Option, Retry, Values
 from bot.core.i18n import N_, _, format_date
 from handlers.meetings_common import branch_of, editable, unit_id_of, unit_of
@@ -44,7 +44,9 @@ async def date_choices(ctx: Ctx, values: Values) -> list[Option]:
 
 
 async def parse_date(text: str, ctx: Ctx, values: Values) -> dt.date | Retry:
-    day = read_date(text, ctx.today)
+    day = past_day(text, ctx.today, values)
+    if isinstance(day, Retry):
+        return day
     if day is None:
         return Retry(_("Please type the day, for example: hôm qua, 5/3 or 05/03/2026."))
     if day > ctx.today:

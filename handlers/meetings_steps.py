@@ -13,7 +13,7 @@ import datetime as dt
 from bot.core.context import Ctx
 from bot.core.dialogs import Option, Retry, Values
 from bot.core.i18n import N_, _, format_date
-from bot.core.parsing import read_count
+from bot.core.parsing import read_count, read_head_count
 from bot.domain.enums import Level, MeetingForm
 from handlers import meetings_ticks
 from handlers.meetings_common import (
@@ -103,14 +103,15 @@ async def present_choices(ctx: Ctx, values: Values) -> list[Option]:
 
 
 async def parse_present(text: str, ctx: Ctx, values: Values) -> int | Retry:
-    n = read_count(text)
-    if not n:
-        return Retry(_("Please send a number, for example 22."))
     base = (await base_of(ctx, values)).base
+    # "tất cả", "đủ", "vắng 3" count against the members on the day; "0" is asked about.
+    n = read_head_count(text, base)
+    if n is None:
+        return Retry(_("Please send a number, for example 22."))
     values.pop("count_ok", None)  # a new count is checked afresh
     if n > base:
         values["doubt"] = OVER
-    elif n == 1 or n * 3 < base:
+    elif n <= 1 or n * 3 < base:
         values["doubt"] = LOW
     else:
         values["doubt"] = None

@@ -12,7 +12,7 @@ from typing import Any
 from bot.core.context import Ctx
 from bot.core.dialogs import Option, Retry, Stay, Values
 from bot.core.i18n import N_, _
-from bot.core.parsing import read_number_list
+from bot.core.parsing import NamePicks, out_of_list, read_name_list, read_number_list
 from storage.repositories import meetings
 
 PAGE = 8
@@ -90,12 +90,34 @@ def _answered(values: Values, chosen: set[int]) -> str:
 
 
 async def parse(text: str, ctx: Ctx, values: Values) -> Any:
-    """A typed list ticks exactly those numbers and finishes the tick-list."""
+    """A typed list (numbers, or names and parts of names) ticks exactly those people and
+    finishes the tick-list; a number off the list or a name found twice is asked about."""
     people = await roster(ctx, values)
     picked = read_number_list(text, len(people))
+    if picked is None and (missing := out_of_list(text, len(people))):
+        msg = _("{numbers} is not on the list of {count} people. Please check the numbers.")
+        shown = ", ".join(map(str, missing))
+        return Retry(msg.format(numbers=shown, count=len(people)))
     if picked is None:
-        return Retry(_('Please type the numbers from the list, e.g. 1 3 5-9, or "all except 4 7".'))
+        by_name = read_name_list(text, [name or "" for _mid, name in people])
+        if by_name is not None and (problem := _name_problem(by_name)):
+            return Retry(problem)
+        picked = set(by_name.picked) if by_name is not None else None
+    if not picked:
+        return Retry(
+            _('Please type the numbers or the names from the list, e.g. 1 3 5-9, or "lan, hoa".')
+        )
     return _answered(values, {people[i - 1][0] for i in picked})
+
+
+def _name_problem(found: NamePicks) -> str:
+    if found.unknown:
+        return _("Nobody on the list is called {name}.").format(name=", ".join(found.unknown))
+    if found.ambiguous:
+        said, where = found.ambiguous[0]
+        msg = _('"{name}" is on the list more than once ({numbers}); please type the number.')
+        return msg.format(name=said, numbers=", ".join(map(str, where)))
+    return ""
 
 
 async def press(picked: Any, ctx: Ctx, values: Values) -> Any:

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from bot.core.context import BRANCH_ROLES, Ctx
-from bot.core.dates import read_date
+from bot.core.dates import past_day
 from bot.core.dialogs import Ask, Choose, Confirm, Dialog, Option, Retry, Values
 from bot.core.i18n import N_, Msg, _, format_date, tr
 from bot.core.types import Reply
@@ -215,7 +215,9 @@ def day_options(ctx: Ctx, values: Values) -> list[Option]:
 
 
 def parse_day(text: str, ctx: Ctx, values: Values) -> dt.date | Retry:
-    day = read_date(text, ctx.today)
+    day = past_day(text, ctx.today, values)
+    if isinstance(day, Retry):
+        return day
     if day is None:
         return Retry(_("Please type the date as day/month/year, for example 05/03/2026."))
     if day > ctx.today:

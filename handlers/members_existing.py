@@ -42,8 +42,8 @@ def entering(v: Values) -> bool:
     return bool(v.get("name"))
 
 
-def parse_name_or_done(text: str, ctx: Ctx, values: Values) -> str | Retry:
-    return DONE if fold(text) in DONE_WORDS else parse_name(text, ctx, values)
+async def parse_name_or_done(text: str, ctx: Ctx, values: Values) -> str | Retry:
+    return DONE if fold(text) in DONE_WORDS else await parse_name(text, ctx, values)
 
 
 def name_prompt(ctx: Ctx, values: Values) -> str:

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from bot.core.context import Ctx
-from bot.core.dates import read_date
+from bot.core.dates import past_day
 from bot.core.dialogs import Ask, Choose, Option, Retry, Values
 from bot.core.i18n import N_, _, format_date, tr
 from bot.domain.enums import Residence
@@ -42,7 +42,9 @@ def _away(v: Values) -> bool:
 
 
 def parse_since(text: str, ctx: Ctx, values: Values) -> dt.date | Retry:
-    day = read_date(text, ctx.today)
+    day = past_day(text, ctx.today, values)
+    if isinstance(day, Retry):
+        return day
     if day is None:
         return Retry(_("Please type the date as day/month/year, for example 05/03/2026."))
     if day > ctx.today:

@@ -16,6 +16,9 @@ from bot.domain.enums import Residence
 from bot.domain.textkeys import fold
 
 ADULT = 18
+# Young woman: under 35. The seeds name "nữ thanh niên" / "phụ nữ trẻ" as an audience
+# (000 §III.2.3; 004 §II.2.3, which notes they lean to the Youth Union) but give no age;
+# 35 is the Union's working line and the lead is asked to confirm it (issue 14.3).
 YOUNG_UNDER = 35
 
 # Stored category keys (member.categories); "young" is derived from the birth date, never stored.
@@ -66,11 +69,64 @@ class Birth:
         return format_date(self.day)
 
 
+# Answers to other questions typed at the name: field names, yes/no, skip words.
+MISPLACED_NAME_WORDS = frozenset(
+    [
+        "ngay sinh",
+        "nam sinh",
+        "so dien thoai",
+        "dien thoai",
+        "sdt",
+        "cccd",
+        "cmnd",
+        "can cuoc",
+        "ho ten",
+        "ho va ten",
+        "ten",
+        "bo qua",
+        "khong",
+        "co",
+        "dung",
+        "sai",
+        "khong nho",
+        "hoi vien moi",
+        "da la hoi vien",
+        "nong cot",
+        "cao tuoi",
+        "khuyet tat",
+        "tieu thuong",
+        "xong",
+        "tiep",
+        "hom nay",
+        "hom qua",
+    ]
+)
+# Vietnamese full names have 2 to 5 words, rarely 6 or 7 (ethnic-minority names).
+MAX_NAME_WORDS = 7
+
+
 def check_name(text: str) -> str | Problem:
+    """A full name, refusing answers meant for another question (a date, a number, a field
+    name like "ngày sinh") and sentences (more than 7 words)."""
+    folded = fold(text)
+    if re.search(r"[0-9]", text):
+        return Problem(
+            _("That looks like a date or a number, not a name. Please type her full name.")
+        )
+    if folded in MISPLACED_NAME_WORDS:
+        msg = _('"{typed}" is not a name. Please type her full name, e.g. Nguyễn Thị Lan.')
+        return Problem(msg.format(typed=text.strip()))
     name = read_name(text)
+    if name is not None and len(name.split()) > MAX_NAME_WORDS:
+        return Problem(_("That is too long for a name. Please type only her full name."))
     if name is None or len(name.split()) < 2:
         return Problem(_("Please type her full name (family name, middle name and given name)."))
     return name
+
+
+def has_accents(name: str) -> bool:
+    """Whether a name carries any Vietnamese mark (tone, hat, horn or đ)."""
+    return fold(name) != " ".join(name.lower().split())
 
 
 def age_on(born: dt.date, day: dt.date) -> int:
@@ -189,6 +245,27 @@ def residence_ticked(ticks: set[str] | list[str]) -> Residence | Problem:
     if len(got) > 1:
         return Problem(_("Please tick only one kind of temporary residence."))
     return got[0] if got else Residence.PERMANENT
+
+
+# Elderly: 60 or older, the age the Law on the Elderly (Luật Người cao tuổi 2009, art. 2)
+# counts from; the seeds name "phụ nữ cao tuổi" as an audience (000 §III.2.3) without an age.
+ELDERLY_FROM = 60
+
+
+def check_ticks_age(
+    ticks: set[str] | list[str], birth: Birth | None, on: dt.date
+) -> Problem | None:
+    """A category that her age rules out is asked about, not saved silently."""
+    if birth is None or "elderly" not in ticks:
+        return None
+    age = age_on(birth.day, on) if not birth.approx else on.year - birth.day.year
+    if age >= ELDERLY_FROM:
+        return None
+    msg = _(
+        'She is {age} years old: "Elderly" is for members 60 or older. '
+        "Please leave it out, or check her date of birth."
+    )
+    return Problem(msg.format(age=age))
 
 
 def is_young(born: dt.date | None, on: dt.date) -> bool:

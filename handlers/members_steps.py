@@ -10,6 +10,7 @@ from bot.core.dialogs import Ask, Choose, Option, Retry, Values
 from bot.core.i18n import N_, Msg, _, tr
 from bot.core.parsing import read_name
 from bot.domain.enums import Level
+from handlers import members_names as names
 from handlers import members_rules as rules
 from handlers.members_rules import Birth, Problem
 from storage import crypto
@@ -61,9 +62,9 @@ def birth_of(values: Values, key: str = "birth") -> Birth | None:
     return Birth(got["day"], got["approx"]) if got else None
 
 
-def parse_name(text: str, ctx: Ctx, values: Values) -> str | Retry:
-    got = rules.check_name(text)
-    return Retry(got.reason) if isinstance(got, Problem) else got
+async def parse_name(text: str, ctx: Ctx, values: Values) -> str | Retry:
+    """Misplaced answers refused, accents offered or confirmed (handlers/members_names.py)."""
+    return await names.parse_name(text, ctx, values)
 
 
 def parse_phone(text: str, ctx: Ctx, values: Values) -> dict[str, str] | Retry:
@@ -95,7 +96,10 @@ def shown_phone(value: dict[str, str] | str | None) -> str | None:
 
 def parse_ticks(text: str, ctx: Ctx, values: Values) -> list[str] | Retry:
     got = rules.read_ticks(text)
-    return Retry(got.reason) if isinstance(got, Problem) else sorted(got)
+    if isinstance(got, Problem):
+        return Retry(got.reason)
+    aged = rules.check_ticks_age(got, birth_of(values), ctx.today)
+    return Retry(aged.reason) if aged is not None else sorted(got)
 
 
 def parse_register_ticks(text: str, ctx: Ctx, values: Values) -> list[str] | Retry:
@@ -104,7 +108,10 @@ def parse_register_ticks(text: str, ctx: Ctx, values: Values) -> list[str] | Ret
     if isinstance(got, Problem):
         return Retry(got.reason)
     residence = rules.residence_ticked(got)
-    return Retry(residence.reason) if isinstance(residence, Problem) else sorted(got)
+    if isinstance(residence, Problem):
+        return Retry(residence.reason)
+    aged = rules.check_ticks_age(got, birth_of(values), ctx.today)
+    return Retry(aged.reason) if aged is not None else sorted(got)
 
 
 def parse_word(text: str, ctx: Ctx, values: Values) -> str | Retry:

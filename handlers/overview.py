@@ -4,14 +4,36 @@ from __future__ import annotations
 
 from bot.core.context import BRANCH_ROLES, COMMUNE_ROLES, PROVINCE_ROLES, Ctx
 from bot.core.features import Feature
-from bot.core.i18n import _, period_label
+from bot.core.i18n import _, format_date, period_label
 from bot.domain.calendar import quarter_of
-from storage.repositories import overview
+from bot.domain.rules import review_period
+from storage.models import OrgUnit
+from storage.repositories import overview, reviews
+
+
+async def overdue(ctx: Ctx, unit: OrgUnit) -> list[str]:
+    """A branch's tasks past their deadline, shown first: last quarter's regular meeting
+    (DOMAIN rule: one a quarter) and the member review (the branches' deadline)."""
+    lines: list[str] = []
+    last = quarter_of(ctx.today).previous()
+    if unit.founded_on is None or unit.founded_on <= last.first_day:
+        met, _total = await overview.branches_met(ctx.session, unit, last.first_day, last.last_day)
+        if not met:
+            msg = _("Overdue: {quarter} has no regular meeting logged (it ended {day}).")
+            lines.append(msg.format(quarter=period_label(last), day=format_date(last.last_day)))
+    half = review_period(ctx.rules, ctx.today)
+    deadline = ctx.rules.review_deadline(half)
+    if ctx.today > deadline and await reviews.confirmed_at(ctx.session, unit.id, half.key) is None:
+        msg = _('Overdue: the member list review was due {day}. Type "rà soát" to confirm it.')
+        lines.append(msg.format(day=format_date(deadline)))
+    return lines
 
 
 async def menu_note(ctx: Ctx) -> list[str]:
     quarter = quarter_of(ctx.today)
     lines: list[str] = []
+    for unit in ctx.units_for(BRANCH_ROLES):
+        lines.extend(await overdue(ctx, unit))
     for unit in ctx.units_for(BRANCH_ROLES):
         met, _total = await overview.branches_met(
             ctx.session, unit, quarter.first_day, quarter.last_day
@@ -41,6 +63,12 @@ async def menu_note(ctx: Ctx) -> list[str]:
                     count=unreachable
                 )
             )
+    if ctx.units_for(COMMUNE_ROLES) and ctx.person is not None:
+        lines.append(
+            _('Weekly digest: off (type "bật bản tin tuần" to turn it on).')
+            if ctx.person.mute_digests
+            else _('Weekly digest: on (type "tắt bản tin tuần" to turn it off).')
+        )
     if ctx.is_admin and (failed := await overview.failed_messages(ctx.session)):
         lines.append(
             _(

@@ -40,15 +40,33 @@ def _after_sweep(ctx: Ctx, until: dt.datetime) -> bool:
     return until.astimezone(ctx.tz).time() > dt.time(8, 0)
 
 
-async def toggle_digest(ctx: Ctx) -> list[Reply]:
+async def _set_digest(ctx: Ctx, muted: bool) -> list[Reply]:
     person = ctx.person
     assert person is not None
-    muted = not person.mute_digests
+    if person.mute_digests == muted:  # "tắt bản tin tuần" twice must not turn it back on
+        if muted:
+            return [
+                Reply(_('The weekly digest is already off. Type "bật bản tin tuần" to turn it on.'))
+            ]
+        return [Reply(_("The weekly digest is already on. It comes on Monday mornings."))]
     await snoozes.mute_digests(ctx.session, person.id, muted)
     person.mute_digests = muted
     if muted:
         return [Reply(_("The weekly digest is off. Choose this again to turn it back on."))]
     return [Reply(_("The weekly digest is on again. It comes on Monday mornings."))]
+
+
+async def toggle_digest(ctx: Ctx) -> list[Reply]:
+    assert ctx.person is not None
+    return await _set_digest(ctx, not ctx.person.mute_digests)
+
+
+async def digest_off(ctx: Ctx) -> list[Reply]:
+    return await _set_digest(ctx, True)
+
+
+async def digest_on(ctx: Ctx) -> list[Reply]:
+    return await _set_digest(ctx, False)
 
 
 FEATURE = Feature(
@@ -68,8 +86,27 @@ FEATURE = Feature(
             N_("Weekly digest: turn off or on"),
             toggle_digest,
             roles=COMMUNE_ROLES,
-            words=("ban tin tuan", "tat ban tin", "bat ban tin"),
+            words=("ban tin tuan",),
             order=890,
+        ),
+        # Said in words, "tắt" and "bật" mean off and on, never a toggle.
+        MenuEntry(
+            "digest_off",
+            N_("Turn the weekly digest off"),
+            digest_off,
+            roles=COMMUNE_ROLES,
+            words=("tat ban tin", "tat ban tin tuan", "tat thong bao tuan"),
+            order=891,
+            listed=False,
+        ),
+        MenuEntry(
+            "digest_on",
+            N_("Turn the weekly digest on"),
+            digest_on,
+            roles=COMMUNE_ROLES,
+            words=("bat ban tin", "bat ban tin tuan", "mo ban tin tuan"),
+            order=892,
+            listed=False,
         ),
     ],
 )

@@ -10,14 +10,24 @@ from bot.domain.textkeys import fold
 
 
 def numbered(text: str, choices: Sequence[Choice], with_numbers: bool = True) -> str:
-    """The text with choices as "1. label" lines, for channels without buttons."""
+    """The text with choices as "1. label" lines (or "a. label"), for channels without
+    buttons."""
     if not choices:
         return text
     if with_numbers:
         lines = [f"{i}. {c.label}" for i, c in enumerate(choices, 1)]
     else:
-        lines = [f"• {c.label}" for c in choices]
+        # Where a typed number is an answer (a head count), choices are lettered: every
+        # choice still looks like one, and "1" stays a count.
+        lines = [f"{_letter(i)}. {c.label}" for i, c in enumerate(choices)]
     return text + "\n\n" + "\n".join(lines)
+
+
+def _letter(i: int) -> str:
+    return LETTERS[i] if i < len(LETTERS) else str(i + 1)
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def match_typed(text: str, labels: Sequence[str], allow_number: bool = True) -> int | None:
@@ -31,6 +41,8 @@ def match_typed(text: str, labels: Sequence[str], allow_number: bool = True) -> 
             return n - 1
         if n is not None and 1 <= n <= len(labels) and len(typed.split()) <= 2:
             return n - 1
+    elif len(typed) == 1 and typed in LETTERS[: len(labels)]:
+        return LETTERS.index(typed)  # a lettered choice ("a") where numbers are answers
     folded = [fold(label) for label in labels]
     exact = [i for i, f in enumerate(folded) if f == typed]
     if len(exact) == 1:

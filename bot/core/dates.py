@@ -10,7 +10,9 @@ from typing import Literal
 
 import dateparser
 
-from bot.core.parsing import MAX_INPUT, light, read_count
+from bot.core.dialogs import Retry, Values
+from bot.core.i18n import _, format_date
+from bot.core.parsing import MAX_INPUT, light, read_count, read_yes_no
 
 _NOT_MINE: Literal[False] = False  # a reader's "not my form", unlike None = "my form, invalid"
 _Read = date | None | Literal[False]
@@ -58,6 +60,38 @@ def read_date(text: str, today: date) -> date | None:
         if got is not _NOT_MINE:
             return got
     return _read_with_dateparser(text, s, today)
+
+
+# The day a yearless date was taken to mean, kept while she is asked about it (ISO text).
+PENDING = "_ahead_day"
+
+
+def past_day(text: str, today: date, values: Values) -> date | Retry | None:
+    """A past day for a step, asking once about a day and month without a year whose day
+    this year has not come ("15/12" typed on 2 December) or does not exist ("29/2").
+
+    Returns the day, a Retry asking "did you mean 15/12/2025?" (a "yes" then takes that
+    day; a new date is read afresh), or None when the text is no date.
+    """
+    pending = values.pop(PENDING, None)
+    if pending is not None and read_yes_no(text) is True:
+        return date.fromisoformat(str(pending))
+    got = _dmy(light(text)) if len(text) <= MAX_INPUT else None
+    if got is not None and got[2] is None:
+        day, month, _year = got
+        this_year = _make(today.year, month, day)
+        earlier = _recent(today, month, day)
+        if (this_year is None or this_year > today) and earlier is not None:
+            values[PENDING] = earlier.isoformat()
+            typed = f"{day}/{month}"
+            msg = (
+                _("{typed} has not come yet this year; do you mean {date}?")
+                if this_year is not None
+                else _("There is no {typed} this year; do you mean {date}?")
+            )
+            hint = _('Answer "yes", or type the date with its year.')
+            return Retry(msg.format(typed=typed, date=format_date(earlier)) + "\n" + hint)
+    return read_date(text, today)
 
 
 def _read_day_word(s: str, today: date) -> _Read:

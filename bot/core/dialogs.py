@@ -7,13 +7,14 @@ resume it.
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from bot.core.context import Ctx
-from bot.core.i18n import N_, Msg, _, tr
+from bot.core.i18n import N_, Msg, _, format_date, format_number, tr
 from bot.core.state import Values as Values  # handlers name it with the steps
 from bot.core.types import Reply
 
@@ -187,3 +188,23 @@ def retry_text(reason: str, example: Msg | None, attempts: int) -> str:
             )
         )
     return "\n".join(lines)
+
+
+async def shown_answer(step: Step, ctx: Ctx, values: Values) -> str:
+    """An answer as she would recognise it, to show when she goes back to its question.
+
+    Only plain answers: a structured value (an ID number, a tick-list) is not repeated.
+    """
+    value = values.get(step.name)
+    if value is None or isinstance(step, Confirm):
+        return ""
+    for option in await step_options(step, ctx, values):
+        if option.value == value:
+            return tr(option.label)
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, int):
+        return format_number(value)
+    return value if isinstance(value, str) else ""

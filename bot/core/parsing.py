@@ -44,8 +44,11 @@ _WORD_ALIASES = {"ngan": "nghin", "nham": "lam", "chuc": "muoi", "ti": "ty", "le
 # Matched before folding: "tầm" (about) must not become "tam" (eight).
 _COUNT_FILLERS = _words(
     "khoảng khoang tầm chừng độ người nguoi ng hội hoi viên vien hv chị chi em có co "
-    "được duoc dc ạ thôi thoi là la tổng tong cộng cong tất tat cả ca"
+    "được duoc dc ạ thôi thoi là la tổng tong cộng cong tất tat cả ca "
+    "mặt mat đến den dự tham gia hôm nay"
 )
+# Spoken tens: "hăm hai" is 22, "băm mốt" 31.
+_TENS_SHORT = {"ham": ["hai", "muoi"], "bam": ["ba", "muoi"]}
 _DIGIT_RUN = re.compile(r"[0-9]+")
 _NEGATIVE = re.compile(r"(?:^|\s)[-−–]\s*[0-9]|^(?:âm|am)\s")
 
@@ -68,6 +71,7 @@ def read_count(text: str) -> int | None:
 def _read_number_words(s: str) -> int | None:
     tokens = [t for t in re.split(r"[\W_]+", s) if t and t not in _COUNT_FILLERS]
     words = [_WORD_ALIASES.get(f, f) for f in (fold(t) for t in tokens)]
+    words = [w for word in words for w in _TENS_SHORT.get(word, [word])]
     # vn_numberwords skips words it does not know and answers 0 for none, so
     # every word must be a number word before it is asked.
     if not words or any(w not in _NUMBER_WORDS for w in words):
@@ -83,6 +87,24 @@ def _read_number_words(s: str) -> int | None:
     if n == 0 and set(words) != {"khong"}:
         return None
     return n
+
+
+_EVERYONE = frozenset(
+    ("tat ca", "du", "du ca", "day du", "du het", "co mat du", "den du", "ca chi hoi", "toan bo")
+)
+_ABSENT = re.compile(r"^(?:vang|vang mat|thieu)\s+(.+?)(?:\s+(?:nguoi|chi))?$")
+
+
+def read_head_count(text: str, members: int) -> int | None:
+    """A head count against ``members``: "22", "chín người có mặt", "hăm hai", "0", and
+    "tất cả" / "đủ" (everyone) or "vắng 3" (members less 3); None if not a count."""
+    s = fold(text)
+    if members > 0 and s in _EVERYONE:
+        return members
+    if members > 0 and (m := _ABSENT.match(s)):
+        away = read_count(m[1])
+        return members - away if away is not None and away <= members else None
+    return read_count(text)
 
 
 # --- phones and ID numbers -------------------------------------------------------
@@ -245,3 +267,53 @@ def _number_list(s: str, upper: int) -> set[int] | None:
             return None
         picked.update(range(low, high + 1))
     return picked
+
+
+def out_of_list(text: str, upper: int) -> list[int]:
+    """The numbers typed that are not on a list of ``upper`` ("15" on a list of 12)."""
+    if len(text) > MAX_INPUT:
+        return []
+    return sorted({n for n in map(int, re.findall(r"[0-9]{1,6}", text)) if n < 1 or n > upper})
+
+
+@dataclass(frozen=True)
+class NamePicks:
+    """What a tick-list typed as names found: 1-based positions, and the parts that named
+    nobody or more than one person (with their positions)."""
+
+    picked: frozenset[int]
+    unknown: tuple[str, ...]
+    ambiguous: tuple[tuple[str, tuple[int, ...]], ...]
+
+
+def read_name_list(text: str, names: list[str]) -> NamePicks | None:
+    """Names or parts of names, accents optional: "lan, hoa", "Lan và Thu Hằng".
+
+    A part matches the names holding all its words as whole words; a part naming nobody is
+    tried word by word ("lan hoa" = Lan and Hoa). None when the text has digits (a number list).
+    """
+    if len(text) > MAX_INPUT or re.search(r"[0-9]", text):
+        return None
+    folded = [fold(n).split() for n in names]
+    picked: set[int] = set()
+    unknown: list[str] = []
+    ambiguous: list[tuple[str, tuple[int, ...]]] = []
+
+    def find(words: list[str]) -> list[int]:
+        return [i for i, f in enumerate(folded, 1) if all(w in f for w in words)]
+
+    for part in re.split(r"\s*(?:[,;+]|\bva\b|\bvoi\b)\s*", fold(text)):
+        if not part:
+            continue
+        hits = find(part.split())
+        groups = [(part, hits)] if hits else [(w, find([w])) for w in part.split()]
+        for said, found in groups:
+            if len(found) == 1:
+                picked.update(found)
+            elif found:
+                ambiguous.append((said, tuple(found)))
+            else:
+                unknown.append(said)
+    if not picked and not ambiguous and not unknown:
+        return None
+    return NamePicks(frozenset(picked), tuple(unknown), tuple(ambiguous))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from bot.core.choices import match_typed
@@ -17,26 +16,33 @@ from bot.core.dialogs import (
     Option,
     Retry,
     Stay,
-    Step,
     Values,
     edit_options,
     render_text,
     resolve,
     retry_text,
+    shown_answer,
     step_options,
 )
 from bot.core.features import MenuEntry, Registry
-from bot.core.i18n import _, format_date, format_number, tr
+from bot.core.i18n import _, tr
+from bot.core.intents import (
+    Intent,
+    Kind,
+    by_words,
+    dropped_note,
+    entry_by_words,
+    menu_help,
+    not_understood,
+    recognise,
+    with_note,
+)
 from bot.core.parsing import read_yes_no
 from bot.core.roles import role_name
 from bot.core.state import AT_DIALOG, AT_IDLE, AT_MENU, ConversationState, DialogState, Offered
 from bot.core.types import Choice, Reply
 from bot.domain.textkeys import fold
 
-BACK = {"quay lai", "back", "/back", "tro lai", "lui", "lui lai", "quay ve"}
-CANCEL = {"huy", "/cancel", "cancel", "thoi", "huy bo", "dung lai", "/huy"}
-HELP = {"giup", "help", "/help", "tro giup", "huong dan", "?", "/giup"}
-MENU = {"menu", "/menu", "trang chinh", "danh muc", "/start", "bat dau", "xin chao", "chao"}
 _NOTHING = object()
 GO = "go:"  # button keys that open a menu entry directly (reminders from the outbox)
 
@@ -78,10 +84,44 @@ class Turn:
             if handler is not None:
                 self._clear()
                 return await self._after(await handler(self.ctx, arg.strip()))
+        if picked is _NOTHING and text:
+            if (intent := recognise(text)) is not None:
+                return await self._intent(intent)
+            if (entry := entry_by_words(self.registry, self.ctx, self.state, text)) is not None:
+                note = dropped_note(self.registry, self.state)
+                self._clear()
+                return with_note(note, await self.open(entry))
         d = self.state.dialog
         if d is not None and d.name in self.registry.dialogs:
             return await self._in_dialog(d, text, picked)
         return await self._at_menu(text, picked)
+
+    # --- global intents (bot/core/intents.py) -------------------------------
+
+    async def _intent(self, intent: Intent) -> list[Reply]:
+        d = self.state.dialog
+        in_dialog = d is not None and d.name in self.registry.dialogs
+        if intent.kind == Kind.HELP:
+            if in_dialog and d is not None:
+                return await self._dialog_help(d)
+            return [Reply(menu_help(self.ctx.caps.buttons))]
+        if intent.kind == Kind.BACK and in_dialog and d is not None:
+            dialog = self.registry.dialogs[d.name]
+            return await self._back(d, dialog, d.values())
+        if intent.kind == Kind.CANCEL and in_dialog:
+            self._clear()
+            return [await self.menu(_("Cancelled. Nothing was saved."))]
+        assert self.ctx.person is not None
+        switch = intent.arg not in (None, self.ctx.person.locale)  # already hers: the menu
+        if intent.kind == Kind.LANGUAGE and switch and "language" in self.registry.dialogs:
+            note = dropped_note(self.registry, self.state)
+            self._clear()
+            replies = await self._finish(self.registry.dialogs["language"], {"lang": intent.arg})
+            return with_note(note, replies)
+        # Menu, and back or cancel with nothing open: the menu, saying what was left.
+        note = dropped_note(self.registry, self.state)
+        self._clear()
+        return [await self.menu(note or None)]
 
     # --- menu -------------------------------------------------------------
 
@@ -109,16 +149,20 @@ class Turn:
         at_menu = self.state.at == AT_MENU
         if picked is not _NOTHING and at_menu:
             entry = self.registry.entry(str(picked))
-        elif text and fold(text) not in MENU:
+        elif text:
             offered = self.state.offered
             if at_menu and offered is not None and offered.labels:
                 idx = match_typed(text, offered.labels)
                 if idx is not None:
                     entry = self.registry.entry(offered.values[idx])
             if entry is None:
-                entry = _by_words(entries, fold(text))
+                entry = by_words(entries, fold(text))
+            if entry is None and by_words(self.registry.entries, fold(text)):
+                return [
+                    await self.menu(_("That task is not one of yours; here is what you can do."))
+                ]
             if entry is None:
-                return [await self.menu(_("Sorry, I did not understand that."))]
+                return [Reply(not_understood(self.ctx.caps.buttons))]
         if entry is None or entry not in entries:
             return [await self.menu()]
         return await self.open(entry)
@@ -210,29 +254,21 @@ class Turn:
     async def _in_dialog(self, d: DialogState, text: str, picked: Any) -> list[Reply]:
         dialog = self.registry.dialogs[d.name]
         values = d.values()
-        word = fold(text)
-        if picked is _NOTHING:
-            if word in CANCEL:
-                self._clear()
-                return [await self.menu(_("Cancelled. Nothing was saved."))]
-            if word in MENU:
-                self._clear()
-                return [await self.menu()]
-            if word in BACK:
-                return await self._back(d, dialog, values)
-            if word in HELP:
-                step = dialog.step(str(d.step))
-                lines = [tr(dialog.help)]
-                if isinstance(step, Ask) and step.example is not None:
-                    lines.append(tr(step.example))
-                lines.append(_('Type "back" for the previous question, "cancel" to stop.'))
-                return [Reply("\n".join(lines)), *await self._current_prompt()]
         if d.picking_edit:
             return await self._pick_edit(d, dialog, values, text, picked)
         step = dialog.step(str(d.step))
         if isinstance(step, Confirm):
             return await self._confirm(d, dialog, values, text, picked)
         return await self._answer(d, dialog, step, values, text, picked)
+
+    async def _dialog_help(self, d: DialogState) -> list[Reply]:
+        dialog = self.registry.dialogs[d.name]
+        step = dialog.step(str(d.step))
+        lines = [tr(dialog.help)]
+        if isinstance(step, Ask) and step.example is not None:
+            lines.append(tr(step.example))
+        lines.append(_('Type "back" for the previous question, "cancel" to stop.'))
+        return [Reply("\n".join(lines)), *await self._current_prompt()]
 
     async def _answer(
         self, d: DialogState, dialog: Dialog, step: Ask, values: Values, text: str, picked: Any
@@ -258,6 +294,7 @@ class Turn:
             else:
                 result = await resolve(step.parse(text, self.ctx, values))
         if isinstance(result, Retry):
+            d.keep(values)  # a parser may note what it asked about ("did you mean 2025?")
             d.attempts += 1
             note = retry_text(result.reason, step.example, d.attempts)
             return [await self._prompt(dialog, step, values, note=note)]
@@ -324,33 +361,16 @@ class Turn:
         d.picking_edit = False
         if not d.history:
             self._clear()
-            return [await self.menu(_("Cancelled. Nothing was saved."))]
+            # A read-only list (no save, so no recheck) just goes back to the menu.
+            note = None if dialog.recheck is None else _("Cancelled. Nothing was saved.")
+            return [await self.menu(note)]
         previous = d.history.pop()
         d.step = previous
         d.attempts = 0
         step = dialog.step(previous)
-        earlier = await self._shown_answer(step, values)
+        earlier = await shown_answer(step, self.ctx, values)
         note = _("Your earlier answer: {answer}").format(answer=earlier) if earlier else ""
         return [await self._prompt(dialog, step, values, note=note)]
-
-    async def _shown_answer(self, step: Step, values: Values) -> str:
-        """An answer as she would recognise it, to show when she goes back to its question.
-
-        Only plain answers: a structured value (an ID number, a tick-list) is not repeated.
-        """
-        value = values.get(step.name)
-        if value is None or isinstance(step, Confirm):
-            return ""
-        for option in await step_options(step, self.ctx, values):
-            if option.value == value:
-                return tr(option.label)
-        if isinstance(value, bool):
-            return ""
-        if isinstance(value, dt.date):
-            return format_date(value)
-        if isinstance(value, int):
-            return format_number(value)
-        return value if isinstance(value, str) else ""
 
     # --- offered choices ----------------------------------------------------
 
@@ -373,13 +393,6 @@ class Turn:
     def _clear(self) -> None:
         self.state.dialog = None
         self.state.at = AT_IDLE
-
-
-def _by_words(entries: list[MenuEntry], word: str) -> MenuEntry | None:
-    for e in entries:
-        if any(w == word or word.startswith(w + " ") for w in e.words):
-            return e
-    return None
 
 
 def _is_start_with_code(text: str) -> bool:

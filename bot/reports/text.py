@@ -102,7 +102,13 @@ def meeting_lines(r: Rollup, unit: UnitRow) -> list[str]:
             )
             continue
         branches, met = f.branch_units(i), f.branches_met(i)
-        if branches:
+        if branches and _own(unit):  # a branch head reads her branch's fact, not "1/1"
+            text = _("the branch held it") if met else _("the branch has not held it yet")
+            lines.append(
+                _("Regular meeting {quarter}: {state}").format(quarter=label(q), state=text)
+                + mark(bool(met))
+            )
+        elif branches:
             lines.append(
                 _("Regular meetings {quarter}: {met} of {units} branches ({pct})").format(
                     quarter=label(q),
@@ -139,7 +145,15 @@ def unit_lines(r: Rollup, unit: UnitRow) -> list[str]:
             )
             + mark(f.attendance >= r.rules.attendance)
         )
-    if r.quarters and f.branches[-1]:
+    if r.quarters and f.branches[-1] and _own(unit):
+        i = len(r.quarters) - 1
+        came = _("yes") if f.visited[i] else _("not yet")
+        lines.append(
+            _("A commune leader came to a meeting in {quarter}: {state}").format(
+                quarter=label(r.quarters[i]), state=came
+            )
+        )
+    elif r.quarters and f.branches[-1]:
         i = len(r.quarters) - 1
         lines.append(
             _("Commune leader attended: {visited} of {branches} branches in {quarter}").format(
@@ -150,7 +164,18 @@ def unit_lines(r: Rollup, unit: UnitRow) -> list[str]:
             + mark(f.visited[i] == f.branches[i])
         )
     deadline = r.review_deadline
-    if deadline is not None and f.review_branches:
+    if deadline is not None and f.review_branches and _own(unit):
+        if not f.reviewed:
+            state = _("not confirmed yet (deadline {deadline})")
+        elif f.on_time:
+            state = _("the branch confirmed its list on time (deadline {deadline})")
+        else:
+            state = _("the branch confirmed its list after the deadline {deadline}")
+        lines.append(
+            _("Member review: {state}").format(state=state.format(deadline=format_date(deadline)))
+            + mark(bool(f.reviewed) if r.as_of > deadline else None)
+        )
+    elif deadline is not None and f.review_branches:
         lines.append(
             _(
                 "Member review: {done} of {branches} branches confirmed ({on_time} by {deadline})"
@@ -164,6 +189,11 @@ def unit_lines(r: Rollup, unit: UnitRow) -> list[str]:
         )
         lines.extend(software_line(r, unit))
     return lines
+
+
+def _own(unit: UnitRow) -> bool:
+    """A branch's (or tổ's) own report: worded as its facts, not as counts of units."""
+    return unit.level in (Level.BRANCH, Level.GROUP)
 
 
 def software_line(r: Rollup, unit: UnitRow) -> list[str]:

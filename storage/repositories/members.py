@@ -358,3 +358,11 @@ async def in_subtree(s: AsyncSession, unit: OrgUnit) -> list[tuple[Member, OrgUn
         .order_by(OrgUnit.path, Member.name_sort, Member.id)
     )
     return [(m, u) for m, u in (await s.execute(stmt)).all()]
+
+
+async def names_in(s: AsyncSession, branch_ids: list[int], text: str, limit: int = 50) -> list[str]:
+    """Full names of members of these branches holding every word typed, accents ignored
+    (to offer the accented spelling of a name typed without accents)."""
+    where = [Member.branch_id.in_(branch_ids), Member.erased_at.is_(None), *_matches(text)]
+    stmt = select(Member.full_name).where(*where).limit(limit)
+    return [n for n in (await s.scalars(stmt)).all() if n]

@@ -196,7 +196,9 @@ async def test_cancel_at_any_step_saves_nothing(
     script += [("user", "huỷ"), ("bot", "Đã huỷ. Chưa có gì được lưu.")]
     await sample_chat.script(script)
     assert await saved(world) == 0
-    await sample_chat.script([("user", "9"), ("bot", "Chị muốn làm gì")])  # the dialog is gone
+    # The dialog is gone: "9" is not understood, with a short hint rather than an answer.
+    await sample_chat.script([("user", "9"), ("bot", "menu")])
+    assert "Ngày nào" not in sample_chat.text()
 
 
 async def test_menu_word_leaves_the_dialog(world: World, sample_chat: Chat) -> None:

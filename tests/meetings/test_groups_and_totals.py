@@ -255,7 +255,8 @@ async def test_on_zalo_a_typed_1_is_asked_about_not_taken_silently(world: World)
             ("bot", "Có bao nhiêu hội viên dự?"),
         ]
     )
-    assert "\n1. Đánh dấu tên theo danh sách" in chat.text()  # numbered like any choice
+    # Lettered: a choice like any other, while "1" stays a head count.
+    assert "\na. Đánh dấu tên theo danh sách" in chat.text()
     await chat.script(
         [
             ("user", "1"),

@@ -234,7 +234,9 @@ async def test_leaving_counts_from_its_date(world: World, chat: Chat) -> None:
             ("pick", "Ra khỏi Hội"),
             ("bot", "Từ ngày nào?"),
             ("user", "25/3"),
-            ("bot", "25/03/2025"),  # no year: the latest 25/3 up to today
+            ("bot", "25/3 năm nay chưa tới; chị muốn ghi 25/03/2025?"),  # asked, not assumed
+            ("user", "đúng"),
+            ("bot", "25/03/2025"),
             ("pick", "Huỷ"),
             ("bot", "Đã huỷ"),
         ]

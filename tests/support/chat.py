@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bot.core.choices import numbered
+from bot.core.choices import LETTERS, numbered
 from bot.core.engine import Engine
 from bot.core.types import Capabilities, ChatKind, Incoming, Reply
 from bot.domain.textkeys import fold
@@ -78,7 +78,10 @@ class Chat:
         choice = matches[0]
         if self.caps.buttons:
             return await self.send(self.incoming(choice=choice.key))
-        return await self.say(str(offered.index(choice) + 1))
+        index = offered.index(choice)
+        if not any(choice in r.choices and r.numbered for r in self.last):
+            return await self.say(LETTERS[index])  # lettered where numbers are answers
+        return await self.say(str(index + 1))
 
     def text(self) -> str:
         return "\n".join(show(r, self.caps) for r in self.last)
