@@ -140,6 +140,9 @@ async def where(world: World, user: str) -> tuple[Any, Any]:
 
 
 async def walk(chat: Chat, path: tuple[Step, ...]) -> None:
+    # A fuzzed input may have been a language's name ("english" is a global word): the
+    # path's labels are Vietnamese, so the walk starts back in Vietnamese.
+    await chat.say("tiếng việt")
     await chat.say("menu")
     for step in path:
         if isinstance(step, str):
