@@ -119,6 +119,11 @@ async def counts_on(
     return out
 
 
+async def period_base(s: AsyncSession, period: Period) -> dt.date | None:
+    """The tally day `member_facts` counts the period's start from (None: events alone)."""
+    return _on_or_before(await tally_days(s), period.first_day - dt.timedelta(days=1))
+
+
 async def member_facts(
     s: AsyncSession, scope: Scope, period: Period, as_of: dt.date, table: Table
 ) -> dt.date | None:

@@ -22,11 +22,12 @@ import contextlib
 import datetime as dt
 import gc
 import operator
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.domain.calendar import HalfYear, Period, Quarter, Term, Year, quarter_of
 from bot.domain.enums import Level, TargetMeasure
@@ -57,7 +58,7 @@ from storage.repositories.measures.coverage import (
     target_periods,
 )
 from storage.repositories.measures.meetings import add_meetings, meeting_duties, meeting_rows
-from storage.repositories.measures.members import member_facts
+from storage.repositories.measures.members import member_facts, period_base
 from storage.repositories.measures.reviews import (
     add_reviews,
     review_deadline,
@@ -66,7 +67,7 @@ from storage.repositories.measures.reviews import (
     software_confirmed,
     software_deadline,
 )
-from storage.repositories.measures.scope import fetch_rows, scope_of, units_under
+from storage.repositories.measures.scope import Scope, fetch_rows, scope_of, units_under
 
 _code = operator.attrgetter("code")
 
@@ -220,12 +221,25 @@ async def _measure(
     # while the meeting query runs: the main thread only waits on the socket meanwhile).
     # It writes only its own columns, which nothing else touches before it is awaited.
     duty = None if scope.ids is not None else asyncio.ensure_future(asyncio.to_thread(duties))
+    apart: asyncio.Future[Sequence[Any]] | None = None
     try:
         if scope.ids is None and s.bind.dialect.name == "postgresql":
             await _big_report_settings(s)
-        base = await member_facts(s, scope, period, as_of, table)
         stated = await stated_totals(s, scope, as_of)
-        met = await meeting_rows(s, scope, period, as_of, quarters, base, bool(stated))
+        engine = s.bind
+        if scope.ids is None and isinstance(engine, AsyncEngine) and engine.name == "postgresql":
+            # The meeting statement (over half of a national report) runs on a second
+            # connection while this one counts members, reviews and the rest: each statement
+            # reads what is committed when it starts, on one connection or two alike.
+            start = await period_base(s, period)
+            apart = asyncio.ensure_future(
+                _meetings_apart(engine, scope, period, as_of, quarters, start, bool(stated))
+            )
+        base = await member_facts(s, scope, period, as_of, table)
+        if apart is not None:
+            met = await apart
+        else:
+            met = await meeting_rows(s, scope, period, as_of, quarters, base, bool(stated))
         reviewed = await review_rows(s, scope, period, as_of, rules)
         holders = population_holders(units, await population_rows(s, scope, national, as_of.year))
         await add_aggregates(s, scope, as_of, table)
@@ -233,8 +247,9 @@ async def _measure(
         add_rosters(stated, table)
         chosen = await set_targets(s, scope, target_periods(period, term))
     except BaseException:
-        if duty is not None:
-            duty.cancel()
+        for pending in (duty, apart):
+            if pending is not None:
+                pending.cancel()
         raise
     annual = duties() if duty is None else await duty
     set_for_year = chosen.get((TargetMeasure.NEW_MEMBERS, str(period.year)))
@@ -277,6 +292,20 @@ async def _measure(
         software=software_confirmed(units, reviewed, rules.tz),
         software_deadline=software_deadline(period, rules),
     )
+
+
+async def _meetings_apart(
+    engine: AsyncEngine,
+    scope: Scope,
+    period: Period,
+    as_of: dt.date,
+    quarters: list[Quarter],
+    base: dt.date | None,
+    has_roster: bool,
+) -> Sequence[Any]:
+    async with AsyncSession(engine) as t, t.begin():
+        await _big_report_settings(t)
+        return await meeting_rows(t, scope, period, as_of, quarters, base, has_roster)
 
 
 BIG_REPORT_SETTINGS = {"work_mem": "64MB", "jit": "off"}
