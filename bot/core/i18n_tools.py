@@ -1,9 +1,10 @@
 """Catalog upkeep, one command: `python -m bot.core.i18n_tools sync`.
 
 sync extracts every marked string, merges it into the vi and en catalogs, copies
-msgids into empty English entries (msgids are English sentences), applies the
-Vietnamese translations kept per feature in locales/vi-src/*.json ({msgid: text}),
-and compiles. It holds a file lock,
+msgids into empty English entries (msgids are English sentences) and compiles. The
+Vietnamese catalog (locales/vi/LC_MESSAGES/chihoi.po) is the one source of the Vietnamese
+texts: edit it in Poedit, Weblate or by hand, following locales/STYLE.md; `sync --vi
+FILE.json` ({msgid: text}) can bring in many translations at once. It holds a file lock,
 so several people running it at once do not overwrite each other.
 """
 
@@ -119,14 +120,9 @@ def missing(lang: str) -> list[str]:
     return out
 
 
-VI_SOURCES = LOCALES_DIR / "vi-src"
-
-
 def sync(vi_json: Path | None) -> None:
-    """Every JSON file in locales/vi-src/ (one per feature) feeds the vi catalog."""
+    """Extract, merge and compile; the vi catalog keeps its own texts (plus `vi_json`'s)."""
     vi: dict[str, str] = {}
-    for source in sorted(VI_SOURCES.glob("*.json")):
-        vi.update(json.loads(source.read_text(encoding="utf-8")))
     if vi_json:
         vi.update(json.loads(vi_json.read_text(encoding="utf-8")))
     with _locked():
