@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from bot.core.context import BRANCH_ROLES, Ctx
-from bot.core.dates import past_day
 from bot.core.dialogs import Ask, Choose, Confirm, Dialog, Option, Retry, Values
 from bot.core.i18n import N_, Msg, _, format_date, tr
 from bot.core.types import Reply
@@ -64,20 +63,22 @@ async def load(ctx: Ctx, values: Values) -> Member:
     return member
 
 
+def _in_her_branch(ctx: Ctx, member: Member | None) -> bool:
+    """Only the head or deputy of the member's current branch records changes for her."""
+    mine = {u.id for u in ctx.units_for(BRANCH_ROLES)}
+    return member is not None and member.erased_at is None and member.branch_id in mine
+
+
 async def still_hers(ctx: Ctx, values: Values) -> Retry | None:
     """At save time: she is still in a branch this person leads (someone may have moved her)."""
-    member = await members.locked(ctx.session, int(values["member_id"]))
-    mine = {u.id for u in ctx.units_for(BRANCH_ROLES)}
-    if member is None or member.erased_at is not None or member.branch_id not in mine:
+    if not _in_her_branch(ctx, await members.locked(ctx.session, int(values["member_id"]))):
         return Retry(_("This member is no longer in your branch (her record changed meanwhile)."))
     return None
 
 
 async def start(ctx: Ctx, values: Values) -> Retry | None:
-    """Only the head or deputy of her current branch records changes for her."""
     member = await members.by_id(ctx.session, int(values["member_id"]))
-    mine = {u.id for u in ctx.units_for(BRANCH_ROLES)}
-    if member is None or member.erased_at is not None or member.branch_id not in mine:
+    if member is None or not _in_her_branch(ctx, member):
         return Retry(_("You can change only the members of your own branch."))
     s = ctx.session
     values["status"] = member.status.value
@@ -215,13 +216,9 @@ def day_options(ctx: Ctx, values: Values) -> list[Option]:
 
 
 def parse_day(text: str, ctx: Ctx, values: Values) -> dt.date | Retry:
-    day = past_day(text, ctx.today, values)
+    day = members_residence.parse_past(text, ctx, values)
     if isinstance(day, Retry):
         return day
-    if day is None:
-        return Retry(_("Please type the date as day/month/year, for example 05/03/2026."))
-    if day > ctx.today:
-        return Retry(_("That date is in the future. Please check the year."))
     if day < values["last_on"]:
         msg = _("Her last recorded change was on {day}; the date cannot be earlier.")
         return Retry(msg.format(day=format_date(values["last_on"])))

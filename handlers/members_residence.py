@@ -41,7 +41,9 @@ def _away(v: Values) -> bool:
     return _changing(v) and v.get("residence") == Residence.AWAY.value
 
 
-def parse_since(text: str, ctx: Ctx, values: Values) -> dt.date | Retry:
+def parse_past(text: str, ctx: Ctx, values: Values) -> dt.date | Retry:
+    """A day up to today (a yearless day ahead is asked about once): the change dates'
+    shared reading."""
     day = past_day(text, ctx.today, values)
     if isinstance(day, Retry):
         return day
@@ -67,7 +69,7 @@ STEPS = [
     Ask(
         "away_since",
         N_("Since when has she lived elsewhere? For example 01/03/2025."),
-        parse_since,
+        parse_past,
         options=since_options,
         when=_away,
         label=N_("Living elsewhere since"),
