@@ -28,11 +28,6 @@ from storage.sessions import Session
 Rule = Callable[["Session", Snapshot, Plan, dt.date], Awaitable[None]]
 
 
-def _expected(b: Unit, first_day: dt.date) -> bool:
-    """A branch founded after a period began is not chased for that period."""
-    return b.founded_on is None or b.founded_on <= first_day
-
-
 # --- branch heads --------------------------------------------------------------------------
 
 
@@ -56,9 +51,9 @@ async def meeting_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date
     groups = _groups_by_branch(snap)
     for b in snap.branches():
         heads = snap.recipients(RoleKind.BRANCH_HEAD, b.id)
-        if not heads or not _expected(b, q.first_day):
+        if not heads or not b.expected(q.first_day):
             continue
-        waiting = [g for g in groups.get(b.id, []) if g.id not in met and _expected(g, q.first_day)]
+        waiting = [g for g in groups.get(b.id, []) if g.id not in met and g.expected(q.first_day)]
         late = ([] if b.id in met else [b]) + waiting
         if not late:
             continue
@@ -83,7 +78,7 @@ async def review_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date)
     done = await reviewed(s, half.key)
     for b in snap.branches():
         heads = snap.recipients(RoleKind.BRANCH_HEAD, b.id)
-        if not heads or b.id in done or not _expected(b, half.first_day):
+        if not heads or b.id in done or not b.expected(half.first_day):
             continue
         plan.add(
             R.REVIEW_DUE,
@@ -149,14 +144,14 @@ async def meeting_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.da
         return
     q, steps = due
     met = await held_regular(s, q)
-    late = [b for b in snap.branches() if b.id not in met and _expected(b, q.first_day)]
+    late = [b for b in snap.branches() if b.id not in met and b.expected(q.first_day)]
     # Late tổ go to the chair on their own line, named with their branch; the province
     # digest counts branches as before.
     labels = set()
     late_groups = []
     for bid, gs in _groups_by_branch(snap).items():
         for g in gs:
-            if g.id not in met and _expected(g, q.first_day):
+            if g.id not in met and g.expected(q.first_day):
                 label = f"{g.name} ({snap.units[bid].name})"
                 labels.add(label)
                 late_groups.append(replace(g, name=label))
@@ -189,7 +184,7 @@ async def _review_escalation(
 ) -> None:
     deadline = plan.rules.review_deadline(half)
     done = await reviewed(s, half.key)
-    late = [b for b in snap.branches() if b.id not in done and _expected(b, half.first_day)]
+    late = [b for b in snap.branches() if b.id not in done and b.expected(half.first_day)]
     _escalate(
         snap,
         plan,
@@ -211,7 +206,7 @@ async def leader_visits(s: Session, snap: Snapshot, plan: Plan, day: dt.date) ->
     if q is None:
         return
     visited = await leader_visited(s, q)
-    todo = [b for b in snap.branches() if b.id not in visited and _expected(b, q.first_day)]
+    todo = [b for b in snap.branches() if b.id not in visited and b.expected(q.first_day)]
     for cid, branches in snap.by_ancestor(todo, Level.COMMUNE).items():
         names = [b.name for b in branches]
         plan.add(
@@ -241,7 +236,7 @@ async def weekly_digest(s: Session, snap: Snapshot, plan: Plan, day: dt.date) ->
     q = quarter_of(day)
     met = await held_regular(s, q)
     not_met = snap.by_ancestor(
-        [b for b in snap.branches() if b.id not in met and _expected(b, q.first_day)],
+        [b for b in snap.branches() if b.id not in met and b.expected(q.first_day)],
         Level.COMMUNE,
     )
     show_names = day >= q.last_day - dt.timedelta(days=max(plan.rules.meeting_steps, default=0))

@@ -23,9 +23,7 @@ from storage.sessions import Session
 
 def _branches_by_commune(snap: Snapshot, half: HalfYear) -> dict[int, list[Unit]]:
     """The branches expected to review `half`, under their commune."""
-    expected = [
-        b for b in snap.branches() if b.founded_on is None or b.founded_on <= half.first_day
-    ]
+    expected = [b for b in snap.branches() if b.expected(half.first_day)]
     return snap.by_ancestor(expected, Level.COMMUNE)
 
 

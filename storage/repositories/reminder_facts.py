@@ -29,6 +29,10 @@ class Unit:
         """Ids from the root down to this unit (the materialised path)."""
         return [int(p) for p in self.path.strip("/").split("/") if p]
 
+    def expected(self, first_day: dt.date) -> bool:
+        """Chased for a period that began on `first_day`: not if founded after it began."""
+        return self.founded_on is None or self.founded_on <= first_day
+
 
 async def units(s: AsyncSession) -> dict[int, Unit]:
     """Every unit of the tree, by id."""
