@@ -13,6 +13,7 @@ from bot.domain.enums import Level
 from handlers import members_names as names
 from handlers import members_rules as rules
 from handlers.members_rules import Birth, Problem
+from handlers.scope import still_covers
 from storage import crypto
 from storage.crypto import SealedPhone
 from storage.models import OrgUnit
@@ -36,12 +37,8 @@ async def pick_branch(ctx: Ctx, values: Values) -> Retry | None:
     return None
 
 
-async def branch_still_hers(ctx: Ctx, values: Values) -> Retry | None:
-    """At save time: she still leads the branch she is adding members to."""
-    branch = values.get("branch") or {}
-    if branch.get("id") not in {u.id for u in ctx.units_for(BRANCH_ROLES)}:
-        return Retry(_("You no longer lead this branch."))
-    return None
+# At save time: she still leads the branch she is adding members to.
+branch_still_hers = still_covers("branch", BRANCH_ROLES, N_("You no longer lead this branch."))
 
 
 async def branch_options(ctx: Ctx, values: Values) -> list[Option]:

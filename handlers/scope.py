@@ -6,14 +6,17 @@ from collections.abc import Awaitable, Callable
 
 from bot.core.context import Ctx
 from bot.core.dialogs import Retry, Values
-from bot.core.i18n import _
+from bot.core.i18n import N_, Msg, tr
 from bot.domain.enums import RoleKind
 from storage.repositories import org
 
 Recheck = Callable[[Ctx, Values], Awaitable[Retry | None]]
 
 
-def still_covers(key: str, kinds: frozenset[RoleKind]) -> Recheck:
+NOT_YOURS = N_("You no longer look after this unit.")
+
+
+def still_covers(key: str, kinds: frozenset[RoleKind], refusal: Msg = NOT_YOURS) -> Recheck:
     """A `Dialog.recheck`: the unit in `values[key]` (an id, or a dict with "id"), read again,
     is under a unit where she holds one of `kinds` now (roles are read fresh every turn)."""
 
@@ -25,6 +28,6 @@ def still_covers(key: str, kinds: frozenset[RoleKind]) -> Recheck:
             ctx.is_admin or any(unit.path.startswith(u.path) for u in ctx.units_for(kinds))
         ):
             return None
-        return Retry(_("You no longer look after this unit."))
+        return Retry(tr(refusal))
 
     return recheck
