@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -10,6 +9,7 @@ from starlette.routing import BaseRoute
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from bot import logs
 from bot.channels import telegram, telegram_wire, zalo
 from bot.channels.files import FileShelf
 from bot.channels.outbound import Transports
@@ -57,8 +57,9 @@ def add_channels(
     settings: Settings, engine: Engine, maker: Maker, transports: Transports
 ) -> Services:
     """Every channel the settings name; each bot is also added to `transports` for the sender."""
-    # httpx logs each request URL at INFO, and Bot API URLs carry the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # httpx logs each request URL at INFO, and Bot API URLs carry the token: the floors of
+    # bot/logs.py, also for a caller that did not go through the `chihoi` command.
+    logs.hold_libraries()
     w = _Wiring(settings, engine, maker, transports, Services())
     if settings.telegram_bot_token is not None:
         _add_telegram(w)

@@ -54,7 +54,6 @@ def run() -> None:
     handler = logs.scrubbed(logging.StreamHandler(), settings.secret_values())
     handler.setFormatter(KeyValueFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
     logging.basicConfig(level=settings.log_level, handlers=[handler])
-    logs.hold_libraries()
     asyncio.run(serve(settings))
 
 
