@@ -8,7 +8,6 @@ from dataclasses import replace
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -237,6 +236,8 @@ class SchedulerSettings(_FromEnv):
     @field_validator("digest_cron")
     @classmethod
     def _cron(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger  # only the scheduler's settings pay it
+
         CronTrigger.from_crontab(value)
         return value
 

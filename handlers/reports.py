@@ -8,21 +8,26 @@ and the charts come as attachments. No report ever names a member.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.core.context import Ctx, Slot
 from bot.core.dialogs import Ask, Choose, Dialog, Option, Retry, Stay, Values
 from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _
+from bot.core.lazy import lazy
 from bot.core.types import Attachment, Reply
 from bot.domain.calendar import CURRENT_TERM, Period, Term, Year, half_of, quarter_of
 from bot.domain.enums import RoleKind
 from bot.domain.textkeys import fold
-from bot.reports import charts, excel
 from bot.reports import text as report_text
 from bot.reports.labels import label
 from storage.models import OrgUnit
 from storage.repositories import measures, org
+
+if TYPE_CHECKING:
+    from bot.reports import charts, excel
+else:  # matplotlib and openpyxl load with the first chart or workbook, not with the bot
+    charts, excel = lazy("bot.reports.charts"), lazy("bot.reports.excel")
 
 PAGE = 8
 NEXT_WORDS = {"tiep", "trang sau", "sau", "xem tiep", "next", "more", ">"}

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, closing
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql as pg
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -26,6 +23,9 @@ from sqlalchemy.ext.asyncio import (
 
 from storage import sqlite_inline
 from storage.sessions import Maker
+
+if TYPE_CHECKING:  # Alembic costs a quarter second to import: only commands that migrate pay it
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a write waits for another process (a CLI command) holding SQLite's lock.
@@ -114,6 +114,8 @@ async def transaction(maker: Maker) -> AsyncIterator[AsyncSession]:
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -127,6 +129,8 @@ VACUUM_AFTER = "vacuum_after"
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    from alembic import command
+
     cfg = alembic_config(url)
     command.upgrade(cfg, revision)
     path = sqlite_path(url)
@@ -145,14 +149,62 @@ def sqlite_path(url: str) -> str | None:
 
 
 def downgrade(url: str, revision: str = "base") -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(url), revision)
 
 
 def head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:
     """The migration the database is at; None for an empty database."""
+    from alembic.migration import MigrationContext
+
     async with engine.connect() as conn:
         return await conn.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
+
+
+def declared_heads() -> set[str]:
+    """The migrations no other migration follows, read from the files' `revision` and
+    `down_revision` lines (without importing Alembic or the migrations: `chihoi run` starts
+    faster; tests/unit/test_startup checks it agrees with Alembic)."""
+    revisions: set[str] = set()
+    followed: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            assigned = _assignment(node)
+            if assigned is None or assigned[0] not in ("revision", "down_revision"):
+                continue
+            value = ast.literal_eval(assigned[1])
+            values = {value} if isinstance(value, str) else set(value or ())
+            (revisions if assigned[0] == "revision" else followed).update(values)
+    return revisions - followed
+
+
+def _assignment(node: ast.stmt) -> tuple[str, ast.expr] | None:
+    """`name = value` or `name: type = value` at a module's top level."""
+    target: ast.expr
+    if isinstance(node, ast.AnnAssign) and node.value is not None:
+        target, value = node.target, node.value
+    elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target, value = node.targets[0], node.value
+    else:
+        return None
+    return (target.id, value) if isinstance(target, ast.Name) else None
+
+
+async def at_head(engine: AsyncEngine) -> bool:
+    """Is the database migrated to the newest revision? One SELECT, no Alembic import."""
+    heads = declared_heads()
+    if len(heads) != 1:  # branched history: Alembic says what is wrong
+        return await current_revision(engine) == head_revision()
+    try:
+        async with engine.connect() as conn:
+            got = (await conn.execute(text("SELECT version_num FROM alembic_version"))).all()
+    except DBAPIError:  # no alembic_version table: never migrated
+        return False
+    return [row[0] for row in got] == list(heads)

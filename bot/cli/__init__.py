@@ -1,23 +1,44 @@
-"""The `chihoi` command: one sub-command group per area, each in its own module."""
+"""The `chihoi` command: one sub-command group per area, each in its own module.
+
+Each group's module is imported only when that group runs (`chihoi org tree` never loads
+the channels, charts or migrations): `--help` reads the table below instead of the modules.
+"""
 
 from __future__ import annotations
 
-import typer
-
 from bot import logs
-from bot.cli import db, demo, invite, jobs, keys, members, org, people, privacy, report, run
+from bot.cli.lazy import LazyGroup, Typer
 
 logs.install()  # no member data in any log line, whatever the level
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="chihoi: Women's Union bot")
-app.add_typer(db.app, name="db")
-app.add_typer(org.app, name="org")
-app.add_typer(invite.app, name="invite")
-app.add_typer(demo.app, name="demo")
-app.add_typer(jobs.app, name="jobs")
-app.add_typer(members.app, name="members")
-app.add_typer(privacy.app, name="privacy")
-app.add_typer(keys.app, name="keys")
-app.add_typer(people.app, name="people")
-app.add_typer(report.app, name="report")
-app.command("run")(run.run)
+# name → (module holding its `app`, the one-line help shown by `chihoi --help`)
+GROUPS: dict[str, tuple[str, str]] = {
+    "db": ("bot.cli.db", "Database schema."),
+    "org": ("bot.cli.org", "Organisation tree."),
+    "invite": ("bot.cli.invite", "Invite codes."),
+    "demo": ("bot.cli.demo", "Demo data."),
+    "jobs": ("bot.cli.jobs", "Reminders: sweeps and the outbox."),
+    "members": ("bot.cli.members", "Member lists (Excel)."),
+    "privacy": ("bot.cli.privacy", "Data-subject requests for member records."),
+    "keys": ("bot.cli.keys", "The data key that seals ID numbers."),
+    "people": ("bot.cli.people", "Officers: roles and linked apps."),
+    "report": ("bot.cli.report", "Reports: coverage, meetings, attendance, members."),
+}
+LazyGroup.table = GROUPS
+
+app = Typer(
+    cls=LazyGroup, no_args_is_help=True, add_completion=False, help="chihoi: Women's Union bot"
+)
+
+
+@app.callback()
+def main() -> None:
+    """chihoi: Women's Union bot"""  # a callback keeps `chihoi` a group of commands
+
+
+@app.command("run")
+def run() -> None:
+    """Serve every configured channel; the web simulator when none is (or CHIHOI_SIMULATOR=1)."""
+    from bot.cli.run import run as serve
+
+    serve()

@@ -8,11 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.app import Runtime, channels
 from bot.cli.common import CliError, run_async, session, settings
-from bot.config import SchedulerSettings, load
-from bot.scheduler.runner import make_sender, with_web
-from bot.scheduler.sweep import sweep
 from storage.repositories import outbox
 
 app = typer.Typer(no_args_is_help=True, help="Reminders: sweeps and the outbox.")
@@ -37,6 +33,12 @@ def run_once(
     drain: bool = typer.Option(True, help="Send what is due afterwards (--no-drain: only sweep)."),
 ) -> None:
     """One sweep as of --at, then one drain of the outbox (sends at most what is due)."""
+    # The whole runtime (handlers, channels) only for the command that sweeps and sends.
+    from bot.app import Runtime, channels
+    from bot.config import SchedulerSettings, load
+    from bot.scheduler.runner import make_sender, with_web
+    from bot.scheduler.sweep import sweep
+
     cfg = settings()
     sched = load(SchedulerSettings)
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from bot.cli.common import CliError, local_today, run_async, session
-from bot.sheets.org import ImportError_, import_units
-from storage.models import OrgUnit
 from storage.repositories import org
+
+if TYPE_CHECKING:
+    from storage.models import OrgUnit
 
 app = typer.Typer(no_args_is_help=True, help="Organisation tree.")
 
@@ -20,6 +22,8 @@ def import_(
     year: int = typer.Option(0, help="year of the women_18_plus figures (default: this year)"),
 ) -> None:
     """Import units from CSV/XLSX (code, name, level, parent_code, women_18_plus)."""
+
+    from bot.sheets.org import ImportError_, import_units  # openpyxl: only imports pay it
 
     async def go() -> None:
         try:

@@ -19,8 +19,9 @@ from bot.channels.supervise import Health, start_all
 from bot.channels.web_guard import Guard, is_loopback
 from bot.cli.common import settings as load
 from bot.config import Settings
+from bot.core.dates import warm_up
 from storage import crypto
-from storage.db import current_revision, head_revision, transaction
+from storage.db import at_head, transaction
 from storage.repositories import data_keys
 
 log = logging.getLogger("chihoi.run")
@@ -83,7 +84,7 @@ async def serve(settings: Settings) -> None:
         raise typer.Exit(1)
     sock = listen(settings.web_host, settings.web_port)
     rt = Runtime.create(settings)
-    if await current_revision(rt.db) != head_revision():
+    if not await at_head(rt.db):
         await rt.close()
         typer.echo("error: the database is not migrated; run `chihoi db upgrade`", err=True)
         raise typer.Exit(1)
@@ -117,13 +118,18 @@ async def serve(settings: Settings) -> None:
         )
     for name in services.names:
         typer.echo(f"chihoi serving: {name}")
+    # What the first turns need but serving does not (dateparser's Vietnamese data): loaded
+    # now, in a thread, so neither the start nor the event loop waits for it.
+    warming = asyncio.create_task(asyncio.to_thread(warm_up))
     await stop.wait()
     # Pollers stop taking updates; a turn in flight finishes inside its task's cancel shielding.
     server.should_exit = True
     for t in tasks:
         t.cancel()
     with contextlib.suppress(asyncio.TimeoutError):
-        await asyncio.wait_for(asyncio.gather(http, *tasks, return_exceptions=True), timeout=4)
+        await asyncio.wait_for(
+            asyncio.gather(http, warming, *tasks, return_exceptions=True), timeout=4
+        )
     for close in reversed(services.closers):
         await close()
     await rt.close()

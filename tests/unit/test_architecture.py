@@ -44,6 +44,17 @@ def _is_type_checking(node: ast.If) -> bool:
     )
 
 
+def _is_lazy_call(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "lazy"
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    )
+
+
 def imports_of(name: str) -> Iterator[Import]:
     tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
     package = name if MODULES[name].name == "__init__.py" else name.rpartition(".")[0]
@@ -65,7 +76,13 @@ def imports_of(name: str) -> Iterator[Import]:
             elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 yield from walk(child, True, type_only)
             elif isinstance(child, ast.If) and _is_type_checking(child):
-                yield from walk(child, lazy, True)
+                for stmt in child.body:
+                    yield from walk(ast.Module(body=[stmt], type_ignores=[]), lazy, True)
+                for stmt in child.orelse:
+                    yield from walk(ast.Module(body=[stmt], type_ignores=[]), lazy, type_only)
+            elif _is_lazy_call(child):
+                # bot.core.lazy: loaded later, but a dependency all the same (cycles count it).
+                yield Import(child.args[0].value, lazy, type_only)  # type: ignore[attr-defined]
             else:
                 yield from walk(child, lazy, type_only)
 
@@ -86,6 +103,9 @@ def test_the_graph_sees_every_room() -> None:
     assert {"bot.domain", "bot.core", "bot.channels", "handlers", "storage"} <= rooms
     edges = {(name, i.target) for name in MODULES for i in imports_of(name)}
     assert ("storage.models.core", "bot.domain.enums") in edges
+    # A module loaded on first use (bot.core.lazy) is an edge too, not a type-only one.
+    found = {i for i in imports_of("handlers.reports") if i.target == "bot.reports.charts"}
+    assert Import("bot.reports.charts", lazy=False, type_only=False) in found
 
 
 def test_no_sqlalchemy_outside_storage() -> None:
