@@ -1,12 +1,20 @@
 """Turns per second and latency of the engine, beside python-telegram-bot's own dispatch.
 
-Run: .venv/bin/python bench/turns.py [--turns 3000] [--pg postgresql+asyncpg://...]
+Run: .venv/bin/python -m bench.turns [--turns 3000] [--concurrency 16] [--pg postgresql+asyncpg://...]
 A turn here is a realistic pair, alternated: a menu word that opens a dialog, then the
 answer that completes it (dedupe insert, chat lock, person+roles load, state save, commit;
 the answer's turn also saves the language and shows the menu with its quarter note).
-Latency is each `engine.handle` call's wall time, one turn at a time on one connection.
+Latency is each `engine.handle` call's wall time. Sequential: one turn at a time on one
+connection. With --concurrency N: N chats of N officers at once, each chat one turn after
+another (the engine's per-chat order), on the engine's usual pool; turns/s is all turns
+over the wall time.
 "SQL/turn" counts the statements the database ran (BEGIN and COMMIT included) over 200
 further turns after the timed ones, so the counting costs the timing nothing.
+The floor, measured in the same run on the same database and the same way (sequential,
+then N at once): the least a durable turn can do with SQLAlchemy async, two statements in
+one transaction: INSERT ... ON CONFLICT DO NOTHING RETURNING of the update id, and an
+upsert of the chat's conversation row. Each engine row prints its share of that floor
+(issue 20 item 1: ≥ 90%).
 Prints figures; asserts nothing (this is not a test).
 """
 
@@ -18,21 +26,30 @@ import datetime as dt
 import os
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import bindparam, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update, User
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
 from bot.core.engine import Engine
 from bot.core.types import TELEGRAM_CAPS, Incoming
+from bot.domain.enums import RoleKind
 from bot.domain.rules import Rules
 from bot.seeding.demo import seed
 from handlers import registry
 from storage import db, sqlite_inline
 from storage.db import transaction
+from storage.models import Conversation, ProcessedUpdate
+from storage.prepared import Prepared
+from storage.repositories import org, people
+from storage.sessions import Maker
 from tests.support import databases
 
 VN = dt.timezone(dt.timedelta(hours=7))
@@ -67,31 +84,166 @@ def statement_counter(eng: AsyncEngine) -> list[int]:
     return counter
 
 
-async def engine_bench(url: str, turns: int) -> tuple[float, float, float, float]:
-    eng = db.make_engine(url)
+Result = tuple[float, float, float, float]  # turns/s, p50 ms, p99 ms, statements a turn
+ROUNDS = 5  # floor and engine take turns this many times
+WARM = 200  # turns before timing (spread over the chats): caches, prepared statements, dateparser
+
+
+async def officers(maker: Maker, n: int, now: dt.datetime) -> list[str]:
+    """n officers on the web simulator: the demo's Lan, then branch heads of her branch."""
+    users = ["lan"]
+    async with transaction(maker) as s:
+        lan, roles = await people.person_and_roles(s, "web", "sim", "lan")
+        assert lan is not None and roles
+        branch = await org.by_code(s, roles[0][1].code)
+        assert branch is not None
+        for k in range(1, n):
+            p = await people.create_person(s, f"Cán bộ {k}", now)
+            await people.link_identity(s, p.id, "web", "sim", f"u{k}", f"u{k}", now)
+            await people.grant_role(s, p.id, branch.id, RoleKind.BRANCH_HEAD)
+            users.append(f"u{k}")
+    return users
+
+
+async def run_chats(
+    n: int, turns: int, one: Callable[[str, int], Awaitable[None]]
+) -> tuple[float, list[float]]:
+    """`turns` timed turns spread over n chats at once (each chat in order); wall s, latencies."""
+    per_chat = max(1, turns // n)
+    latencies: list[float] = []
+
+    async def chat(k: int) -> None:
+        for i in range(per_chat):
+            t = time.perf_counter()
+            await one(f"c{k}", i)
+            latencies.append(time.perf_counter() - t)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(chat(k) for k in range(n)))
+    return time.perf_counter() - started, latencies
+
+
+Turn = Callable[[str, int], Awaitable[None]]
+
+
+@dataclass
+class Setup:
+    turn: Turn
+    counter: list[int]
+    close: Callable[[], Awaitable[None]]
+
+
+async def engine_setup(url: str, concurrency: int, tag: str) -> Setup:
+    eng = db.make_engine(url, **({} if db.is_sqlite(url) else {"pool_size": concurrency}))
     counter = statement_counter(eng)
     maker = db.make_sessionmaker(eng)
     now = dt.datetime.now(dt.UTC)
     async with transaction(maker) as s:
         await seed(s, now)
+    users = await officers(maker, concurrency, now)
     engine = Engine(maker, registry(), Rules())  # type: ignore[arg-type]
     words = ["ngôn ngữ", "Tiếng Việt"]
-    latencies: list[float] = []
-    for i in range(200 + turns + 200):  # the first 200 warm caches and dateparser
+    serial = [0]
+
+    async def turn(chat: str, i: int) -> None:
+        serial[0] += 1
+        user = users[int(chat[1:])]
         inc = Incoming(
-            "web", "sim", "lan", "lan", f"b{i}", now, text=words[i % 2], caps=TELEGRAM_CAPS
-        )
-        if i == 200 + turns:
-            counter[0] = 0  # timing done: count the statements of 200 more turns
-        t = time.perf_counter()
+            "web", "sim", user, user, f"{tag}-{serial[0]}", now, text=words[i % 2],
+            caps=TELEGRAM_CAPS,
+        )  # fmt: skip
         replies = await engine.handle(inc)
-        if 200 <= i < 200 + turns:
-            latencies.append(time.perf_counter() - t)
         assert replies, "the engine went silent"
-    await eng.dispose()
-    total = sum(latencies)
-    per_turn = counter[0] / 200
-    return turns / total, pct(latencies, 0.5) * 1000, pct(latencies, 0.99) * 1000, per_turn
+
+    return Setup(turn, counter, eng.dispose)
+
+
+_FLOOR_CLAIM = {
+    d: Prepared(
+        insert(ProcessedUpdate)
+        .values(
+            channel=bindparam("channel"), bot_id=bindparam("bot_id"),
+            update_id=bindparam("update_id"), at=bindparam("at", type_=ProcessedUpdate.at.type),
+        )
+        .on_conflict_do_nothing()
+        .returning(ProcessedUpdate.update_id)
+    )
+    for d, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}  # fmt: skip
+
+
+def _floor_upsert(insert: Any) -> Prepared:
+    up = insert(Conversation).values(
+        channel=bindparam("channel"), bot_id=bindparam("bot_id"), chat_id=bindparam("chat_id"),
+        state=bindparam("state", type_=Conversation.state.type), version=0,
+        updated_at=bindparam("now", type_=Conversation.updated_at.type),
+    )  # fmt: skip
+    return Prepared(
+        up.on_conflict_do_update(
+            index_elements=["channel", "bot_id", "chat_id"],
+            set_={"state": up.excluded.state, "version": Conversation.version + 1},
+        )
+    )
+
+
+_FLOOR_UPSERT = {"postgresql": _floor_upsert(pg_insert), "sqlite": _floor_upsert(sqlite_insert)}
+
+
+async def floor_setup(url: str, concurrency: int, tag: str) -> Setup:
+    """Two statements in one transaction per turn, through SQLAlchemy's async session and
+    the same prepared-statement path the engine's own bookkeeping uses."""
+    eng = db.make_engine(url, **({} if db.is_sqlite(url) else {"pool_size": concurrency}))
+    counter = statement_counter(eng)
+    maker = db.make_sessionmaker(eng)
+    dialect = "sqlite" if db.is_sqlite(url) else "postgresql"
+    claim, upsert = _FLOOR_CLAIM[dialect], _FLOOR_UPSERT[dialect]
+    now = dt.datetime.now(dt.UTC)
+    serial = [0]
+
+    async def turn(chat: str, i: int) -> None:
+        serial[0] += 1
+        key = {"channel": "bench", "bot_id": tag}
+        async with transaction(maker) as s:
+            got = await claim.first(s, update_id=str(serial[0]), at=now, **key)
+            assert got is not None
+            await upsert.rowcount(s, chat_id=chat, state={"i": i}, now=now, **key)
+
+    return Setup(turn, counter, eng.dispose)
+
+
+async def compare(url: str, name: str, turns: int, concurrency: int) -> list[tuple[str, Result]]:
+    """Floor and engine in alternating rounds, so a change in the machine's load hits both."""
+    suffix = f", {concurrency} chats" if concurrency > 1 else ""
+    setups = {
+        f"floor, {name}{suffix}": await floor_setup(url, concurrency, f"f{concurrency}"),
+        f"chihoi engine, {name}{suffix}": await engine_setup(url, concurrency, f"e{concurrency}"),
+    }
+    for setup in setups.values():
+        await run_chats(concurrency, WARM, setup.turn)
+    walls = dict.fromkeys(setups, 0.0)
+    latencies: dict[str, list[float]] = {k: [] for k in setups}
+    for _round in range(ROUNDS):
+        for key, setup in setups.items():
+            wall, got = await run_chats(concurrency, turns // ROUNDS, setup.turn)
+            walls[key] += wall
+            latencies[key] += got
+    rows = []
+    for key, setup in setups.items():
+        setup.counter[0] = 0  # timing done: count the statements of 200 more turns
+        await run_chats(1, 200, setup.turn)
+        lat = latencies[key]
+        rows.append(
+            (key, (len(lat) / walls[key], pct(lat, 0.5) * 1000, pct(lat, 0.99) * 1000, setup.counter[0] / 200))
+        )  # fmt: skip
+        await setup.close()
+    return rows
+
+
+async def backend(name: str, url: str, turns: int, concurrency: int) -> list[tuple[str, Result]]:
+    rows = await compare(url, name, turns, 1)
+    if concurrency > 1:
+        rows += await compare(url, name, turns, concurrency)
+    return rows
 
 
 async def ptb_bench(turns: int) -> tuple[float, float, float, float]:
@@ -128,25 +280,36 @@ async def ptb_bench(turns: int) -> tuple[float, float, float, float]:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--turns", type=int, default=3000)
+    parser.add_argument(
+        "--concurrency", type=int, default=16, help="chats at once (1: sequential only)"
+    )
     parser.add_argument("--pg", default=os.environ.get("TEST_DATABASE_URL", databases.DEFAULT_PG))
+    parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        await asyncio.to_thread(db.upgrade, url)
-        rows.append(("chihoi engine, SQLite", *await engine_bench(url, args.turns)))
+    rows: list[tuple[str, Result]] = []
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
+            await asyncio.to_thread(db.upgrade, url)
+            # SQLite has one writer: concurrent chats queue on it, so sequential only.
+            rows += await backend("SQLite", url, args.turns, 1)
     if await databases.pg_reachable(args.pg) is None:
         url = await databases.create_pg_database(args.pg)
         try:
             await asyncio.to_thread(db.upgrade, url)
-            rows.append(("chihoi engine, PostgreSQL", *await engine_bench(url, args.turns)))
+            rows += await backend("PostgreSQL", url, args.turns, args.concurrency)
         finally:
             await databases.drop_pg_database(args.pg, url)
     base = await ptb_bench(args.turns)
-    rows.append(("PTB de_json + dispatch (no storage)", *base))
-    print(f"{'what':40} {'turns/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs PTB':>7} {'SQL/turn':>9}")
-    for name, rate, p50, p99, sql in rows:
-        print(f"{name:40} {rate:9.0f} {p50:8.2f} {p99:8.2f} {rate / base[0]:7.2f} {sql:9.1f}")
+    print(f"{'what':44} {'turns/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'floor':>6} {'SQL/turn':>8}")
+    floor = 0.0
+    for name, (rate, p50, p99, sql) in rows:
+        floor = rate if name.startswith("floor") else floor
+        share = f"{rate / floor:6.0%}" if not name.startswith("floor") else ""
+        print(f"{name:44} {rate:8.0f} {p50:7.2f} {p99:7.2f} {share:>6} {sql:8.1f}")
+    rate, p50, p99, _ = base
+    print(f"{'PTB de_json + dispatch (no storage)':44} {rate:8.0f} {p50:7.2f} {p99:7.2f}")
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from bot.core.turn import Turn
 from bot.core.types import ChatKind, Incoming, Reply
 from bot.domain.rules import Rules
 from storage.db import transaction
-from storage.repositories import conversations, people
+from storage.repositories import conversations, people, turn_start
 from storage.sessions import Maker, Session
 
 log = logging.getLogger("chihoi.engine")
@@ -71,18 +71,21 @@ class Engine:
                 ):
                     return []
                 return await self._group_turn(s, inc, now)
-            locked = await conversations.claim_and_lock(
-                s, inc.channel, inc.bot_id, inc.update_id, inc.chat_id, now
+            # Dedupe, the chat's lock, its state and who writes: one round trip on PostgreSQL.
+            start = await turn_start.begin_turn(
+                s, inc.channel, inc.bot_id, inc.update_id, inc.chat_id, inc.user_id, now
             )
-            if locked is None:
+            if start is None:
                 return []  # a replay
-            conv_id, raw, version = locked
-            state = ConversationState.from_json(raw)
-            ctx = await self._context(s, inc, now)
+            state = ConversationState.from_json(start.state)
+            roles = [RoleInfo(kind, unit) for kind, unit in start.roles]
+            ctx = Ctx(
+                session=s, incoming=inc, person=start.person, roles=roles, now=now, rules=self.rules
+            )
             lang = ctx.person.locale if ctx.person else self.default_language
             with language(lang):
                 replies = await Turn(self.registry, ctx, state).run()
-            await conversations.save_state(s, conv_id, version, state.to_json(), now)
+            await conversations.save_state(s, start.conv_id, start.version, state.to_json(), now)
             return replies
 
     async def _group_turn(self, s: Session, inc: Incoming, now: dt.datetime) -> list[Reply]:

@@ -6,23 +6,43 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Date, bindparam, case, distinct, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import Level, OutboxStatus, RoleKind
-from storage.models import ChannelIdentity, Meeting, OrgUnit, Outbox, Role
+from storage.models import ChannelIdentity, Meeting, OrgUnit, Outbox, Review, Role
 from storage.prepared import Prepared
 from storage.repositories.meetings import regular_meeting_in
 
 _PATH = bindparam("path", type_=OrgUnit.path.type)
-_MET = exists().where(
-    Meeting.unit_id == OrgUnit.id,
-    regular_meeting_in(bindparam("first", type_=Date()), bindparam("last", type_=Date())),
-)
+
+
+def _met(first: str, last: str) -> Any:
+    """1 for a unit with a regular meeting between the two bound days, else 0."""
+    held = exists().where(
+        Meeting.unit_id == OrgUnit.id,
+        regular_meeting_in(bindparam(first, type_=Date()), bindparam(last, type_=Date())),
+    )
+    return case((held, 1), else_=0)
+
+
+_UNDER = (OrgUnit.path.startswith(_PATH), OrgUnit.level == Level.BRANCH)
 _BRANCHES_MET = Prepared(
-    select(func.count(), func.coalesce(func.sum(case((_MET, 1), else_=0)), 0)).where(
-        OrgUnit.path.startswith(_PATH), OrgUnit.level == Level.BRANCH
+    select(func.count(), func.coalesce(func.sum(_met("first", "last")), 0)).where(*_UNDER)
+)
+# A branch head's menu: both quarters' meetings and the review, in one round trip.
+_BRANCH_STATUS = Prepared(
+    select(
+        select(func.coalesce(func.sum(_met("last_first", "last_last")), 0))
+        .where(*_UNDER)
+        .scalar_subquery(),
+        select(func.coalesce(func.sum(_met("first", "last")), 0)).where(*_UNDER).scalar_subquery(),
+        select(Review.confirmed_at)
+        .where(Review.unit_id == bindparam("unit_id"), Review.period == bindparam("period"))
+        .scalar_subquery(),
     )
 )
 _UNREACHABLE_HEADS = Prepared(
@@ -53,6 +73,28 @@ async def branches_met(
     assert row is not None
     total, met = row
     return int(met or 0), int(total or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class BranchStatus:
+    met_last_quarter: bool
+    met_this_quarter: bool
+    reviewed_at: dt.datetime | None  # the review of the asked half-year
+
+
+async def branch_status(
+    s: AsyncSession, unit: OrgUnit, last: tuple[dt.date, dt.date], now: tuple[dt.date, dt.date],
+    review_period: str,
+) -> BranchStatus:  # fmt: skip
+    """`branches_met` of the last and this quarter (days inclusive) and `reviews.confirmed_at`
+    of `review_period`, for the menu of whoever leads `unit`."""
+    row = await _BRANCH_STATUS.first(
+        s, path=unit.path, last_first=last[0], last_last=last[1], first=now[0], last=now[1],
+        unit_id=unit.id, period=review_period,
+    )  # fmt: skip
+    assert row is not None
+    met_last, met_now, reviewed = row
+    return BranchStatus(bool(met_last), bool(met_now), reviewed)
 
 
 async def unreachable_heads(s: AsyncSession, unit: OrgUnit) -> int:

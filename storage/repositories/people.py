@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -18,8 +19,9 @@ from storage.prepared import Prepared
 T = TypeVar("T")
 _PERSON_COLS = [c.key for c in Person.__table__.columns]
 _UNIT_COLS = [c.key for c in OrgUnit.__table__.columns]
-# Who writes, with each role and its unit: one query a turn (storage.prepared).
-_WHO = Prepared(
+# Who writes, with each role and its unit: one query a turn (storage.prepared), or part of
+# the turn's first statement on PostgreSQL (storage.repositories.turn_start).
+WHO = (
     select(
         *Person.__table__.columns,
         Role.kind,
@@ -34,8 +36,8 @@ _WHO = Prepared(
         ChannelIdentity.bot_id == bindparam("bot_id"),
         ChannelIdentity.external_id == bindparam("external_id"),
     )
-    .order_by(OrgUnit.path, Role.id)
 )
+_WHO = Prepared(WHO.order_by(OrgUnit.path, Role.id))
 _SET_LOCALE = Prepared(
     update(Person).where(Person.id == bindparam("person_id")).values(locale=bindparam("locale"))
 )
@@ -72,7 +74,13 @@ async def person_and_roles(
     a session that needs the row itself loads it.
     """
     rows = await _WHO.all(s, channel=channel, bot_id=bot_id, external_id=external_id)
-    if not rows:
+    return who_of(rows)
+
+
+def who_of(rows: Sequence[Sequence[Any]]) -> tuple[Person | None, list[tuple[RoleKind, OrgUnit]]]:
+    """The person and roles from rows of WHO's columns (none, or a person id of NULL from an
+    outer join: a stranger)."""
+    if not rows or rows[0][0] is None:
         return None, []
     n = len(_PERSON_COLS)
     person = _detached(Person, _PERSON_COLS, rows[0][:n])
