@@ -13,8 +13,10 @@ further turns after the timed ones, so the counting costs the timing nothing.
 The floor, measured in the same run on the same database and the same way (sequential,
 then N at once): the least a durable turn can do with SQLAlchemy async, two statements in
 one transaction: INSERT ... ON CONFLICT DO NOTHING RETURNING of the update id, and an
-upsert of the chat's conversation row. Each engine row prints its share of that floor
-(issue 20 item 1: ≥ 90%).
+upsert of the chat's conversation row, run on the prepared-statement path the engine's
+bookkeeping uses ("floor"), and through session.execute of the same Core statements
+("floor (Core)", SQLAlchemy's ordinary path). Each row prints its share of the first
+(issue 20 item 1: ≥ 90%); the Core floor shows what that path alone costs.
 Prints figures; asserts nothing (this is not a test).
 """
 
@@ -189,9 +191,10 @@ def _floor_upsert(insert: Any) -> Prepared:
 _FLOOR_UPSERT = {"postgresql": _floor_upsert(pg_insert), "sqlite": _floor_upsert(sqlite_insert)}
 
 
-async def floor_setup(url: str, concurrency: int, tag: str) -> Setup:
+async def floor_setup(url: str, concurrency: int, tag: str, core: bool = False) -> Setup:
     """Two statements in one transaction per turn, through SQLAlchemy's async session and
-    the same prepared-statement path the engine's own bookkeeping uses."""
+    the same prepared-statement path the engine's own bookkeeping uses (`core`: through
+    session.execute of the Core statements instead, SQLAlchemy's ordinary path)."""
     eng = db.make_engine(url, **({} if db.is_sqlite(url) else {"pool_size": concurrency}))
     counter = statement_counter(eng)
     maker = db.make_sessionmaker(eng)
@@ -204,6 +207,12 @@ async def floor_setup(url: str, concurrency: int, tag: str) -> Setup:
         serial[0] += 1
         key = {"channel": "bench", "bot_id": tag}
         async with transaction(maker) as s:
+            if core:
+                args = {"update_id": str(serial[0]), "at": now, **key}
+                assert (await s.execute(claim.stmt, args)).first() is not None
+                args = {"chat_id": chat, "state": {"i": i}, "now": now, **key}
+                await s.execute(upsert.stmt, args)
+                return
             got = await claim.first(s, update_id=str(serial[0]), at=now, **key)
             assert got is not None
             await upsert.rowcount(s, chat_id=chat, state={"i": i}, now=now, **key)
@@ -216,6 +225,9 @@ async def compare(url: str, name: str, turns: int, concurrency: int) -> list[tup
     suffix = f", {concurrency} chats" if concurrency > 1 else ""
     setups = {
         f"floor, {name}{suffix}": await floor_setup(url, concurrency, f"f{concurrency}"),
+        f"floor (Core), {name}{suffix}": await floor_setup(
+            url, concurrency, f"c{concurrency}", core=True
+        ),
         f"chihoi engine, {name}{suffix}": await engine_setup(url, concurrency, f"e{concurrency}"),
     }
     for setup in setups.values():
@@ -304,8 +316,8 @@ async def main() -> None:
     print(f"{'what':44} {'turns/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'floor':>6} {'SQL/turn':>8}")
     floor = 0.0
     for name, (rate, p50, p99, sql) in rows:
-        floor = rate if name.startswith("floor") else floor
-        share = f"{rate / floor:6.0%}" if not name.startswith("floor") else ""
+        floor = rate if name.startswith("floor,") else floor
+        share = f"{rate / floor:6.0%}" if not name.startswith("floor,") else ""
         print(f"{name:44} {rate:8.0f} {p50:7.2f} {p99:7.2f} {share:>6} {sql:8.1f}")
     rate, p50, p99, _ = base
     print(f"{'PTB de_json + dispatch (no storage)':44} {rate:8.0f} {p50:7.2f} {p99:7.2f}")

@@ -56,6 +56,7 @@ class Registry:
         self.group_commands: dict[str, Command] = {}
         self.on_stranger: Command | None = None
         self.menu_notes = [f.menu_note for f in features if f.menu_note is not None]
+        self._entries_by_kinds: dict[frozenset[RoleKind], list[MenuEntry]] = {}
         for f in features:
             if f.on_stranger is not None:
                 self.on_stranger = f.on_stranger
@@ -74,7 +75,13 @@ class Registry:
     def entries_for(self, ctx: Ctx) -> list[MenuEntry]:
         if ctx.person is None:
             return []
-        return [e for e in self.entries if e.roles is None or ctx.has_role(e.roles)]
+        # The same few role sets ask on every turn: their entries are kept by the kinds held.
+        kinds = frozenset(r.kind for r in ctx.roles)
+        found = self._entries_by_kinds.get(kinds)
+        if found is None:
+            found = [e for e in self.entries if e.roles is None or ctx.has_role(e.roles)]
+            self._entries_by_kinds[kinds] = found
+        return list(found)
 
     def entry(self, key: str) -> MenuEntry | None:
         return next((e for e in self.entries if e.key == key), None)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import vn_collate
 import vn_text
 
 
+@lru_cache(maxsize=4096)  # a turn folds its menu words several times; folding is pure
 def fold(text: str) -> str:
     """Accent-, đ- and case-insensitive key: "Nguyễn  Thị Lan!" -> "nguyen thi lan"."""
     return vn_text.fold(text)
