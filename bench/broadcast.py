@@ -27,6 +27,7 @@ import resource
 import socket
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -46,6 +47,13 @@ from storage.repositories import outbox
 from tests.support.databases import pg_admin_url
 
 TOKEN = "777000:BENCH-token"
+
+
+def token(k: int) -> str:
+    """The k-th bench bot's token (k = 0 is TOKEN)."""
+    return f"{777000 + k}:BENCH-token"
+
+
 VN = dt.timezone(dt.timedelta(hours=7))
 NO_QUIET = QuietHours(dt.time(0, 0), dt.time(0, 0))
 
@@ -63,7 +71,7 @@ def free_port() -> int:
 # --- the national tree -----------------------------------------------------------------------
 
 
-async def generate(url: str, branches: int, heads: int) -> None:
+async def generate(url: str, branches: int, heads: int, bots: int = 1) -> None:
     conn = await asyncpg.connect(dsn(url))
     now = dt.datetime.now(dt.UTC)
     units: list[tuple[Any, ...]] = []
@@ -86,9 +94,9 @@ async def generate(url: str, branches: int, heads: int) -> None:
         records=people,
         columns=["id", "display_name", "locale", "mute_digests", "created_at"],
     )
-    bot = bot_id_of(TOKEN)
+    bot_ids = [bot_id_of(token(k)) for k in range(bots)]
     identities = [
-        (i, "telegram", bot, str(i), str(10_000_000 + i), i, False, now)
+        (i, "telegram", bot_ids[i % bots], str(i), str(10_000_000 + i), i, False, now)
         for i in range(1, heads + 1)
     ]
     await conn.copy_records_to_table(
@@ -134,6 +142,34 @@ async def generate(url: str, branches: int, heads: int) -> None:
     await conn.close()
 
 
+REMINDER = (
+    "Chị Chi hội trưởng {i} ơi, quý 1/2026 còn 14 ngày là hết (hạn 31/03/2026) mà Chi hội "
+    "chưa ghi buổi sinh hoạt định kỳ nào. Chị ghi sinh hoạt ngay trong chat này nhé, hoặc gõ "
+    '"nhắc lại sau" để em nhắc lại sau 3 ngày.'
+)
+
+
+async def queue(url: str, messages: int, bots: int) -> None:
+    """`messages` due reminders straight into the outbox (COPY), the shape the sweep writes:
+    for timing the sender without building and sweeping the national tree first."""
+    conn = await asyncpg.connect(dsn(url))
+    now = dt.datetime.now(dt.UTC)
+    due = now - dt.timedelta(minutes=1)
+    bot_ids = [bot_id_of(token(k)) for k in range(bots)]
+    choices = [["go:meetings.log", "Ghi sinh hoạt"], ["snooze", "Nhắc lại sau"]]
+    rows = [
+        (f"meeting_due|{i}|2026-Q1|14", "meeting_due", "telegram", bot_ids[i % bots],
+         str(10_000_000 + i), json.dumps({"text": REMINDER.format(i=i), "choices": choices}),
+         "pending", 0, due, now)
+        for i in range(1, messages + 1)
+    ]  # fmt: skip
+    cols = ["key", "kind", "channel", "bot_id", "chat_id", "payload", "status", "attempts",
+            "not_before", "created_at"]  # fmt: skip
+    await conn.copy_records_to_table("outbox", records=rows, columns=cols)
+    await conn.execute("ANALYZE outbox")
+    await conn.close()
+
+
 async def timed_sweep(url: str, moment: dt.datetime) -> tuple[float, int]:
     engine = db.make_engine(url)
     maker = db.make_sessionmaker(engine)
@@ -153,8 +189,9 @@ class RawTelegram:
 
     channel = "telegram"
 
-    def __init__(self, port: int, size: int) -> None:
-        self.bot_id = bot_id_of(TOKEN)
+    def __init__(self, port: int, size: int, token: str = TOKEN) -> None:
+        self.token = token
+        self.bot_id = bot_id_of(token)
         self.port, self.size = port, size
         self.pool: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = (
             asyncio.Queue()
@@ -176,7 +213,7 @@ class RawTelegram:
         try:
             writer.write(
                 b"POST /bot%s/sendMessage HTTP/1.1\r\nHost: api\r\nContent-Type: application/json\r\n"
-                b"Content-Length: %d\r\n\r\n%s" % (TOKEN.encode(), len(data), data)
+                b"Content-Length: %d\r\n\r\n%s" % (self.token.encode(), len(data), data)
             )
             head = await reader.readuntil(b"\r\n\r\n")
             status = int(head.split(b" ", 2)[1])
@@ -192,16 +229,17 @@ class RawTelegram:
             raise SendError(f"telegram: {status}", permanent=status < 500)
 
 
-async def drain(url: str, api: str, rate: float, mode: str) -> None:
-    """The sender process: drain once, print its figures as JSON."""
+async def drain(url: str, api: str, rate: float, mode: str, bots: int = 1) -> None:
+    """The sender process: drain once, print its figures as JSON. `rate` is per bot."""
     engine = db.make_engine(url, pool_size=5)
     maker = db.make_sessionmaker(engine)
     transports = Transports()
-    bot = None
+    ptb_bots: list[Any] = []
     if mode == "raw":
-        raw = RawTelegram(int(api), size=128)
-        await raw.open()
-        transports.add(raw)
+        for k in range(bots):
+            raw = RawTelegram(int(api), size=max(8, 128 // bots), token=token(k))
+            await raw.open()
+            transports.add(raw)
     else:
         from telegram import Bot
         from telegram.request import HTTPXRequest
@@ -209,11 +247,13 @@ async def drain(url: str, api: str, rate: float, mode: str) -> None:
         from bot.channels.telegram import TelegramChannel
         from bot.core.engine import Engine
 
-        bot = Bot(TOKEN, base_url=f"{api}/bot", request=HTTPXRequest(connection_pool_size=32))
-        await bot.initialize()
-        transports.add(
-            TelegramChannel(bot, Engine(maker, registry(), Rules()), maker, secret="bench")
-        )
+        engine_ = Engine(maker, registry(), Rules())
+        for k in range(bots):
+            request = HTTPXRequest(connection_pool_size=32)
+            bot = Bot(token(k), base_url=f"{api}/bot", request=request)
+            await bot.initialize()
+            ptb_bots.append(bot)
+            transports.add(TelegramChannel(bot, engine_, maker, secret="bench"))
     sender = Sender(
         maker,
         transports,
@@ -223,15 +263,17 @@ async def drain(url: str, api: str, rate: float, mode: str) -> None:
         quiet=NO_QUIET,
         lease=dt.timedelta(minutes=10),
         batch=1000 if mode == "raw" else 200,
-        concurrency=128 if mode == "raw" else 24,
+        # Sends in flight = rate x (send + commit time): a tenth of a second's worth at least.
+        concurrency=int(os.environ.get("BENCH_CONCURRENCY", 0)) or max(24, round(rate * bots / 10)),
     )
     if os.environ.get("BENCH_WINDOW_AT_START"):  # compare: the window as it counted before
         from bot.scheduler.limits import Window
 
         Window.finished = lambda self, number: None  # type: ignore[method-assign]
     spent = {"claim": 0.0, "mark_sent": 0.0}
+    calls = dict.fromkeys(spent, 0)
     for name in spent:  # time spent in the database, to see what the sender waits on
-        setattr(outbox, name, timed(getattr(outbox, name), spent, name))
+        setattr(outbox, name, timed(getattr(outbox, name), spent, name, calls))
     start = time.perf_counter()
     report = await sender.drain()
     totals = dict(sent=report.sent, retried=report.retried, failed=report.failed)
@@ -244,19 +286,30 @@ async def drain(url: str, api: str, rate: float, mode: str) -> None:
             totals[k] += getattr(more, k)
     seconds = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    peak_kib, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    peak_kib, cpu = vm_hwm_kib(), usage.ru_utime + usage.ru_stime
     out = totals
     figures = {"seconds": seconds, "peak_rss_mib": peak_kib / 1024, "cpu_seconds": cpu,
-               **{f"{k}_seconds": v for k, v in spent.items()}}  # fmt: skip
+               **{f"{k}_seconds": v for k, v in spent.items()},
+               **{f"{k}_calls": v for k, v in calls.items()}}  # fmt: skip
     print(json.dumps({**out, **figures}), flush=True)
-    if bot is not None:
+    for bot in ptb_bots:
         await bot.shutdown()
     await engine.dispose()
 
 
-def timed(fn: Any, spent: dict[str, float], name: str) -> Any:
+def vm_hwm_kib() -> int:
+    """This process's own peak RSS. Not ru_maxrss: a process forked from a large parent (the
+    bench, after building the national tree) starts with the parent's peak in it."""
+    for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def timed(fn: Any, spent: dict[str, float], name: str, calls: dict[str, int]) -> Any:
     async def wrapper(*args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
+        calls[name] += 1
         try:
             return await fn(*args, **kwargs)
         finally:
@@ -274,7 +327,7 @@ async def next_due(engine: Any) -> dt.datetime | None:
     return found
 
 
-def ptb_fake(port: int, rate: int) -> None:
+def ptb_fake(port: int, rate: int, bots: int = 1) -> None:
     """tests/fakes/telegram.py served in its own process, with a /stats route."""
     import uvicorn
     from starlette.applications import Starlette
@@ -287,7 +340,8 @@ def ptb_fake(port: int, rate: int) -> None:
     fake = FakeTelegram()
     fake.reset(clock=time.monotonic)
     fake.bot_per_second = rate
-    fake.add_bot(TOKEN)
+    for k in range(bots):
+        fake.add_bot(token(k))
     accepted: list[float] = []  # first and last accepted message
     check = fake._flood
 
@@ -341,14 +395,15 @@ async def wait_port(port: int) -> None:
     raise RuntimeError("fake server did not start")
 
 
-async def broadcast(url: str, mode: str, rate: float, expected: int) -> None:
+async def broadcast(url: str, mode: str, rate: float, expected: int, bots: int = 1) -> None:
+    """`rate`: each bot's limit, enforced by the fake as Telegram does."""
     port = free_port()
     fake = await (spawn("bench.fake_bot_api", str(port), str(int(rate))) if mode == "raw" else
-                  spawn("bench.broadcast", "ptbfake", str(port), str(int(rate))))  # fmt: skip
+                  spawn("bench.broadcast", "ptbfake", str(port), str(int(rate)), str(bots)))  # fmt: skip
     try:
         await wait_port(port)
         api = str(port) if mode == "raw" else f"http://127.0.0.1:{port}"
-        proc = await spawn("bench.broadcast", "drain", url, api, str(rate), mode)
+        proc = await spawn("bench.broadcast", "drain", url, api, str(rate), mode, str(bots))
         out, err = await proc.communicate()
         if proc.returncode != 0:
             raise RuntimeError(err.decode()[-3000:])
@@ -365,18 +420,21 @@ async def broadcast(url: str, mode: str, rate: float, expected: int) -> None:
     # The fake's first-to-last accepted message when it knows it, else the drain's time.
     span = seen["seconds"] if seen["seconds"] > 0 else figures["seconds"]
     achieved = (seen["unique"] - 1) / span if seen["seconds"] > 0 else seen["unique"] / span
-    print(f"[{mode}] configured limit {rate:.0f}/s, {expected} messages")
+    total = rate * bots
+    print(f"[{mode}] configured limit {rate:.0f}/s per bot x {bots} bots = {total:.0f}/s, "
+          f"{expected} messages")  # fmt: skip
     whole = seen["unique"] / figures["seconds"]
     print(f"  sent {figures['sent']} in {span:.1f} s: {achieved:.0f}/s = "
-          f"{achieved / rate:.1%} of the limit (whole drain {figures['seconds']:.1f} s: "
-          f"{whole / rate:.1%})")  # fmt: skip
+          f"{achieved / total:.1%} of the limit (whole drain {figures['seconds']:.1f} s: "
+          f"{whole / total:.1%})")  # fmt: skip
     print(f"  lost {expected - seen['unique']}, duplicated {seen['duplicated']}, "
           f"refused by the fake (429) {seen['refused_429']}, rows not sent {unsent}, "
           f"retried {figures['retried']}, failed {figures['failed']}")  # fmt: skip
     print(f"  sender peak RSS {figures['peak_rss_mib']:.0f} MiB, "
           f"CPU {figures['cpu_seconds']:.1f} s ({figures['cpu_seconds'] / figures['seconds']:.0%} "
-          f"of one core over {figures['seconds']:.1f} s); in claim {figures['claim_seconds']:.1f} s, "
-          f"in mark_sent {figures['mark_sent_seconds']:.1f} s; fake server CPU "
+          f"of one core over {figures['seconds']:.1f} s); in claim {figures['claim_seconds']:.1f} s "
+          f"({figures['claim_calls']} calls), in mark_sent {figures['mark_sent_seconds']:.1f} s "
+          f"({figures['mark_sent_calls']} calls); fake server CPU "
           f"{seen.get('cpu_seconds', 0.0):.1f} s")  # fmt: skip
 
 
@@ -403,13 +461,21 @@ async def main(args: argparse.Namespace) -> None:
     try:
         await asyncio.to_thread(db.upgrade, url)
         start = time.perf_counter()
-        await generate(url, args.branches, args.heads)
-        print(
-            f"generated {args.branches} branches, {args.heads} heads in {time.perf_counter() - start:.1f} s"
-        )
+        if args.queue:
+            await queue(url, args.heads, args.bots)
+            print(
+                f"queued {args.heads} reminders in {time.perf_counter() - start:.1f} s (no sweep)"
+            )
+        else:
+            await generate(url, args.branches, args.heads, args.bots)
+            print(
+                f"generated {args.branches} branches, {args.heads} heads"
+                f" in {time.perf_counter() - start:.1f} s"
+            )
         day = dt.datetime(2026, 3, 18, 8, tzinfo=VN)
-        for label, moment in [("national sweep 18/03/2026", day), ("the same sweep again", day),
-                              ("escalation day 16/04/2026", dt.datetime(2026, 4, 16, 8, tzinfo=VN))]:  # fmt: skip
+        sweeps = [("national sweep 18/03/2026", day), ("the same sweep again", day),
+                  ("escalation day 16/04/2026", dt.datetime(2026, 4, 16, 8, tzinfo=VN))]  # fmt: skip
+        for label, moment in sweeps[: 0 if args.queue else args.sweeps]:
             seconds, added = await timed_sweep(url, moment)
             print(f"{label}: {seconds:.1f} s, {added} new messages")
         conn = await asyncpg.connect(dsn(url))
@@ -418,10 +484,10 @@ async def main(args: argparse.Namespace) -> None:
         for run in range(args.repeat):
             if run:
                 await requeue(url, args.heads)
-            await broadcast(url, "raw", args.rate, args.heads)
+            await broadcast(url, "raw", args.rate, args.heads, args.bots)
         for _ in range(args.repeat if args.ptb_messages else 0):
             await requeue(url, args.ptb_messages)
-            await broadcast(url, "ptb", args.ptb_rate, args.ptb_messages)
+            await broadcast(url, "ptb", args.ptb_rate, args.ptb_messages, args.ptb_bots)
     finally:
         conn = await asyncpg.connect(dsn(admin))
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -430,7 +496,7 @@ async def main(args: argparse.Namespace) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "drain":
-        run = drain(sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5])
+        run = drain(sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5], int(sys.argv[6]))
         if profile := os.environ.get("BENCH_PROFILE"):  # cProfile the sender into this file
             import cProfile
 
@@ -438,13 +504,21 @@ if __name__ == "__main__":
         else:
             asyncio.run(run)
     elif len(sys.argv) > 1 and sys.argv[1] == "ptbfake":
-        ptb_fake(int(sys.argv[2]), int(sys.argv[3]))
+        ptb_fake(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
     else:
         parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
         parser.add_argument("--branches", type=int, default=100_000)
         parser.add_argument("--heads", type=int, default=90_000)
-        parser.add_argument("--rate", type=float, default=3000.0)
-        parser.add_argument("--ptb-rate", type=float, default=150.0)
+        parser.add_argument("--rate", type=float, default=3000.0, help="per bot")
+        parser.add_argument("--bots", type=int, default=1, help="the heads spread over them")
+        parser.add_argument("--ptb-rate", type=float, default=30.0, help="per bot")
+        parser.add_argument("--ptb-bots", type=int, default=1)
+        parser.add_argument(
+            "--queue", action="store_true", help="COPY the reminders into the outbox, no sweep"
+        )
         parser.add_argument("--ptb-messages", type=int, default=9000, help="0: no PTB run")
         parser.add_argument("--repeat", type=int, default=1, help="runs of each broadcast")
+        parser.add_argument(
+            "--sweeps", type=int, default=3, choices=(1, 2, 3), help="1: only the one that queues"
+        )
         asyncio.run(main(parser.parse_args()))

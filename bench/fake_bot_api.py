@@ -3,7 +3,8 @@
 python -m bench.fake_bot_api PORT RATE
 
 It enforces the limits the way Telegram does (at most RATE messages in any second per
-bot, one per second per chat: else 429 with retry_after), records every message it
+bot, each bot known by the token in its path; one per second per chat: else 429 with
+retry_after), records every message it
 accepts, and answers GET /stats with what it saw. tests/fakes/telegram.py checks every
 parameter against the Bot API spec and is the one the tests use; it is too slow on a
 small machine to tell whether the sender keeps thousands of messages a second.
@@ -22,7 +23,7 @@ from collections import Counter, deque
 class Fake:
     def __init__(self, rate: int) -> None:
         self.rate = rate
-        self.recent: deque[float] = deque()
+        self.recent_by_bot: dict[str, deque[float]] = {}
         self.last_to_chat: dict[str, float] = {}
         self.copies: Counter[str] = Counter()
         self.refused = 0
@@ -30,20 +31,21 @@ class Fake:
         self.first = 0.0
         self.last = 0.0
 
-    def send(self, params: dict[str, object]) -> tuple[int, dict[str, object]]:
+    def send(self, params: dict[str, object], bot: str = "") -> tuple[int, dict[str, object]]:
         now = time.monotonic()
+        recent = self.recent_by_bot.setdefault(bot, deque())
         chat = str(params.get("chat_id"))
         text = str(params.get("text", ""))
         if not text:
             return 400, {"ok": False, "error_code": 400, "description": "Bad Request: text empty"}
-        while self.recent and self.recent[0] <= now - 1.0:
-            self.recent.popleft()
+        while recent and recent[0] <= now - 1.0:
+            recent.popleft()
         last = self.last_to_chat.get(chat)
-        if len(self.recent) >= self.rate or (last is not None and now - last < 1.0):
+        if len(recent) >= self.rate or (last is not None and now - last < 1.0):
             self.refused += 1
             body = {"ok": False, "error_code": 429, "description": "Too Many Requests"}
             return 429, {**body, "parameters": {"retry_after": 1}}
-        self.recent.append(now)
+        recent.append(now)
         self.last_to_chat[chat] = now
         self.copies[f"{chat}\x00{text}"] += 1
         self.received += 1
@@ -77,7 +79,8 @@ async def handle(fake: Fake, reader: asyncio.StreamReader, writer: asyncio.Strea
             if method == "GET" and path == "/stats":
                 status, answer = 200, fake.stats()
             elif path.endswith("/sendMessage"):
-                status, answer = fake.send(json.loads(body or b"{}"))
+                bot = path.split("/")[1]  # /bot<token>/sendMessage
+                status, answer = fake.send(json.loads(body or b"{}"), bot)
             elif path.endswith("/getMe"):
                 status, answer = 200, {"ok": True, "result": {"id": 1, "is_bot": True,
                                                               "first_name": "b", "username": "b"}}  # fmt: skip

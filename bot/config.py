@@ -55,6 +55,8 @@ class Settings(_FromEnv):
     database_url: str = Field(
         default=f"sqlite+aiosqlite:///{VAR_DIR}/chihoi.sqlite3", alias="DATABASE_URL"
     )
+    # A read-only copy (a streaming replica) for reports: unset, reports read DATABASE_URL.
+    reports_database_url: str | None = Field(default=None, alias="REPORTS_DATABASE_URL")
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     telegram_api_url: str | None = Field(default=None, alias="TELEGRAM_API_URL")
     telegram_webhook_url: str | None = Field(default=None, alias="TELEGRAM_WEBHOOK_URL")
@@ -83,6 +85,18 @@ class Settings(_FromEnv):
     def _known_driver(cls, value: str) -> str:
         check_url(value)  # storage knows which URLs it can open
         return value
+
+    @field_validator("reports_database_url")
+    @classmethod
+    def _known_reports_driver(cls, value: str | None) -> str | None:
+        if value:
+            check_url(value)
+        return value or None
+
+    @property
+    def reports_url(self) -> str:
+        """Where reports read: the read-only copy when there is one."""
+        return self.reports_database_url or self.database_url
 
     @field_validator("data_key")
     @classmethod

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import typer
 
-from bot.cli.common import CliError, fail, local_today, rules, run_async, session, utc_now
+from bot.cli.common import (
+    CliError,
+    fail,
+    local_today,
+    rules,
+    run_async,
+    session,
+    settings,
+    utc_now,
+)
 from bot.core.i18n import language
 from bot.domain.calendar import half_of
 from bot.domain.enums import TargetMeasure
@@ -40,7 +49,7 @@ async def _rollup(code: str, period_key: str | None, as_of: str | None) -> measu
     period = measures.parse_period(period_key) if period_key else half_of(today)
     if period is None:
         raise CliError("period must look like 2026-Q3, 2026-H2, 2026 or 2022-2027")
-    async with session() as s:
+    async with session(settings().reports_url) as s:  # reads only: the replica will do
         unit = await org.by_code(s, code)
         if unit is None:
             raise CliError(f"no unit with code {code}")
@@ -85,7 +94,7 @@ def export(
                 path.write_bytes(excel.workbook(r, depth=depth))
                 typer.echo(f"wrote {path}")
                 return
-            async with session() as s:
+            async with session(settings().reports_url) as s:
                 pngs = await charts.report_charts(s, r)
             for suffix, png in pngs:
                 path = stem.with_name(f"{stem.stem}-{suffix}.png")

@@ -6,7 +6,9 @@ other row before that mark is committed; if the process dies between the two (SI
 power loss), the row is still "sending" and is sent again once its lease expires. So the
 copies after a kill are at most the sends in flight, at most `concurrency`. Marks are group
 committed: whoever commits takes every result waiting, so a broadcast still costs one
-transaction per handful of messages, not one each. The reminders carry nothing that makes a
+transaction per handful of messages, not one each; up to `flushes` such commits run at once
+(on their own connections, over disjoint rows), so a slow commit does not hold every
+worker for two commit times. The reminders carry nothing that makes a
 second copy harmful: they say what is due now.
 """
 
@@ -54,6 +56,15 @@ class Result:
 
 
 @dataclass
+class _Batch:
+    """Results committed together; `done` is set once they are (or `error` says why not)."""
+
+    results: list[Result] = field(default_factory=list)
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+    error: Exception | None = None
+
+
+@dataclass
 class DrainReport:
     sent: int = 0
     retried: int = 0
@@ -89,15 +100,14 @@ class Sender:
     concurrency: int = 16
     obsolete: ObsoleteCheck | None = None
     composers: Mapping[str, Composer] = field(default_factory=dict)
+    flushes: int = 3  # group commits of marks in flight at once
 
     def __post_init__(self) -> None:
         # The wall clock as a float when it is the real one (cheaper, a broadcast asks often).
         seconds = time.time if self.clock is utcnow else (lambda: self.clock().timestamp())
         self.gate = RateGate(self.limits, self.default_limits, seconds, self.sleep)
-        self._results: list[Result] = []
-        self._added = 0  # results recorded so far ...
-        self._committed = 0  # ... and how many of them are committed
-        self._flush_lock = asyncio.Lock()
+        self._open = _Batch()  # results waiting for the next group commit
+        self._in_flight = 0  # group commits running
         self._expired_at: dt.datetime | None = None
         self.report = DrainReport()
 
@@ -203,33 +213,49 @@ class Sender:
 
     async def _record(self, result: Result) -> None:
         """Returns once the result is committed (by this worker or one flushing for all)."""
-        self._results.append(result)
-        self._added += 1
-        mine = self._added
-        async with self._flush_lock:
-            if self._committed < mine:
-                await self._flush_locked()
+        batch = self._open
+        batch.results.append(result)
+        while self._open.results and self._in_flight < self.flushes:
+            await self._flush_open()
+        await batch.done.wait()
+        if batch.error is not None:
+            raise RuntimeError("marking sent messages failed") from batch.error
 
     async def _flush(self) -> None:
-        async with self._flush_lock:
-            await self._flush_locked()
+        """Commit what is waiting (the end of a drain: no worker is left to)."""
+        while self._open.results:
+            await self._flush_open()
 
-    async def _flush_locked(self) -> None:
-        results, self._results = self._results, []
-        upto = self._added
-        if results:
-            now = self.clock()
-            async with transaction(self.maker) as s:
-                self.report.sent += await outbox.mark_sent(
-                    s, [r.row.id for r in results if r.error is None], now
-                )
-                await outbox.set_payloads(
-                    s, {r.row.id: r.composed for r in results if r.composed is not None}
-                )
-                for r in results:
-                    if r.error is not None:
-                        await self._failure(s, r.row, r.error, now)
-        self._committed = upto
+    async def _flush_open(self) -> None:
+        batch, self._open = self._open, _Batch()
+        self._in_flight += 1
+        try:
+            await self._commit(batch.results)
+        except Exception as exc:
+            batch.error = exc
+            raise
+        finally:
+            self._in_flight -= 1
+            batch.done.set()
+
+    async def _commit(self, results: list[Result]) -> None:
+        now = self.clock()
+        async with transaction(self.maker) as s:
+            # Counted after the await: another commit may add to the report meanwhile.
+            sent = await outbox.mark_sent(s, [r.row.id for r in results if r.error is None], now)
+            self.report.sent += sent
+            await outbox.set_payloads(
+                s, {r.row.id: r.composed for r in results if r.composed is not None}
+            )
+            # In one order (by chat) in every commit: two commits at once that both mark a
+            # chat unreachable take its row in the same order and cannot deadlock.
+            failed = sorted(
+                (r for r in results if r.error is not None),
+                key=lambda r: (r.row.channel, r.row.bot_id, r.row.chat_id, r.row.id),
+            )
+            for r in failed:
+                assert r.error is not None
+                await self._failure(s, r.row, r.error, now)
 
     async def _failure(self, s: Session, row: Claimed, exc: Exception, now: dt.datetime) -> None:
         # The type and the platform's short reason only: never the message text.

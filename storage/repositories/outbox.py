@@ -16,12 +16,25 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, func, select, tuple_, update
+from sqlalchemy import (
+    Integer,
+    Select,
+    Table,
+    any_,
+    bindparam,
+    func,
+    select,
+    text,
+    tuple_,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import OutboxStatus
 from storage.db import dialect_insert
 from storage.models import Outbox
+from storage.prepared import Prepared
 
 # Marks a row finished without delivery because the task got done before it went out.
 SKIPPED = "skipped: no longer due"
@@ -205,12 +218,34 @@ async def mark_sent(s: AsyncSession, ids: Collection[int], now: dt.datetime) -> 
     in the table's eyes, even if a slow first sender finishes late)."""
     if not ids:
         return 0
+    if s.bind.dialect.name == "postgresql":
+        # One statement whatever the number of ids (an IN list of each new length is a new
+        # statement for the server to parse and plan, at every group commit of a broadcast).
+        return await _MARK_SENT_PG.rowcount(s, ids=list(ids), now=now)
     result = await s.execute(
         update(Outbox)
         .where(Outbox.id.in_(list(ids)), Outbox.status == OutboxStatus.SENDING)
         .values(status=OutboxStatus.SENT, sent_at=now, last_error=None)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+_MARK_SENT_PG = Prepared(
+    update(Outbox)
+    .where(
+        Outbox.id == any_(bindparam("ids", type_=ARRAY(Integer))),
+        # Not indexable on purpose: the rows are found by id. Judged by statistics taken
+        # when little was in sending, `status = 'sending'` would send the planner down
+        # ix_outbox_due through every row of a running broadcast (7 ms for 60 rows at
+        # 10,000 in sending, against 0.3 ms by primary key).
+        text(f"outbox.status || '' = '{OutboxStatus.SENDING.value}'"),
+    )
+    .values(
+        status=OutboxStatus.SENT,
+        sent_at=bindparam("now", type_=Outbox.sent_at.type),
+        last_error=None,
+    )
+)
 
 
 async def set_payloads(s: AsyncSession, payloads: dict[int, dict[str, Any]]) -> None:

@@ -97,6 +97,19 @@ def test_show_prints_the_chat_report(cli_db: str) -> None:
     )
 
 
+def test_reports_read_the_read_only_copy_when_one_is_set(
+    cli_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """REPORTS_DATABASE_URL (a replica): reports read it, not DATABASE_URL (here an empty
+    database, where the same command finds no unit)."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}")
+    args = ("show", "--unit", "TH", "--period", "2026-Q1", "--as-of", "2026-03-20")
+    assert invoke(*args)[0] == 1
+    monkeypatch.setenv("REPORTS_DATABASE_URL", cli_db)
+    code, stdout, _ = invoke(*args)
+    assert code == 0 and stdout.splitlines()[0] == "Báo cáo Quý 1/2026 – Hội LHPN tỉnh Thanh Hóa"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

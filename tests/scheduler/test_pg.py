@@ -94,3 +94,44 @@ async def test_two_senders_share_the_outbox_without_overlap(pg_world: World, pg_
         rows = (await s.scalars(select(Outbox))).all()
     assert {r.status for r in rows} == {OutboxStatus.SENT} and {r.attempts for r in rows} == {1}
     assert all(r.sent_at is not None and r.sent_at >= start - dt.timedelta(seconds=1) for r in rows)
+
+
+@pytest.mark.parametrize("flushes", [1, 3])
+async def test_group_commits_of_sent_marks_overlap_up_to_flushes(
+    pg_world: World, flushes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow commit (here: the first one waits up to 2 s for a second to begin) holds only
+    its own workers: with `flushes` > 1 another group commit starts meanwhile. Every message
+    is still sent once and counted once."""
+    start = local(2026, 3, 20, 9)
+    async with transaction(pg_world.maker) as s:
+        for i in range(40):
+            await repo.enqueue(s, f"f|{i}", "test", "web", "sim", f"c{i}", {"text": f"m{i}"}, start)
+    running, most, second = 0, 0, asyncio.Event()
+    mark_sent = repo.mark_sent
+
+    async def slow_mark_sent(*args: object) -> int:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        if running > 1:
+            second.set()
+        try:
+            if most == 1:  # the first commit: wait for another to begin (or give up)
+                await asyncio.wait_for(second.wait(), timeout=2.0)
+        except TimeoutError:
+            pass
+        finally:
+            running -= 1
+        return await mark_sent(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repo, "mark_sent", slow_mark_sent)
+    clock = FakeTime(start)
+    recorder = Recorder(clock)
+    report = await sender(
+        pg_world.maker, clock, recorder, batch=40, concurrency=8, flushes=flushes
+    ).drain()
+    assert report.sent == 40 and sorted(d.text for d in recorder.sent) == sorted(
+        f"m{i}" for i in range(40)
+    )
+    assert most == flushes if flushes == 1 else most >= 2
