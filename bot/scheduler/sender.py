@@ -215,8 +215,16 @@ class Sender:
         """Returns once the result is committed (by this worker or one flushing for all)."""
         batch = self._open
         batch.results.append(result)
-        while self._open.results and self._in_flight < self.flushes:
+        # A second commit starts only once a commit's worth of results waits (a slow commit);
+        # with fast commits one at a time batches better. Whoever ends the last commit
+        # running commits what waits, so no result is left without a committer.
+        parallel = max(1, self.concurrency // (2 * self.flushes))
+        if self._in_flight == 0 or (
+            self._in_flight < self.flushes and len(batch.results) >= parallel
+        ):
             await self._flush_open()
+            while self._open.results and self._in_flight == 0:
+                await self._flush_open()
         await batch.done.wait()
         if batch.error is not None:
             raise RuntimeError("marking sent messages failed") from batch.error
