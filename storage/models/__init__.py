@@ -32,6 +32,7 @@ from storage.models.figures import (
     UnitTarget,
 )
 from storage.models.keys import KeyCheck
+from storage.models.dues import AssessmentRubric, BranchAssessment, DuesPayment, DuesRate, DuesRelief, FundEntry, HelpPair, MemberReferral, PairCheckIn, SelfAssessment  # noqa: F401  (issue 17)
 
 __all__ = [
     "NAMING",
