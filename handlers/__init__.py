@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from bot.core.features import Feature, Registry
 from handlers import (
+    assessment,
+    dues,
+    dues_report,
+    fund,
     groups,
     meetings,
     members,
     onboarding,
     overview,
+    pairs,
     reminders,
     reports,
     reviews,
@@ -29,6 +34,13 @@ FEATURES: list[Feature] = [
     unit_figures.FEATURE,
     unit_targets.FEATURE,
     reports.FEATURE,
+    *(
+        dues.FEATURE,
+        fund.FEATURE,
+        assessment.FEATURE,
+        pairs.FEATURE,
+        dues_report.FEATURE,
+    ),  # issue 17
     reminders.FEATURE,
     settings.FEATURE,
 ]

@@ -13,6 +13,7 @@ from bot.domain.enums import EventKind, Level, MemberStatus
 from bot.domain.textkeys import fold, mask_id
 from handlers import members_residence
 from handlers import members_rules as rules
+from handlers.dues_card import dues_line  # issue 17
 from handlers.members_residence import residence_line
 from handlers.members_rules import Birth, Joined, Problem
 from handlers.members_search import status_name
@@ -129,6 +130,8 @@ async def card(ctx: Ctx, values: Values) -> str:
         names = rules.category_names(m.categories, m.birth_date, ctx.today)
         lines.append(_("Groups: {names}").format(names=", ".join(names) or _("no special group")))
         lines.append(_("Core member: {answer}").format(answer=rules.yes_no(m.is_core)))
+    if (paid := await dues_line(ctx, m)) is not None:  # issue 17
+        lines.append(paid)
     lines.append(_("What has changed for her?"))
     return "\n".join(lines)
 

@@ -122,7 +122,9 @@ class Result:
     def weakest(self, n: int = 3) -> list[Line]:
         """The indicators that lost most points: the reasons shown with the grade."""
         lost = [ln for ln in self.lines if ln.points < ln.weight]
-        return sorted(lost, key=lambda ln: (ln.points - ln.weight, INDICATORS.index(ln.indicator)))[:n]
+        return sorted(lost, key=lambda ln: (ln.points - ln.weight, INDICATORS.index(ln.indicator)))[
+            :n
+        ]
 
 
 def share(weight: int, part: int, whole: int) -> int:
@@ -145,7 +147,10 @@ def assess(f: BranchFacts, rubric: Rubric) -> Result:
         (FUND, 1 if f.fund_entries > 0 and f.fund_balance >= 0 else 0, 1),
         (SELF, f.self_ticked, len(THREE_THREE) * f.quarters_expected),
     ]
-    lines = [Line(k, share(w.get(k, 0), part, whole), w.get(k, 0), part, whole) for k, part, whole in rows]
+    lines = [
+        Line(k, share(w.get(k, 0), part, whole), w.get(k, 0), part, whole)
+        for k, part, whole in rows
+    ]
     score = sum(ln.points for ln in lines)
     grade = rubric.grade(score)
     return Result(score, grade, grade == Grade.STRONG and score >= rubric.model_from, lines)
@@ -160,7 +165,9 @@ class CommuneResult:
     model_branches: int
 
 
-def classify_commune(grades: Sequence[tuple[int, Grade, bool]], rubric: Rubric) -> CommuneResult | None:
+def classify_commune(
+    grades: Sequence[tuple[int, Grade, bool]], rubric: Rubric
+) -> CommuneResult | None:
     """A commune from its branches' (score, grade, model): the mean score, rounded down,
     graded by the same bands; with a weak branch it is at most fair (no weak base is the
     aim, 002 §III.4), and with under 20% model branches at most fair too (002 §II.2)."""

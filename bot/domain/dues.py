@@ -47,7 +47,9 @@ class Relief:
     amount: int | None = None  # for REDUCED
 
 
-def due(rate: DuesRate, birth_year: int | None, relief: Relief | None) -> tuple[int, ReliefKind | None]:
+def due(
+    rate: DuesRate, birth_year: int | None, relief: Relief | None
+) -> tuple[int, ReliefKind | None]:
     """What she owes for `rate.year` and the reason it is less than the amount, if it is.
 
     A decision wins over the rules; of the rules, the lower amount applies.

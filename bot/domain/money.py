@@ -45,8 +45,31 @@ _GROUPED = re.compile(r"^[0-9]{1,3}(?:[., ][0-9]{3})+$")
 _WITH_UNIT = re.compile(r"^([0-9]+)(?:[.,]([0-9]+))?\s*([a-z]+)\s*([0-9]{1,3})?$")
 _WORD_FILLERS = frozenset({"dong", "chan", "thoi", "a", "tien"})
 _NUMBER_WORDS = frozenset(
-    "khong mot hai ba bon tu nam lam sau bay tam chin muoi tram linh le nghin ngan trieu "
-    "ty mot muoi mươi".split()
+    [
+        "khong",
+        "mot",
+        "hai",
+        "ba",
+        "bon",
+        "tu",
+        "nam",
+        "lam",
+        "sau",
+        "bay",
+        "tam",
+        "chin",
+        "muoi",
+        "tram",
+        "linh",
+        "le",
+        "nghin",
+        "ngan",
+        "trieu",
+        "ty",
+        "mot",
+        "muoi",
+        "mươi",
+    ]
 )
 
 

@@ -34,7 +34,7 @@ LEADER_VISIT = "leader_visit"
 DIGEST = "digest"
 
 # A person may put these off once per period; escalations and digests are not snoozed.
-SNOOZABLE = frozenset({MEETING_DUE, REVIEW_DUE, LEADER_VISIT, SOFTWARE_DUE})
+SNOOZABLE = frozenset({MEETING_DUE, REVIEW_DUE, LEADER_VISIT, SOFTWARE_DUE, "dues_due", "self_due"})
 # Non-essential: a person can mute them (person.mute_digests).
 MUTABLE = frozenset({DIGEST})
 CHAIR_STEP = "chair"

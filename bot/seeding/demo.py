@@ -18,6 +18,7 @@ from bot.domain.enums import (
     TargetMeasure,
 )
 from bot.seeding import names as seed_names
+from bot.seeding.dues_demo import seed_dues
 from storage.models import OrgUnit
 from storage.repositories import (
     invites,
@@ -153,6 +154,7 @@ async def seed_history(
             )
             added += 1
     await seed_figures(s, now, tz, rng)
+    await seed_dues(s, now, tz, rng)  # issue 17
     return added
 
 

@@ -23,6 +23,18 @@ from storage.models.core import (
     Role,
     Snooze,
 )
+from storage.models.dues import (  # noqa: F401  (issue 17)
+    AssessmentRubric,
+    BranchAssessment,
+    DuesPayment,
+    DuesRate,
+    DuesRelief,
+    FundEntry,
+    HelpPair,
+    MemberReferral,
+    PairCheckIn,
+    SelfAssessment,
+)
 from storage.models.figures import (
     MemberTally,
     MemberTallyDay,
@@ -32,7 +44,6 @@ from storage.models.figures import (
     UnitTarget,
 )
 from storage.models.keys import KeyCheck
-from storage.models.dues import AssessmentRubric, BranchAssessment, DuesPayment, DuesRate, DuesRelief, FundEntry, HelpPair, MemberReferral, PairCheckIn, SelfAssessment  # noqa: F401  (issue 17)
 
 __all__ = [
     "NAMING",
