@@ -68,7 +68,6 @@ async def _self_summary(ctx: Ctx, values: Values) -> str:
         )
     ]
     lines += [("✓ " if k in ticked else "✗ ") + _(label) for k, label in ITEMS.items()]
-    lines.append(_("Shall I save this?"))
     return "\n".join(lines)
 
 
@@ -128,7 +127,7 @@ async def _submit_summary(ctx: Ctx, values: Values) -> str:
     )
     if r.model:
         head += ", " + _("model branch")
-    return "\n".join([head, *result_lines(r), _("Shall I send it to the commune chair?")])
+    return "\n".join([head, *result_lines(r)])
 
 
 async def _submit_start(ctx: Ctx, values: Values) -> Retry | None:
@@ -237,7 +236,6 @@ async def _review_summary(ctx: Ctx, values: Values) -> str:
     lines = [text]
     if values.get("reason"):
         lines.append(_("Reason: {reason}").format(reason=values["reason"]))
-    lines.append(_("Shall I save this?"))
     return "\n".join(lines)
 
 
@@ -300,8 +298,9 @@ FEATURE = Feature(
             N_("Send the yearly assessment"),
             SUBMIT,
             roles=BRANCH_ROLES,
-            words=("danh gia nam", "xep loai chi hoi", "gui danh gia"),
+            words=("danh gia nam", "xep loai chi hoi", "gui danh gia", "gui xep loai"),
             order=32,
+            listed=False,
         ),
         MenuEntry(
             "assessment_review",

@@ -147,7 +147,6 @@ async def _summary(ctx: Ctx, values: Values) -> str:
     lines += [f"• {names.get(mid) or '?'}: {money(a)}" for mid, a in batch[:15]]
     if len(batch) > 15:
         lines.append(_("and {count} more").format(count=len(batch) - 15))
-    lines.append(_("Shall I save this?"))
     return "\n".join(lines)
 
 
@@ -276,7 +275,6 @@ async def _rate_summary(ctx: Ctx, values: Values) -> str:
         _("A further member of the same household: {rule}").format(
             rule=_rule_text(values["household"])
         ),
-        _("Shall I save this?"),
     ]
     return "\n".join(lines)
 

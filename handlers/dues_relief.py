@@ -78,7 +78,6 @@ async def _summary(ctx: Ctx, values: Values) -> str:
     ]
     if values.get("reason"):
         lines.append(_("Reason: {reason}").format(reason=values["reason"]))
-    lines.append(_("Shall I save this?"))
     return "\n".join(lines)
 
 

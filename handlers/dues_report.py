@@ -3,7 +3,7 @@ chair her commune's branches, for a province its communes; in chat and as Excel.
 
 from __future__ import annotations
 
-from bot.core.context import Ctx
+from bot.core.context import BRANCH_ROLES, COMMUNE_ROLES, PROVINCE_ROLES, Ctx
 from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _
 from bot.core.types import Attachment, Reply
@@ -30,8 +30,19 @@ FEATURE = Feature(
             "dues_report",
             N_("Dues, fund and grades report"),
             show,
-            words=("bao cao hoi phi", "bao cao quy", "xep loai"),
+            roles=COMMUNE_ROLES | PROVINCE_ROLES,
+            words=("bao cao hoi phi", "bao cao quy", "bao cao xep loai"),
             order=61,
+        ),
+        # branch heads open it by its words, so their numbered menu stays short
+        MenuEntry(
+            "dues_report_branch",
+            N_("Dues, fund and grades report"),
+            show,
+            roles=BRANCH_ROLES,
+            words=("bao cao hoi phi", "bao cao quy", "bao cao xep loai"),
+            order=62,
+            listed=False,
         ),
     ],
 )

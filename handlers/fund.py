@@ -16,9 +16,10 @@ from bot.reports.dues_excel import statement_workbook
 from bot.reports.dues_text import entry_label, money, statement_text
 from handlers.dues_common import branch, branch_options, read_amount, read_day, start_branch
 from handlers.scope import still_covers
+from storage.models import OrgUnit
 from storage.repositories import fund
 
-INCOME, SPENDING, CORRECT = "income", "spending", "correct"
+INCOME, SPENDING, CORRECT, BOOK = "income", "spending", "correct", "book"
 TODAY = "today"
 
 
@@ -26,6 +27,7 @@ async def _actions(ctx: Ctx, values: Values) -> list[Option]:
     out = [Option(INCOME, N_("Income")), Option(SPENDING, N_("Spending"))]
     if await fund.recent(ctx.session, int(values["branch_id"]), 1):
         out.append(Option(CORRECT, N_("Correct an entry")))
+    out.append(Option(BOOK, N_("See the fund book")))
     return out
 
 
@@ -87,12 +89,13 @@ async def _summary(ctx: Ctx, values: Values) -> str:
             _("• Date: {date}").format(date=format_date(values["day"])),
             _("• For: {purpose}").format(purpose=values["purpose"]),
         ]
-    lines.append(_("Shall I save this?"))
     return "\n".join(lines)
 
 
 async def _save(ctx: Ctx, values: Values) -> list[Reply]:
     bid = int(values["branch_id"])
+    if values["action"] == BOOK:
+        return [await book(ctx, await branch(ctx, values))]
     if values["action"] == CORRECT:
         done = await fund.reverse(
             ctx.session,
@@ -153,9 +156,10 @@ FUND = Dialog(
                 _("Why is it cancelled?") if v.get("action") == CORRECT else _("What was it for?")
             ),
             parse=_purpose,
+            when=_is(INCOME, SPENDING, CORRECT),
             label=N_("Purpose"),
         ),
-        Confirm(_summary),
+        Confirm(_summary, when=_is(INCOME, SPENDING, CORRECT)),
     ],
     on_done=_save,
     on_start=_start,
@@ -167,20 +171,19 @@ FUND = Dialog(
 )
 
 
-async def show_fund(ctx: Ctx) -> list[Reply]:
+async def book(ctx: Ctx, unit: OrgUnit) -> Reply:
     """The year's statement in chat, with the Excel file."""
+    st = await fund.statement(ctx.session, unit.id, ctx.today.year)
+    data = statement_workbook(st, unit.name)
+    name = f"quy-chi-hoi-{unit.code}-{st.year}.xlsx"
+    return Reply(statement_text(st, unit.name), attachment=Attachment("document", name, data))
+
+
+async def show_fund(ctx: Ctx) -> list[Reply]:
     units = ctx.units_for(BRANCH_ROLES)
     if not units:
         return [Reply(_("Only a branch head or deputy can do this, for her own branch."))]
-    out = []
-    for unit in units:
-        st = await fund.statement(ctx.session, unit.id, ctx.today.year)
-        data = statement_workbook(st, unit.name)
-        name = f"quy-chi-hoi-{unit.code}-{st.year}.xlsx"
-        out.append(
-            Reply(statement_text(st, unit.name), attachment=Attachment("document", name, data))
-        )
-    return out
+    return [await book(ctx, unit) for unit in units]
 
 
 FEATURE = Feature(
@@ -200,8 +203,9 @@ FEATURE = Feature(
             N_("See the fund book"),
             show_fund,
             roles=BRANCH_ROLES,
-            words=("so quy", "xem quy"),
+            words=("so quy", "xem quy", "xem so quy"),
             order=29,
+            listed=False,
         ),
     ],
 )

@@ -79,7 +79,7 @@ async def _summary(ctx: Ctx, values: Values) -> str:
     text = _("“1+1”: {helper} helps {helped}").format(
         helper=helper, helped=names[int(values["helped"])]
     )
-    return text + "\n" + _("Shall I save this?")
+    return text
 
 
 async def _save(ctx: Ctx, values: Values) -> list[Reply]:
@@ -211,7 +211,7 @@ FEATURE = Feature(
             N_("Record a “1+1” pair"),
             PAIR,
             roles=COMMUNE_ROLES,
-            words=("1+1", "ghep cap", "mot cong mot"),
+            words=("ghep cap", "ghep cap 1 1", "mot cong mot"),
             order=47,
         ),
         MenuEntry(
@@ -219,7 +219,7 @@ FEATURE = Feature(
             N_("Answer about the “1+1” pair"),
             CHECK_IN,
             roles=BRANCH_ROLES,
-            words=("tra loi 1+1", "cap 1+1"),
+            words=("tra loi cap", "cap giup nhau"),
             order=33,
             listed=False,
         ),

@@ -139,7 +139,8 @@ def assess(f: BranchFacts, rubric: Rubric) -> Result:
     target = f.new_target if f.new_target is not None and f.new_target > 0 else 1
     rows = [
         (MEETINGS, f.quarters_met, f.quarters_expected),
-        (ATTENDANCE, f.meetings_at_two_thirds, f.meetings_with_rate),
+        # no meeting at all earns no attendance points (not "nothing to count")
+        (ATTENDANCE, f.meetings_at_two_thirds, max(f.meetings_with_rate, 1)),
         (NEW_MEMBERS, f.new_members, target),
         (REVIEW, f.reviews_on_time, f.reviews_due),
         (DUES, f.dues_settled, f.dues_members),

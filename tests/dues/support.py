@@ -17,7 +17,9 @@ async def unit_id(world: World, code: str) -> int:
         return unit.id
 
 
-async def set_rate(world: World, code: str = "TH", amount: int = 30_000, elderly: int | None = 0) -> None:
+async def set_rate(
+    world: World, code: str = "TH", amount: int = 30_000, elderly: int | None = 0
+) -> None:
     uid = await unit_id(world, code)
     async with transaction(world.maker) as s:
         await dues.set_rate(s, uid, 2026, amount, elderly, 15_000, None, world.clock())
