@@ -14,6 +14,7 @@ from handlers import (
     onboarding,
     overview,
     pairs,
+    referral,
     reminders,
     reports,
     reviews,
@@ -40,6 +41,7 @@ FEATURES: list[Feature] = [
         assessment.FEATURE,
         pairs.FEATURE,
         dues_report.FEATURE,
+        referral.FEATURE,
     ),  # issue 17
     reminders.FEATURE,
     settings.FEATURE,

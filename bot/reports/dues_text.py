@@ -45,7 +45,10 @@ def indicator_line(line: A.Line) -> str:
     )
 
 
-def dues_line(b: BranchLine) -> str:
+def dues_line(b: BranchLine, year: int) -> str:
+    if b.rate is None:
+        text = _("Dues: no amount set for {year}").format(year=year)
+        return text + (f"; {money(b.collected)}" if b.collected else "")
     return _(
         "Dues: {paid} paid, {partial} partly, {exempt} exempt, {unpaid} unpaid of {members}; "
         "collected {collected} of {expected}"
@@ -72,8 +75,8 @@ def grade_line(b: BranchLine) -> str:
     return text
 
 
-def branch_block(b: BranchLine) -> list[str]:
-    lines = [f"• {b.name}", "  " + dues_line(b)]
+def branch_block(b: BranchLine, year: int) -> list[str]:
+    lines = [f"• {b.name}", "  " + dues_line(b, year)]
     lines.append("  " + _("Fund balance: {amount}").format(amount=money(b.fund_balance)))
     lines.append("  " + grade_line(b))
     if b.reason:
@@ -137,7 +140,7 @@ def report(o: Overview) -> str:
         lines += commune_head(c) if (many or len(c.branches) > 1) else []
         if not many:
             for b in c.branches:
-                lines += branch_block(b)
+                lines += branch_block(b, o.year)
     return "\n".join(lines)
 
 

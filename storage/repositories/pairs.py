@@ -157,3 +157,18 @@ async def core_counts(
         )
         out.update({u: int(n) for u, n in (await s.execute(by_group)).all() if u is not None})
     return out
+
+
+async def joined_since(s: AsyncSession, branch_id: int, since: dt.date) -> list[tuple[int, str]]:
+    """(id, name) of the branch's members who joined on or after `since`, newest first."""
+    stmt = (
+        select(Member.id, Member.full_name)
+        .where(Member.branch_id == branch_id, Member.joined_on >= since, Member.status.in_(ON_ROLL))
+        .order_by(Member.joined_on.desc(), Member.id.desc())
+    )
+    return [(mid, name or "") for mid, name in (await s.execute(stmt)).all()]
+
+
+async def brought_by_of(s: AsyncSession, member_id: int) -> int | None:
+    row = await s.get(MemberReferral, member_id)
+    return None if row is None else row.brought_by

@@ -41,8 +41,16 @@ from bot.reports.dues_excel import overview_workbook
 from bot.reports.dues_text import report
 from storage.db import transaction
 from storage.models import Review
-from storage.repositories import assessment, dues, dues_overview, fund, meetings, members, org
-from storage.repositories import unit_figures
+from storage.repositories import (
+    assessment,
+    dues,
+    dues_overview,
+    fund,
+    meetings,
+    members,
+    org,
+    unit_figures,
+)
 from tests.support.chat_fixtures import World
 
 TZ = dt.timezone(dt.timedelta(hours=7))
