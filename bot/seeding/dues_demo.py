@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.domain import assessment as A
 from bot.domain.calendar import quarter_of
 from bot.domain.dues import ReliefKind
+from bot.domain.rules import Rules
 from storage.models import Member
 from storage.repositories import assessment, dues, fund, org, pairs
 from storage.repositories.meetings import roster_on
@@ -53,9 +54,10 @@ async def seed_dues(s: AsyncSession, now: dt.datetime, tz: ZoneInfo, rng: random
             await dues.set_relief(
                 s, [roster[-1][0]], year, ReliefKind.HOUSEHOLD, None, None, None, now
             )
-        payers = [(mid, RATE) for mid, _n in roster[: max(1, len(roster) * 2 // 3)]]
-        if code == "TH-QP-01" and len(payers) > 2:
-            payers[-1] = (payers[-1][0], RATE // 3)  # partly paid
+        owing = [r for r in (await dues.branch_dues(s, unit, year, today)).rows if r.owed > 0]
+        payers = [(r.member_id, r.owed) for r in owing[: max(1, len(owing) * 2 // 3)]]
+        if code == "TH-QP-01" and len(payers) > 1:
+            payers[-1] = (payers[-1][0], payers[-1][1] // 3)  # partly paid
         await dues.record_payments(
             s, unit.id, year, payers, today - dt.timedelta(days=rng.randint(5, 60)), None, now
         )
@@ -75,7 +77,7 @@ async def seed_dues(s: AsyncSession, now: dt.datetime, tz: ZoneInfo, rng: random
         assert unit is not None
         for quarter in (q.previous(), q):
             await assessment.save_self(s, unit.id, quarter.key, A.THREE_THREE[:ticked], None, now)
-    deadlines = {f"{year}-H1": dt.date(year, 6, 5), f"{year}-H2": dt.date(year, 11, 20)}
+    deadlines = assessment.half_deadlines(year, Rules(tz=tz).review_deadline)
     for code, approve in (("TH-QP-01", True), ("TH-QP-02", False)):
         unit = branches[code]
         assert unit is not None
