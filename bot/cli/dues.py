@@ -9,10 +9,11 @@ import typer
 
 from bot.cli.common import CliError, local_today, run_async, session, utc_now
 from bot.core.i18n import language
+from bot.domain import assessment as A
 from bot.domain.money import DUES_MAX, MoneyProblem, read_money
 from bot.reports.dues_excel import overview_workbook, statement_workbook
 from bot.reports.dues_text import report, statement_text
-from storage.repositories import dues, dues_overview, fund, org
+from storage.repositories import assessment, dues, dues_overview, fund, org
 
 app = typer.Typer(no_args_is_help=True, help="Dues, branch funds and the yearly assessment.")
 
@@ -66,6 +67,53 @@ def rate(
                 utc_now(),
             )
             typer.echo(f"set dues {y} of {u.code}: {each} đồng")
+
+    run_async(go)
+
+
+@app.command()
+def rubric(
+    unit: str = UNIT,
+    year: int = YEAR,
+    weights: str = typer.Option(
+        None,
+        "--weights",
+        help="meetings=20,attendance=10,new_members=10,review=10,dues=15,core=10,fund=10,self=15",
+    ),
+    bands: str = typer.Option(None, "--bands", help="strong=80,fair=65,average=50,model_from=90"),
+) -> None:
+    """Save a province's rubric for the year (default: the seeds' default); this also turns
+    the quarterly "3 có, 3 biết" reminders on for its branches."""
+
+    def pairs_of(text: str | None, what: str) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for part in (text or "").split(","):
+            if not part.strip():
+                continue
+            key, _sep, value = part.partition("=")
+            if not value.strip().isdigit():
+                raise CliError(f"{what}: {part.strip()} is not name=number")
+            out[key.strip()] = int(value)
+        return out
+
+    async def go() -> None:
+        w = dict(A.DEFAULT_WEIGHTS)
+        w.update(pairs_of(weights, "--weights"))
+        try:
+            r = A.Rubric(w, **pairs_of(bands, "--bands"))
+        except TypeError:
+            raise CliError("--bands: use strong, fair, average and model_from") from None
+        if r.problems():
+            raise CliError(
+                "rubric: " + ", ".join(r.problems()) + " (weights add up to 100; bands rise)"
+            )
+        async with session() as s:
+            u = await org.by_code(s, unit)
+            if u is None:
+                raise CliError(f"no unit with code {unit}")
+            y = year or local_today().year
+            await assessment.set_rubric(s, u.id, y, r, None, utc_now())
+            typer.echo(f"saved the {y} rubric of {u.code}")
 
     run_async(go)
 

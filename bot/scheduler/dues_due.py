@@ -2,9 +2,11 @@
 (issue 17 item 6): once per step, stopped as soon as the task is done, escalated to the
 commune chair and then the province like the meeting reminders.
 
-Dues: branches with members who have not paid in full hear `DUES_STEPS` days before the
+Reminders go only where the feature is in use, so a province that does not use it hears
+nothing: dues where a rate is set, "3 có, 3 biết" under a province that saved its rubric for
+the year (`chihoi dues rubric`), check-ins where a pair exists. Dues: branches with members who have not paid in full hear `DUES_STEPS` days before the
 year ends; after it, the chair, then the province. The self-assessment: `SELF_STEPS` days
-before the quarter ends; after it, the chair, then the province. "1+1": both branch heads of
+before the quarter ends (the meeting reminders own its last fortnight); after it, the chair, then the province. "1+1": both branch heads of
 a pair, once, `PAIR_STEP` days before the quarter ends, until each has answered.
 """
 
@@ -29,7 +31,7 @@ DUES_DUE, DUES_LATE, DUES_LATE_PROVINCE = "dues_due", "dues_late", "dues_late_pr
 SELF_DUE, SELF_LATE, SELF_LATE_PROVINCE = "self_due", "self_late", "self_late_prov"
 PAIR_DUE = "pair_due"
 DUES_STEPS = (60, 30, 10)
-SELF_STEPS = (14, 5)
+SELF_STEPS = (35, 20)  # before the meeting reminders' busy last fortnight (30, 14, 5)
 PAIR_STEP = (14,)
 
 
@@ -95,13 +97,20 @@ async def dues_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.date)
     )
 
 
+async def _assessed(s: Session, snap: Snapshot, year: int) -> list[Unit]:
+    """Branches under a unit that saved a rubric for `year` (the province turned the yearly
+    assessment on; its rubric may be the default)."""
+    on = await assessment.rubric_units(s, year)
+    return [b for b in snap.branches() if on.intersection(b.ids())]
+
+
 async def self_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
     q = quarter_of(day)
     step = R.latest_step(SELF_STEPS, q.last_day, day)
     if step is None:
         return
     done = await assessment.self_done(s, q.key)
-    for b in snap.branches():
+    for b in await _assessed(s, snap, q.year):
         heads = snap.recipients(RoleKind.BRANCH_HEAD, b.id)
         if not heads or b.id in done or not b.expected(q.first_day):
             continue
@@ -121,7 +130,9 @@ async def self_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.date)
     if not steps:
         return
     done = await assessment.self_done(s, q.key)
-    late: list[Unit] = [b for b in snap.branches() if b.id not in done and b.expected(q.first_day)]
+    late = [
+        b for b in await _assessed(s, snap, q.year) if b.id not in done and b.expected(q.first_day)
+    ]
     _escalate(
         snap,
         plan,

@@ -77,6 +77,8 @@ async def seed_dues(s: AsyncSession, now: dt.datetime, tz: ZoneInfo, rng: random
         assert unit is not None
         for quarter in (q.previous(), q):
             await assessment.save_self(s, unit.id, quarter.key, A.THREE_THREE[:ticked], None, now)
+    # Thanh Hóa uses the yearly assessment with the default rubric (reminders follow it)
+    await assessment.set_rubric(s, province.id, year, A.Rubric(), None, now)
     deadlines = assessment.half_deadlines(year, Rules(tz=tz).review_deadline)
     for code, approve in (("TH-QP-01", True), ("TH-QP-02", False)):
         unit = branches[code]

@@ -260,3 +260,10 @@ async def of_units(
         BranchAssessment.unit_id.in_(ids), BranchAssessment.year == year
     )
     return {r.unit_id: r for r in (await s.scalars(stmt)).all()}
+
+
+async def rubric_units(s: AsyncSession, year: int) -> set[int]:
+    """Units (provinces, usually) that saved a rubric for `year`: the yearly assessment is in
+    use below them, so their branches are reminded of "3 có, 3 biết"."""
+    stmt = select(AssessmentRubric.unit_id).where(AssessmentRubric.year == year)
+    return set((await s.scalars(stmt)).all())

@@ -70,5 +70,11 @@ def test_the_cli_sets_a_rate_and_prints_the_report(cli_db: str, tmp_path: Path) 
     shown = runner.invoke(app, ["dues", "report", "--unit", "TH-QP", "--out", str(out)])
     assert shown.exit_code == 0, shown.output
     assert "Hội phí, quỹ và xếp loại" in shown.output and out.stat().st_size > 0
+    wrong = runner.invoke(app, ["dues", "rubric", "--unit", "TH", "--weights", "meetings=40"])
+    assert wrong.exit_code == 1 and "weights add up to 100" in wrong.output
+    right = runner.invoke(
+        app, ["dues", "rubric", "--unit", "TH", "--year", "2026", "--weights", "meetings=35,self=0"]
+    )
+    assert right.exit_code == 0 and "saved the 2026 rubric of TH" in right.output
     book = runner.invoke(app, ["dues", "fund", "--unit", "TH-QP-01"])
     assert book.exit_code == 0 and "Quỹ chi hội năm" in book.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.domain.assessment import Rubric
 from bot.domain.rules import Rules
 from bot.scheduler.dues_due import DUES_DUE, DUES_LATE, PAIR_DUE, SELF_DUE, SELF_LATE
 from bot.scheduler.sweep import sweep
@@ -63,20 +64,31 @@ async def test_dues_reminders_stop_when_paid_and_escalate(world: World) -> None:
 
 
 async def test_self_assessment_reminders(world: World) -> None:
-    await run(world, 2026, 3, 17)
-    assert [n for n, step in await sent(world, SELF_DUE)] == [
-        "Nguyễn Thị Lan",
-        "Trần Thị Hoa",
-        "Lê Thị Mai",
+    """Only under a province that saved its rubric for the year; 35 and 20 days before the
+    quarter ends (24/02 and 11/03), the chair after it."""
+    await run(world, 2026, 2, 24)
+    assert await sent(world, SELF_DUE) == []
+    async with transaction(world.maker) as s:
+        await assessment.set_rubric(
+            s, await unit_id(world, "TH"), 2026, Rubric(), None, world.clock()
+        )
+    await run(world, 2026, 2, 24)
+    assert await sent(world, SELF_DUE) == [
+        ("Nguyễn Thị Lan", "d35"),
+        ("Trần Thị Hoa", "d35"),
+        ("Lê Thị Mai", "d35"),
     ]
     async with transaction(world.maker) as s:
         await assessment.save_self(
             s, await unit_id(world, "TH-QP-01"), "2026-Q1", ["faces"], None, world.clock()
         )
-    await run(world, 2026, 3, 26)
-    assert (await sent(world, SELF_DUE))[3:] == [("Trần Thị Hoa", "d5"), ("Lê Thị Mai", "d5")]
+    await run(world, 2026, 3, 11)
+    assert (await sent(world, SELF_DUE))[3:] == [("Trần Thị Hoa", "d20"), ("Lê Thị Mai", "d20")]
     await run(world, 2026, 4, 2)
-    assert (await sent(world, SELF_LATE))[0] == ("Phạm Thị Hồng", "chair")
+    assert await sent(world, SELF_LATE) == [("Phạm Thị Hồng", "chair")]
+    async with world.maker() as s:
+        (text,) = (await s.scalars(select(Outbox.payload).where(Outbox.kind == SELF_LATE))).all()
+    assert "Thôn Tây" in text["text"] and "Thôn Đông" not in text["text"]
 
 
 async def test_pair_check_in_goes_to_both_heads_until_answered(world: World) -> None:
