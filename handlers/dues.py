@@ -17,7 +17,7 @@ from bot.domain import dues as D
 from bot.domain.enums import Level
 from bot.domain.money import DUES_MAX
 from bot.reports.dues_text import money
-from handlers import dues_relief
+from handlers import dues_relief, dues_undo
 from handlers.dues_common import branch, branch_options, read_amount, start_branch
 from handlers.scope import still_covers
 from storage.repositories import dues
@@ -206,7 +206,8 @@ COLLECT = Dialog(
     recheck=still_covers("branch_id", BRANCH_ROLES),
     help=N_(
         "Type the numbers of the members who paid, then the amount each paid. A member who "
-        "paid part of her dues is listed again until she has paid it all."
+        "paid part of her dues is listed again until she has paid it all. A recording typed "
+        'by mistake is undone with "huỷ ghi hội phí".'
     ),
 )
 
@@ -341,7 +342,7 @@ RATE = Dialog(
 
 FEATURE = Feature(
     name="dues",
-    dialogs=[COLLECT, RATE, dues_relief.RELIEF],
+    dialogs=[COLLECT, RATE, dues_relief.RELIEF, dues_undo.UNDO],
     menu=[
         MenuEntry(
             "dues_collect",
@@ -357,6 +358,15 @@ FEATURE = Feature(
             dues_relief.RELIEF,
             roles=BRANCH_ROLES,
             words=("mien giam hoi phi", "mien hoi phi", "giam hoi phi"),
+            order=27,
+            listed=False,
+        ),
+        MenuEntry(
+            "dues_undo",
+            N_("Undo a dues recording"),
+            dues_undo.UNDO,
+            roles=BRANCH_ROLES,
+            words=("huy ghi hoi phi", "sua hoi phi", "huy hoi phi"),
             order=27,
             listed=False,
         ),

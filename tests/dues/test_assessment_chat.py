@@ -152,7 +152,7 @@ async def test_a_mentor_pair(world: World, chat_as: Callable[[str], Chat]) -> No
     await hong.script([
         ("user", "ghép cặp"),
         ("bot", "Cặp “1+1” loại nào?"),
-        ("pick", "Người kèm cặp"),
+        ("pick", "Kèm cặp"),
         ("bot", "Họ tên đầy đủ của người kèm cặp là gì?"),
         ("user", "123"),
         ("bot", "Chị gõ họ tên đầy đủ của người kèm cặp nhé."),

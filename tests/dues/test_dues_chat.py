@@ -157,3 +157,30 @@ async def test_a_decision_exempts_a_member_with_its_reason(
     assert (relief.kind, relief.amount) == ("reduced", 10_000)
     d = await roster(world)
     assert sorted(r.owed for r in d.rows if r.owed) == [10_000, 30_000, 30_000, 30_000]
+
+
+async def test_a_batch_typed_by_mistake_is_undone_by_reversing_rows(
+    world: World, chat_as: Callable[[str], Chat]
+) -> None:
+    await set_rate(world)
+    lan = chat_as("lan")
+    await lan.say("thu hội phí")
+    await lan.say("1 2")
+    await lan.pick("Đóng đủ")
+    await lan.pick("Đúng, lưu")
+    assert "Đã ghi 2 hội viên đóng (60.000 đ)" in lan.text()
+    await lan.script([
+        ("user", "huỷ ghi hội phí"),
+        ("bot", "Lần ghi nào bị nhầm?"),
+        ("pick", "2 hội viên, 60.000 đ"),
+        ("bot", "Em sẽ ghi thêm các khoản huỷ 2 khoản đóng này (60.000 đ)"),
+        ("pick", "Đúng, lưu"),
+        ("bot", "Dạ, em đã huỷ 2 khoản đóng hội phí."),
+        ("user", "huỷ ghi hội phí"),
+        ("bot", "Năm nay chưa có lần ghi hội phí nào để huỷ ạ."),
+        ("bot", "Chị muốn làm gì?"),
+    ])  # fmt: skip
+    assert await payments(world) == 4  # two payments and their two reversals
+    assert (await roster(world)).collected == 0
+    (undo,) = await actions(world, "dues.reversed")
+    assert undo.detail["members"] == 2
