@@ -3,6 +3,8 @@ corrections are reversing entries, never edits)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.core.context import BRANCH_ROLES, Ctx
 from bot.core.dialogs import Choose, Confirm, Dialog, Option, Retry, Values
 from bot.core.i18n import N_, _, format_date
@@ -13,7 +15,7 @@ from handlers.scope import still_covers
 from storage.repositories import dues
 
 
-async def _batches(ctx: Ctx, values: Values) -> list[tuple[str, object, int, int]]:
+async def _batches(ctx: Ctx, values: Values) -> list[tuple[str, dt.date, int, int]]:
     return list(await dues.last_batches(ctx.session, int(values["branch_id"]), int(values["year"])))
 
 
@@ -33,7 +35,7 @@ async def _options(ctx: Ctx, values: Values) -> list[Option]:
             _("{date}: {count} members, {total}").format(
                 date=format_date(day)[:5], count=n, total=money(total)
             ),
-        )  # type: ignore[arg-type]
+        )
         for batch, day, n, total in await _batches(ctx, values)
     ]
 
