@@ -23,7 +23,7 @@ from storage.models.core import (
     Role,
     Snooze,
 )
-from storage.models.dues import (  # noqa: F401  (issue 17)
+from storage.models import dues  # noqa: F401  (issue 17: its tables join the metadata)
     AssessmentRubric,
     BranchAssessment,
     DuesPayment,
