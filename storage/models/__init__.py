@@ -1,6 +1,7 @@
 """SQLAlchemy models: the organisation tree, people and roles, members, meetings, bot state,
 and the figures kept beside them. Import models from here."""
 
+from storage.models import dues  # noqa: F401  (issue 17: its tables join the metadata)
 from storage.models.base import NAMING, Base, UTCDateTime
 from storage.models.core import (
     Attendance,
@@ -22,18 +23,6 @@ from storage.models.core import (
     Review,
     Role,
     Snooze,
-)
-from storage.models import dues  # noqa: F401  (issue 17: its tables join the metadata)
-    AssessmentRubric,
-    BranchAssessment,
-    DuesPayment,
-    DuesRate,
-    DuesRelief,
-    FundEntry,
-    HelpPair,
-    MemberReferral,
-    PairCheckIn,
-    SelfAssessment,
 )
 from storage.models.figures import (
     MemberTally,
