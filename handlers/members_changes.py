@@ -144,6 +144,28 @@ def action_options(ctx: Ctx, values: Values) -> list[Option]:
     return [Option(k, ACTIONS[k]) for k in keys]
 
 
+# What happened, said in her own words; an action not offered for this member is not taken.
+ACTION_WORDS: dict[str, str] = {
+    **dict.fromkeys(("chuyen", "chuyen di", "chuyen chi hoi", "chuyen sinh hoat"), "move"),
+    **dict.fromkeys(("di lam an xa", "di lam xa", "lam an xa", "di xa", "di lam"), "migrate"),
+    **dict.fromkeys(("da ve", "ve roi", "tro ve", "ve que"), "return"),
+    **dict.fromkeys(("ra hoi", "ra khoi hoi", "xin ra khoi hoi", "xin ra", "bo hoi"), "leave"),
+    **dict.fromkeys(("mat", "qua doi", "chet", "tu tran", "mat roi", "da qua doi"), "die"),
+    **dict.fromkeys(("noi o", "cho o", "cu tru", "noi cu tru", "dia chi", "tam tru"), "residence"),
+    **dict.fromkeys(("sua", "sua thong tin", "sai thong tin", "sua lai"), "correct"),
+    **dict.fromkeys(("khong co gi", "khong", "khong thay doi", "thoi"), "close"),
+}
+
+
+def parse_action(text: str, ctx: Ctx, values: Values) -> str | Retry:
+    offered = [o.value for o in action_options(ctx, values)]
+    action = ACTION_WORDS.get(fold(text))
+    if action in offered:
+        return str(action)
+    msg = _('Please choose what changed for her, for example "{label}".')
+    return Retry(msg.format(label=tr(ACTIONS["die"] if "die" in offered else ACTIONS["correct"])))
+
+
 def is_action(*keys: str) -> Any:
     return lambda v: v.get("action") in keys
 
@@ -231,7 +253,7 @@ def needs_sensitive(v: Values) -> bool:
 
 
 STEPS = [
-    Choose("action", card, action_options),
+    Ask("action", card, parse_action, options=action_options),
     Ask(
         "to_branch",
         N_("Which branch is she moving to? Choose one, or type its name or code."),

@@ -337,6 +337,11 @@ def check_joined(text: str, today: dt.date, birth: Birth | None = None) -> Joine
     """A joining day, a year (approximate), or "không nhớ"; never in the future or before 18."""
     if fold(text) in BEFORE_RECORDS_WORDS:
         return Joined(None)
+    if text.strip().isdigit() and len(text.strip()) <= 2:
+        # "3" alone is no joining date (a day of this month? an option's number?).
+        return Problem(
+            _('Please type the day or the year she joined, or "không nhớ" if nobody remembers.')
+        )
     got = read_birth_date(text, today)
     day, approx = got if got is not None else (read_date(text, today), False)
     if day is None:

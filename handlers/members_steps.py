@@ -10,6 +10,7 @@ from bot.core.dialogs import Ask, Choose, Option, Retry, Values
 from bot.core.i18n import N_, Msg, _, tr
 from bot.core.parsing import read_name
 from bot.domain.enums import Level
+from bot.domain.textkeys import fold
 from handlers import members_names as names
 from handlers import members_rules as rules
 from handlers.members_rules import Birth, Problem
@@ -64,8 +65,20 @@ async def parse_name(text: str, ctx: Ctx, values: Values) -> str | Retry:
     return await names.parse_name(text, ctx, values)
 
 
-def parse_phone(text: str, ctx: Ctx, values: Values) -> dict[str, str] | Retry:
+# "She has none", said the ways people say it: the same as the Skip option.
+NONE_WORDS = frozenset(
+    ("khong co", "khong", "ko", "ko co", "chua co", "khong nho", "khong biet", "bo qua", "skip")
+)
+
+
+def said_none(text: str) -> bool:
+    return fold(text) in NONE_WORDS
+
+
+def parse_phone(text: str, ctx: Ctx, values: Values) -> dict[str, str] | Retry | None:
     """A mobile number, kept sealed in the dialog: the conversation row never holds it."""
+    if said_none(text):
+        return None
     got = rules.check_phone(text)
     if isinstance(got, Problem):
         return Retry(got.reason)

@@ -44,6 +44,8 @@ from bot.core.types import Choice, Reply
 from bot.domain.textkeys import fold
 
 _NOTHING = object()
+# "sai ngày sinh", "sửa chủ đề" at a summary: the field to correct, named at once.
+_CORRECT_WORDS = frozenset(("sai", "sua", "doi", "sua lai"))
 GO = "go:"  # button keys that open a menu entry directly (reminders from the outbox)
 
 
@@ -280,15 +282,17 @@ class Turn:
             idx = match_typed(text, labels, allow_number=step.number_selects) if labels else None
             if idx is not None and offered is not None:
                 result = offered.value(idx)
+        if result is _NOTHING and step.parse is None and (yes := read_yes_no(text)) is not None:
+            # "ừ", "không đồng ý" answer a yes-or-no choice (options valued True and False).
+            offered = self.state.offered
+            values_offered = offered.values if offered is not None else []
+            if any(v is yes for v in values_offered):
+                result = yes
         if result is not _NOTHING and step.on_pick is not None:
             result = await resolve(step.on_pick(result, self.ctx, values))
         elif result is _NOTHING:
             if step.parse is None:
-                result = Retry(
-                    _("Please choose one of the options.")
-                    if self.ctx.caps.buttons
-                    else _("Please choose one of the options by its number.")
-                )
+                result = Retry(self._choose_hint(labels, step.number_selects))
             elif not text:
                 result = Retry(_("Please type your answer."))
             else:
@@ -312,6 +316,20 @@ class Turn:
         pressed = picked is not _NOTHING and isinstance(after, Ask) and after.replaces
         return [*replies[:-1], replies[-1].replacing()] if pressed else replies
 
+    def _choose_hint(self, labels: list[str], numbered: bool) -> str:
+        """Choose an option, with the first one as the example of how."""
+        if not labels:
+            return _("Please choose one of the options.")
+        if self.ctx.caps.buttons:
+            return _('Please tap one of the options below, e.g. "{label}".').format(label=labels[0])
+        if not numbered:
+            return _('Please type the letter of an option, e.g. "a" for "{label}".').format(
+                label=labels[0]
+            )
+        return _('Please type the number of an option, e.g. "1" for "{label}".').format(
+            label=labels[0]
+        )
+
     async def _confirm(
         self, d: DialogState, dialog: Dialog, values: Values, text: str, picked: Any
     ) -> list[Reply]:
@@ -321,6 +339,8 @@ class Turn:
             idx = match_typed(text, offered.labels) if offered is not None else None
             if idx is not None and offered is not None:
                 choice = offered.values[idx]
+            elif (field := self._named_field(dialog, values, text)) is not None:
+                return await self._pick_edit(d, dialog, values, "", field)
             else:
                 yes = read_yes_no(text)
                 choice = {True: CONFIRM_SAVE, False: CONFIRM_EDIT}.get(yes, _NOTHING)  # type: ignore[arg-type]
@@ -333,8 +353,18 @@ class Turn:
             d.picking_edit = True
             return [self._edit_prompt(dialog, values)]
         step = dialog.step(str(d.step))
-        note = _("Please answer yes to save, or choose what to correct.")
+        note = _('Please answer "yes" to save, or choose what to correct.')
         return [await self._prompt(dialog, step, values, note=note)]
+
+    @staticmethod
+    def _named_field(dialog: Dialog, values: Values, text: str) -> Any:
+        """The field named after "sai"/"sửa" at the summary ("sai ngày sinh"), if any."""
+        words = fold(text).split()
+        if len(words) < 2 or words[0] not in _CORRECT_WORDS:
+            return None
+        options = edit_options(dialog, values)
+        idx = match_typed(" ".join(words[1:]), [tr(o.label) for o in options], allow_number=False)
+        return options[idx].value if idx is not None else None
 
     def _edit_prompt(self, dialog: Dialog, values: Values) -> Reply:
         options = edit_options(dialog, values)
@@ -350,7 +380,9 @@ class Turn:
             idx = match_typed(text, [tr(o.label) for o in options])
             name = options[idx].value if idx is not None else _NOTHING
         if name is _NOTHING:
-            return [self._edit_prompt(dialog, values)]
+            again = self._edit_prompt(dialog, values)
+            note = self._choose_hint([c.label for c in again.choices], True)
+            return [Reply(f"{note}\n{again.text}", again.choices)]
         d.picking_edit = False
         d.step = str(name)
         d.editing = True
@@ -358,7 +390,14 @@ class Turn:
         return [await self._prompt(dialog, dialog.step(str(name)), values)]
 
     async def _back(self, d: DialogState, dialog: Dialog, values: Values) -> list[Reply]:
-        d.picking_edit = False
+        if d.picking_edit:  # the "which field?" list goes back to the summary
+            d.picking_edit = False
+            return [await self._prompt(dialog, dialog.step(str(d.step)), values)]
+        confirm = next((s.name for s in dialog.steps if isinstance(s, Confirm)), None)
+        if d.editing and confirm is not None and d.step != confirm:
+            # A field opened from the summary goes back to the list of fields.
+            d.step, d.picking_edit, d.attempts = confirm, True, 0
+            return [self._edit_prompt(dialog, values)]
         if not d.history:
             self._clear()
             # A read-only list (no save, so no recheck) just goes back to the menu.
