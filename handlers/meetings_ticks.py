@@ -131,7 +131,9 @@ async def press(picked: Any, ctx: Ctx, values: Values) -> Any:
     if action[0] == DONE:
         if not chosen:  # "Xong" with nobody ticked would log a meeting nobody attended
             return Retry(
-                _("Nobody is ticked yet. Tap the names of those who came, or type numbers, e.g. 1 3.")
+                _(
+                    "Nobody is ticked yet. Tap the names of those who came, or type numbers, e.g. 1 3."
+                )
             )
         return _answered(values, chosen)
     if action[0] == "t":

@@ -109,7 +109,9 @@ async def parse_page(text: str, ctx: Ctx, values: Values) -> Any:
             values["query"] = word
             return Stay({"page": 0})
     if ctx.caps.buttons:
-        return Retry(_('Please tap a member in the list, or type part of another name, e.g. "lan".'))
+        return Retry(
+            _('Please tap a member in the list, or type part of another name, e.g. "lan".')
+        )
     return Retry(_('Please type the number of a member, e.g. "1", or part of another name.'))
 
 

@@ -48,9 +48,9 @@ def match_typed(text: str, labels: Sequence[str], allow_number: bool = True) -> 
         if n is not None and typed.replace(" ", "").isdigit() and 1 <= n <= len(labels):
             return n - 1
         others = [w for w in words if not w.isdigit() and read_count(w) is None]
-        if n is not None and 1 <= n <= len(labels) and len(words) <= 2:
-            if all(w in _PICK_WORDS for w in others):
-                return n - 1
+        picks = all(w in _PICK_WORDS for w in others)
+        if n is not None and 1 <= n <= len(labels) and len(words) <= 2 and picks:
+            return n - 1
     elif len(typed) == 1 and typed in LETTERS[: len(labels)]:
         return LETTERS.index(typed)  # a lettered choice ("a") where numbers are answers
     folded = [fold(label) for label in labels]
@@ -61,7 +61,9 @@ def match_typed(text: str, labels: Sequence[str], allow_number: bool = True) -> 
         return None  # a number is no word of a label ("0" is not "Xong (0 có mặt)")
     # "có" never picks "Không có": a yes matches no label that starts by saying no.
     yes = read_yes_no(typed) is True
-    candidates = [i for i, f in enumerate(folded) if not (yes and read_yes_no(f.split()[0]) is False)]
+    candidates = [
+        i for i, f in enumerate(folded) if not (yes and read_yes_no(f.split()[0]) is False)
+    ]
     for attempt in _readings(words):
         got = _by_words(" ".join(attempt), [(i, folded[i]) for i in candidates])
         if got is not None:

@@ -91,15 +91,15 @@ def past_day(text: str, today: date, values: Values) -> date | Retry | None:
             )
             hint = _('Answer "yes", or type the date with its year.')
             return Retry(msg.format(typed=typed, date=format_date(earlier)) + "\n" + hint)
-    day = read_date(text, today)
-    if day is not None and day.month != today.month and text.strip().isdigit():
+    read = read_date(text, today)
+    if read is not None and read.month != today.month and text.strip().isdigit():
         # A number alone ("22", maybe a head count typed a step early) read as a day of
         # an earlier month is asked about, not taken.
-        values[PENDING] = day.isoformat()
-        msg = _("Do you mean {date}?").format(date=format_date(day))
+        values[PENDING] = read.isoformat()
+        msg = _("Do you mean {date}?").format(date=format_date(read))
         hint = _('Answer "yes", or type the day with its month, e.g. 5/3.')
         return Retry(msg + "\n" + hint)
-    return day
+    return read
 
 
 def _read_day_word(s: str, today: date) -> _Read:

@@ -149,3 +149,9 @@ def by_words(entries: list[MenuEntry], word: str) -> MenuEntry | None:
 def with_note(note: str, replies: list[Reply]) -> list[Reply]:
     """The replies of a task started from another, after the note of what was dropped."""
     return [Reply(note, notice=True), *replies] if note else replies
+
+
+def is_start_with_code(text: str) -> bool:
+    """ "/start CODE": a Telegram deep link carrying an invite code."""
+    parts = text.split()
+    return len(parts) == 2 and parts[0].split("@")[0].lower() == "/start"

@@ -32,20 +32,20 @@ from bot.core.intents import (
     by_words,
     dropped_note,
     entry_by_words,
+    is_start_with_code,
     menu_help,
     not_understood,
     recognise,
     with_note,
 )
 from bot.core.parsing import read_yes_no
+from bot.core.retries import choose_hint, named_field, yes_or_no
 from bot.core.roles import role_name
 from bot.core.state import AT_DIALOG, AT_IDLE, AT_MENU, ConversationState, DialogState, Offered
 from bot.core.types import Choice, Reply
 from bot.domain.textkeys import fold
 
 _NOTHING = object()
-# "sai ngày sinh", "sửa chủ đề" at a summary: the field to correct, named at once.
-_CORRECT_WORDS = frozenset(("sai", "sua", "doi", "sua lai"))
 GO = "go:"  # button keys that open a menu entry directly (reminders from the outbox)
 
 
@@ -60,7 +60,7 @@ class Turn:
     async def run(self) -> list[Reply]:
         inc = self.ctx.incoming
         text = (inc.text or "").strip()
-        if self.ctx.person is None or _is_start_with_code(text):
+        if self.ctx.person is None or is_start_with_code(text):
             if self.registry.on_stranger is None:
                 return []
             replies = await self.registry.on_stranger(self.ctx, text)
@@ -282,17 +282,13 @@ class Turn:
             idx = match_typed(text, labels, allow_number=step.number_selects) if labels else None
             if idx is not None and offered is not None:
                 result = offered.value(idx)
-        if result is _NOTHING and step.parse is None and (yes := read_yes_no(text)) is not None:
-            # "ừ", "không đồng ý" answer a yes-or-no choice (options valued True and False).
-            offered = self.state.offered
-            values_offered = offered.values if offered is not None else []
-            if any(v is yes for v in values_offered):
-                result = yes
+        if result is _NOTHING and step.parse is None:  # "ừ", "không" for a yes-or-no choice
+            result = yes_or_no(text, self.state.offered, _NOTHING)
         if result is not _NOTHING and step.on_pick is not None:
             result = await resolve(step.on_pick(result, self.ctx, values))
         elif result is _NOTHING:
             if step.parse is None:
-                result = Retry(self._choose_hint(labels, step.number_selects))
+                result = Retry(choose_hint(self.ctx.caps.buttons, labels, step.number_selects))
             elif not text:
                 result = Retry(_("Please type your answer."))
             else:
@@ -316,20 +312,6 @@ class Turn:
         pressed = picked is not _NOTHING and isinstance(after, Ask) and after.replaces
         return [*replies[:-1], replies[-1].replacing()] if pressed else replies
 
-    def _choose_hint(self, labels: list[str], numbered: bool) -> str:
-        """Choose an option, with the first one as the example of how."""
-        if not labels:
-            return _("Please choose one of the options.")
-        if self.ctx.caps.buttons:
-            return _('Please tap one of the options below, e.g. "{label}".').format(label=labels[0])
-        if not numbered:
-            return _('Please type the letter of an option, e.g. "a" for "{label}".').format(
-                label=labels[0]
-            )
-        return _('Please type the number of an option, e.g. "1" for "{label}".').format(
-            label=labels[0]
-        )
-
     async def _confirm(
         self, d: DialogState, dialog: Dialog, values: Values, text: str, picked: Any
     ) -> list[Reply]:
@@ -339,7 +321,7 @@ class Turn:
             idx = match_typed(text, offered.labels) if offered is not None else None
             if idx is not None and offered is not None:
                 choice = offered.values[idx]
-            elif (field := self._named_field(dialog, values, text)) is not None:
+            elif (field := named_field(dialog, values, text)) is not None:
                 return await self._pick_edit(d, dialog, values, "", field)
             else:
                 yes = read_yes_no(text)
@@ -356,16 +338,6 @@ class Turn:
         note = _('Please answer "yes" to save, or choose what to correct.')
         return [await self._prompt(dialog, step, values, note=note)]
 
-    @staticmethod
-    def _named_field(dialog: Dialog, values: Values, text: str) -> Any:
-        """The field named after "sai"/"sửa" at the summary ("sai ngày sinh"), if any."""
-        words = fold(text).split()
-        if len(words) < 2 or words[0] not in _CORRECT_WORDS:
-            return None
-        options = edit_options(dialog, values)
-        idx = match_typed(" ".join(words[1:]), [tr(o.label) for o in options], allow_number=False)
-        return options[idx].value if idx is not None else None
-
     def _edit_prompt(self, dialog: Dialog, values: Values) -> Reply:
         options = edit_options(dialog, values)
         choices = self._offer([o.value for o in options], [tr(o.label) for o in options])
@@ -381,19 +353,16 @@ class Turn:
             name = options[idx].value if idx is not None else _NOTHING
         if name is _NOTHING:
             again = self._edit_prompt(dialog, values)
-            note = self._choose_hint([c.label for c in again.choices], True)
+            note = choose_hint(self.ctx.caps.buttons, [c.label for c in again.choices], True)
             return [Reply(f"{note}\n{again.text}", again.choices)]
-        d.picking_edit = False
-        d.step = str(name)
-        d.editing = True
-        d.attempts = 0
+        d.picking_edit, d.step, d.editing, d.attempts = False, str(name), True, 0
         return [await self._prompt(dialog, dialog.step(str(name)), values)]
 
     async def _back(self, d: DialogState, dialog: Dialog, values: Values) -> list[Reply]:
         if d.picking_edit:  # the "which field?" list goes back to the summary
             d.picking_edit = False
             return [await self._prompt(dialog, dialog.step(str(d.step)), values)]
-        confirm = next((s.name for s in dialog.steps if isinstance(s, Confirm)), None)
+        confirm = dialog.confirm_name()
         if d.editing and confirm is not None and d.step != confirm:
             # A field opened from the summary goes back to the list of fields.
             d.step, d.picking_edit, d.attempts = confirm, True, 0
@@ -403,15 +372,11 @@ class Turn:
             # A read-only list (no save, so no recheck) just goes back to the menu.
             note = None if dialog.recheck is None else _("Cancelled. Nothing was saved.")
             return [await self.menu(note)]
-        previous = d.history.pop()
-        d.step = previous
-        d.attempts = 0
-        step = dialog.step(previous)
+        d.step, d.attempts = d.history.pop(), 0
+        step = dialog.step(str(d.step))
         earlier = await shown_answer(step, self.ctx, values)
         note = _("Your earlier answer: {answer}").format(answer=earlier) if earlier else ""
         return [await self._prompt(dialog, step, values, note=note)]
-
-    # --- offered choices ----------------------------------------------------
 
     def _offer(self, values: list[Any], labels: list[str]) -> tuple[Choice, ...]:
         self.state.serial += 1
@@ -432,8 +397,3 @@ class Turn:
     def _clear(self) -> None:
         self.state.dialog = None
         self.state.at = AT_IDLE
-
-
-def _is_start_with_code(text: str) -> bool:
-    parts = text.split()
-    return len(parts) == 2 and parts[0].split("@")[0].lower() == "/start"

@@ -113,7 +113,7 @@ PROMPTS: list[Prompt] = [
         (OPEN_LOG,),
         f"{LOG}:group_id",
         (
-            R("ca chi hoi", f"step:held_on"),
+            R("ca chi hoi", "step:held_on"),
             R("Cả chi hội", "step:held_on"),
             R("to 1", "step:held_on"),
             R("tổ 3", "hint"),

@@ -1,6 +1,6 @@
 """Print what the bot does now with each corpus row (to write or check expectations).
 
-    PYTHONPATH=$PWD .venv/bin/python -m tests.conversations.confused.explore [NAME-PART] [-v]
+PYTHONPATH=$PWD .venv/bin/python -m tests.conversations.confused.explore [NAME-PART] [-v]
 """
 
 from __future__ import annotations
@@ -34,8 +34,10 @@ async def main(part: str, verbose: bool) -> None:
                     total += 1
                     passed += r.passed
                     mark = "ok " if r.passed else "BAD"
-                    print(f"{mark} [{prompt.name} / {profile}] {r.row.text!r} -> {r.observed}"
-                          + ("" if r.passed else f"  ({'; '.join(r.problems)})"))
+                    print(
+                        f"{mark} [{prompt.name} / {profile}] {r.row.text!r} -> {r.observed}"
+                        + ("" if r.passed else f"  ({'; '.join(r.problems)})")
+                    )
                     if verbose or not r.passed:
                         print("    " + r.transcript.replace("\n", "\n    "))
         print(f"{passed}/{total} passed")

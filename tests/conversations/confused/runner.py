@@ -265,7 +265,9 @@ class Runner:
                 observed = _classify(self.prompt.at, before, after, wrote, note, replies)
                 if switched and not wrote:
                     observed = "language"
-                problems = check(row.expected(self.profile), observed, replies, note, place.prompt_text)
+                problems = check(
+                    row.expected(self.profile), observed, replies, note, place.prompt_text
+                )
                 if failures.count > crashed:
                     problems.append("the turn crashed")
                 shown = "\n".join(chat.transcript[-len(replies) - 1 :])
