@@ -22,6 +22,7 @@ from storage.db import transaction
 from storage.models import Member
 from storage.repositories import org
 from tests.conversations.confused.runner import Prompt, Row
+from tests.conversations.reply_counts import a_reminder
 from tests.support.chat_fixtures import World
 
 R = Row
@@ -40,13 +41,6 @@ async def two_groups(world: World) -> None:
             m.group_id = t1.id
         for m in found[2:4]:
             m.group_id = t2.id
-
-
-async def a_reminder(world: World) -> None:
-    """Tuesday 17/03/2026: the quarter's meeting reminder went to Lan at 08:00."""
-    from tests.scheduler.test_reminder_chat import run_day
-
-    await run_day(world, 2026, 3, 17)
 
 
 LOG = "log_meeting"
