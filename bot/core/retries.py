@@ -30,11 +30,24 @@ def choose_hint(buttons: bool, labels: list[str], numbered: bool) -> str:
 
 
 def yes_or_no(text: str, offered: Offered | None, nothing: Any) -> Any:
-    """ "ừ", "không đồng ý" answer a yes-or-no choice (options valued True and False)."""
+    """ "ừ", "không đồng ý" answer a yes-or-no choice: the option valued True or False, or
+    the one option whose label starts by saying yes ("Đúng, buổi khác") or no ("Không thuộc
+    tổ nào"); a message that starts with "không" counts as a no."""
+    words = fold(text).split()
     yes = read_yes_no(text)
-    if yes is None or offered is None or not any(v is yes for v in offered.values):
+    if yes is None and words and read_yes_no(words[0]) is False:
+        yes = False
+    if yes is None or offered is None:
         return nothing
-    return yes
+    if any(v is yes for v in offered.values):
+        return yes
+    said = [i for i, label in enumerate(offered.labels) if _says(label) is yes]
+    return offered.value(said[0]) if len(said) == 1 else nothing
+
+
+def _says(label: str) -> bool | None:
+    first = fold(label).split()[:1]
+    return read_yes_no(first[0]) if first else None
 
 
 def named_field(dialog: Dialog, values: Values, text: str) -> Any:
