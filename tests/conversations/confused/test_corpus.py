@@ -11,8 +11,17 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.types import Reply
 from tests.conversations.confused.corpus import PROMPTS
-from tests.conversations.confused.runner import OUTCOMES, PROFILES, Prompt, Row, Runner, Tally
+from tests.conversations.confused.runner import (
+    OUTCOMES,
+    PROFILES,
+    Prompt,
+    Row,
+    Runner,
+    Tally,
+    check,
+)
 
 MIN_ROWS = 10
 
@@ -57,3 +66,14 @@ async def test_the_runner_sees_a_wrong_expectation_and_a_silent_save(
 
     assert await run(wrong) == ["expected hint, got step:present"]
     assert await run(silent) == ["expected step:confirm, got saved"]
+
+
+def test_a_long_hint_or_one_without_an_example_is_a_problem() -> None:
+    prompt = "Có bao nhiêu hội viên dự?"
+    long_note = ["Em chưa hiểu.", "a", "b", "c", 'Ví dụ "22".']
+    reply = Reply("\n".join([*long_note, prompt]))
+    assert check("hint", "hint", [reply], long_note, prompt) == ["hint of 5 lines (1 to 4 allowed)"]
+    bare = ["Em chưa hiểu."]
+    assert check("hint", "hint", [Reply("x")], bare, prompt) == ["hint without an example"]
+    assert check("hint", "hint", [Reply("x")], bare, "Gõ số, ví dụ 22.") == []
+    assert check("menu", "menu", [Reply(" ")], [], prompt) == ["no reply: a dead end"]
