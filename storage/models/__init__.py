@@ -32,16 +32,19 @@ from storage.models.figures import (
     UnitTarget,
 )
 from storage.models.keys import KeyCheck
+from storage.models.zalo import ChannelQuota, FoldedReminder, OaContact, OaInbox, OaToken, PersonContact
 
 __all__ = [
     "NAMING",
     "Attendance",
     "Audit",
     "Base",
+    "ChannelQuota",
     "ChannelIdentity",
     "CodeAttempt",
     "Consent",
     "Conversation",
+    "FoldedReminder",
     "GroupLink",
     "Invite",
     "KeyCheck",
@@ -51,9 +54,13 @@ __all__ = [
     "MemberEvent",
     "MemberTally",
     "MemberTallyDay",
+    "OaContact",
+    "OaInbox",
+    "OaToken",
     "OrgUnit",
     "Outbox",
     "Person",
+    "PersonContact",
     "ProcessedUpdate",
     "Review",
     "Role",
