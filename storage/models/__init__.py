@@ -32,15 +32,22 @@ from storage.models.figures import (
     UnitTarget,
 )
 from storage.models.keys import KeyCheck
-from storage.models.zalo import ChannelQuota, FoldedReminder, OaContact, OaInbox, OaToken, PersonContact
+from storage.models.zalo import (
+    ChannelQuota,
+    FoldedReminder,
+    OaContact,
+    OaInbox,
+    OaToken,
+    PersonContact,
+)
 
 __all__ = [
     "NAMING",
     "Attendance",
     "Audit",
     "Base",
-    "ChannelQuota",
     "ChannelIdentity",
+    "ChannelQuota",
     "CodeAttempt",
     "Consent",
     "Conversation",
