@@ -16,6 +16,7 @@ from bot.channels.outbound import Transports
 from bot.channels.supervise import GaveUp
 from bot.channels.zalo_client import ZaloClient, bot_id_of
 from bot.channels.zalo_config import ZaloSettings
+from bot.channels.zalo_oa_setup import add_oa
 from bot.channels.zalo_quota import BotQuota
 from bot.config import Settings, load
 from bot.core.engine import Engine
@@ -67,6 +68,15 @@ def add_channels(
         _add_telegram(w)
     if settings.zalo_tokens:
         _add_zalo(w)
+    z = load(ZaloSettings)
+    if z.oa_enabled:  # issue 19: the Official Account and ZNS
+        routes, tasks, names, closers = add_oa(
+            z, engine, maker, transports, settings.zone, settings.locale
+        )
+        w.services.routes.extend(routes)
+        w.services.tasks.extend(tasks)
+        w.services.names.extend(names)
+        w.services.closers.extend(closers)
     return w.services
 
 

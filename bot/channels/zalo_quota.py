@@ -15,7 +15,6 @@ import datetime as dt
 import functools
 import logging
 from collections.abc import Callable
-from zoneinfo import ZoneInfo
 
 from bot.channels.admin_alerts import alert
 from bot.core.i18n import _
@@ -38,12 +37,14 @@ class BotQuota:
         bot_id: str,
         quota: int,
         warn_pct: int,
-        tz: ZoneInfo,
+        tz: dt.tzinfo,
         *,
         clock: Callable[[], dt.datetime] = utcnow,
         flush_every: int = 10,
         flush_seconds: float = 5.0,
+        channel: str = CHANNEL,
     ) -> None:
+        self.channel = channel
         self.maker = maker
         self.bot_id = bot_id
         self.quota = quota
@@ -91,7 +92,7 @@ class BotQuota:
             try:
                 async with transaction(self.maker) as s:
                     total = await channel_quota.add(
-                        s, CHANNEL, self.bot_id, period, now, pending, quota=self.quota
+                        s, self.channel, self.bot_id, period, now, pending, quota=self.quota
                     )
                     await self._warn(s, period, total, now)
             except Exception:
@@ -105,8 +106,8 @@ class BotQuota:
         for level in (100, self.warn_pct):
             if total * 100 < self.quota * level:
                 continue
-            if await channel_quota.warn_once(s, CHANNEL, self.bot_id, period, level):
-                key = f"quota|{CHANNEL}|{self.bot_id}|{period}|{level}"
+            if await channel_quota.warn_once(s, self.channel, self.bot_id, period, level):
+                key = f"quota|{self.channel}|{self.bot_id}|{period}|{level}"
                 await alert(s, key, functools.partial(self._text, level, total), now)
                 log.warning(
                     "zalo_quota_threshold",

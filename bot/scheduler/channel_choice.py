@@ -17,16 +17,21 @@ The sender asks `before` for every claimed row and `after_failure` for every fai
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.channels.outbound import SendError, Transports, Unreachable
+from bot.channels import zns_params
+from bot.channels.admin_alerts import alert
+from bot.channels.outbound import Transports, Unreachable
+from bot.channels.send_outcomes import Deferred, FallBack
 from bot.channels.zalo_config import ZaloSettings, ZnsTemplate, order_for
 from bot.config import load
 from bot.core.i18n import _, language
 from bot.domain import rules as R
+from bot.domain.rules import DEFAULT_TZ
 from storage.db import transaction
 from storage.repositories import oa_state, outbox, people, person_contacts
 from storage.repositories.outbox import Claimed
@@ -40,21 +45,6 @@ CHATS = ("zalo_oa", "zalo", "telegram", "web")
 ROUTINE = frozenset({R.MEETING_DUE, R.REVIEW_DUE, R.SOFTWARE_DUE, R.LEADER_VISIT})
 FOLDED = "skipped: bot quota used up, folded into the digest"
 ELSEWHERE = "skipped: sent on another channel"
-
-
-class Deferred(SendError):
-    """Not now, and not a failure: try again at `until` (ZNS at night, daily quota used)."""
-
-    def __init__(self, message: str, until: dt.datetime) -> None:
-        super().__init__(message)
-        self.until = until
-
-
-class FallBack(SendError):
-    """This channel cannot reach her any more (OA: not in the 7-day window); try the next."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, permanent=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +69,7 @@ class Steering:
     templates: Mapping[str, ZnsTemplate] = field(default_factory=dict)
     window: Window = field(default_factory=Window)
     zns_bot: str | None = None  # the OA id ZNS sends from; None: no ZNS
+    tz: dt.tzinfo = DEFAULT_TZ
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
     # How long "nobody has a preference or a phone" is believed before it is read again.
     recheck: dt.timedelta = dt.timedelta(seconds=60)
@@ -144,8 +135,8 @@ class Steering:
         if any(u.channel in CHATS for u in usable):
             return False  # another chat of hers has its own row
         if any(u.channel == "zns" for u in usable) and "zns" not in row.payload.get("tried", []):
-            await self._to_zns(s, row)
-            await outbox.release(s, [row.id], now)
+            if await self._to_zns(s, row) is not None:
+                await outbox.release(s, [row.id], now)
             return True
         return False
 
@@ -181,10 +172,26 @@ class Steering:
         quota = getattr(self.transports.get(channel, bot_id), "quota", None)
         return bool(quota is not None and quota.exhausted)
 
-    async def _to_zns(self, s: Session, row: Claimed) -> Claimed:
+    async def _to_zns(self, s: Session, row: Claimed) -> Claimed | None:
+        """Re-address the row to ZNS with its template request; None when the template
+        cannot be filled (the row fails with the reason, the admins are told once)."""
         assert self.zns_bot is not None and row.person_id is not None
+        now = self.clock()
+        try:
+            request = await zns_params.build(
+                s, self.templates[row.kind], row.person_id, row.payload, f"chihoi-{row.id}",
+                now, self.tz,
+            )  # fmt: skip
+        except zns_params.ZnsParamError as exc:
+            why = str(exc)
+            await outbox.mark_failed(s, row.id, f"zns template for {row.kind}: {why}")
+            key = f"zns-param|{row.kind}|{now:%Y%m%d}"
+            await alert(s, key, functools.partial(_param_text, row.kind, why), now)
+            log.warning("zns_param_refused", extra={"row": row.id, "kind": row.kind})
+            return None
         tried = [*row.payload.get("tried", []), row.channel]
-        payload = dict(row.payload, tried=tried)
+        payload = dict(row.payload, text=request, chat_text=row.payload.get("text"), tried=tried)
+        payload["choices"] = []
         chat = f"p{row.person_id}"
         await person_contacts.readdress(s, row.id, "zns", self.zns_bot, chat, payload)
         log.info("outbox_to_zns", extra={"row": row.id, "kind": row.kind})
@@ -230,7 +237,15 @@ async def compose_digest(s: Session, payload: dict[str, Any], now: dt.datetime) 
     return dict(payload, text=text)
 
 
-def build(maker: Maker, transports: Transports, z: ZaloSettings | None = None) -> Steering:
+def _param_text(kind: str, why: str) -> str:
+    return _("A ZNS reminder ({kind}) could not be sent: {why}. Check ZNS_TEMPLATES.").format(
+        kind=kind, why=why
+    )
+
+
+def build(
+    maker: Maker, transports: Transports, tz: dt.tzinfo = DEFAULT_TZ, z: ZaloSettings | None = None
+) -> Steering:
     """The steering of a process, from ZALO_* / ZNS_* / CHIHOI_CHANNEL_ORDER."""
     z = z or load(ZaloSettings)
     return Steering(
@@ -240,6 +255,7 @@ def build(maker: Maker, transports: Transports, z: ZaloSettings | None = None) -
         templates=z.templates,
         window=Window(dt.timedelta(hours=z.oa_free_hours), dt.timedelta(days=z.oa_window_days)),
         zns_bot=z.oa_id if z.oa_enabled else None,
+        tz=tz,
     )
 
 

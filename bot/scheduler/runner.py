@@ -58,7 +58,7 @@ def make_sender(
         max_attempts=cfg.max_attempts,
         obsolete=obsolete,
         composers={**report_composers(rules), **channel_choice.composers()},
-        steer=channel_choice.build(maker, transports),  # issue 19
+        steer=channel_choice.build(maker, transports, rules.tz),  # issue 19
     )
 
 

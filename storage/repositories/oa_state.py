@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage import secret_box
 from storage.db import dialect_insert
@@ -37,6 +40,32 @@ def _pair(row: OaToken) -> TokenPair:
 async def token(s: AsyncSession, oa_id: str) -> TokenPair | None:
     row = await s.get(OaToken, oa_id, populate_existing=True)
     return _pair(row) if row is not None else None
+
+
+_LOCAL: dict[str, asyncio.Lock] = {}
+
+
+@asynccontextmanager
+async def refresh_lock(maker: async_sessionmaker[AsyncSession], oa_id: str) -> AsyncIterator[None]:
+    """One refresher per OA at a time, across processes, without a transaction held open
+    over the HTTP call: on PostgreSQL a session advisory lock on a connection of its own
+    (released by the server if the process dies); on SQLite (one process) an asyncio lock.
+    """
+    engine: AsyncEngine = maker.kw["bind"]
+    local = _LOCAL.setdefault(oa_id, asyncio.Lock())
+    async with local:
+        if engine.dialect.name != "postgresql":
+            yield
+            return
+        key = {"k": f"chihoi-oa-refresh:{oa_id}"}
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT pg_advisory_lock(hashtext(:k))"), key)
+            await conn.commit()
+            try:
+                yield
+            finally:
+                await conn.execute(text("SELECT pg_advisory_unlock(hashtext(:k))"), key)
+                await conn.commit()
 
 
 async def lock_token(s: AsyncSession, oa_id: str) -> TokenPair | None:

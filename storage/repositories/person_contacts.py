@@ -220,3 +220,10 @@ async def codes_on_path(s: AsyncSession, unit_code: str) -> list[str]:
     found_codes = await s.execute(select(OrgUnit.id, OrgUnit.code).where(OrgUnit.id.in_(ids)))
     rows: dict[int, str] = {int(i): str(c) for i, c in found_codes.all()}
     return [str(rows[i]) for i in reversed(ids) if i in rows]
+
+
+async def display_name(s: AsyncSession, person_id: int) -> str | None:
+    from storage.models import Person
+
+    name = await s.scalar(select(Person.display_name).where(Person.id == person_id))
+    return str(name) if name is not None else None
