@@ -22,7 +22,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, Router
 
 from tests.fakes.server import ManualClock
 
@@ -71,13 +71,13 @@ class FakeZaloOa:
                  oa_id: str = "3886132808", oa_secret_key: str = "oa-secret-key-abc") -> None:  # fmt: skip
         self.app_id, self.app_secret = app_id, app_secret
         self.oa_id, self.oa_secret_key = oa_id, oa_secret_key
-        self.zns_routes: list[Route] = []
+        self.zns = Router()  # tests/fakes/zns.py puts its routes here
         self.app = Starlette(
             routes=[
                 Route("/oauth/v4/oa/access_token", self._token, methods=["POST"]),
                 Route("/openapi/v3.0/oa/message/cs", self._cs, methods=["POST"]),
                 Route("/openapi/v3.0/oa/user/detail", self._detail, methods=["GET"]),
-                Mount("/business", routes=self.zns_routes),
+                Mount("/business", app=self.zns),
             ]
         )
         self.reset()

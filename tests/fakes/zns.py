@@ -56,7 +56,7 @@ class FakeZns:
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
-        self.oa.zns_routes[:] = [
+        self.oa.zns.routes[:] = [
             Route("/message/template", self._send, methods=["POST"]),
             Route("/message/quota", self._quota, methods=["GET"]),
             Route("/template/info/v2", self._info, methods=["GET"]),
