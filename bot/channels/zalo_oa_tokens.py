@@ -81,10 +81,10 @@ class TokenKeeper:
     async def refresh(self, seen: int, force: bool = False) -> TokenPair:
         async with oa_state.refresh_lock(self.maker, self.oa_id):
             current = await self._read()
-            fresh = current.expires_at - self.clock() > self.ahead
-            if current.version != seen and (fresh or force):
+            now = self.clock()
+            if current.version != seen and current.expires_at > now:
                 return current  # another process refreshed while we waited for the lock
-            if not force and fresh:
+            if not force and current.expires_at - now > self.ahead:
                 return current
             try:
                 tokens = await self.client.refresh(current.refresh)

@@ -157,7 +157,9 @@ class FakeZaloOa:
         elif grant == "refresh_token":
             self.refresh_arrived.set()
             if self.hold_refresh is not None:
-                await self.hold_refresh.wait()  # a client killed meanwhile: never processed
+                await self.hold_refresh.wait()
+                if await request.is_disconnected():  # its client was killed: never processed
+                    return Response(status_code=499)
             old = str(form.get("refresh_token"))
             if self.refresh.pop(old, 0) < self.clock():  # single use (§1.5)
                 return JSONResponse(bad)
