@@ -93,7 +93,7 @@ class ZaloOaChannel:
         self.progress = Progress()
         self.wake = asyncio.Event()
         # Sends per month for the admins' view (no fixed allowance: 48 h free, then billed).
-        self.usage = BotQuota(maker, oa_id, 10**9, 100, dt.UTC, clock=clock, channel=CHANNEL)
+        self.usage = BotQuota(maker, oa_id, None, 100, dt.UTC, clock=clock, channel=CHANNEL)
 
     # --- receiving ------------------------------------------------------------------------
 

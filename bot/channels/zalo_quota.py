@@ -35,7 +35,7 @@ class BotQuota:
         self,
         maker: Maker,
         bot_id: str,
-        quota: int,
+        quota: int | None,
         warn_pct: int,
         tz: dt.tzinfo,
         *,
@@ -68,13 +68,13 @@ class BotQuota:
 
     @property
     def exhausted(self) -> bool:
-        return self.used >= self.quota
+        return self.quota is not None and self.used >= self.quota
 
     async def count(self, n: int = 1) -> None:
         """One message went out; written now and then, and at once near a threshold."""
         self._pending += n
         now = self.clock()
-        near = self.used * 100 >= self.quota * self.warn_pct
+        near = self.quota is not None and self.used * 100 >= self.quota * self.warn_pct
         due = now.timestamp() - self._last_flush >= self.flush_seconds
         if self._pending >= self.flush_every or near or due:
             await self.flush()
@@ -103,6 +103,8 @@ class BotQuota:
             self._last_flush = now.timestamp()
 
     async def _warn(self, s: Session, period: str, total: int, now: dt.datetime) -> None:
+        if self.quota is None:  # only counted (the OA, ZNS): no allowance to warn about
+            return
         for level in (100, self.warn_pct):
             if total * 100 < self.quota * level:
                 continue

@@ -81,7 +81,7 @@ class ZnsTransport:
         self.night = z.night()
         self.tz = tz
         self.clock = clock
-        self.usage = BotQuota(maker, self.bot_id, 10**9, 100, tz, clock=clock, channel=CHANNEL)
+        self.usage = BotQuota(maker, self.bot_id, None, 100, tz, clock=clock, channel=CHANNEL)
 
     # --- when --------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from bot.channels.zalo_units import bot_for
 from bot.cli.common import CliError, run_async, session, settings
 from bot.config import ConfigError, load
 from bot.core.parsing import read_phone
-from storage.repositories import audit, oa_state, person_contacts
+from storage.repositories import audit, channel_quota, oa_state, person_contacts
 from storage.sessions import Session
 
 app = typer.Typer(no_args_is_help=True, help="Zalo bots, Official Account, ZNS, channels.")
@@ -40,7 +40,7 @@ def channels() -> None:
 
     async def go() -> list[str]:
         async with session() as s:
-            lines = await channel_stats.summary(s, dt.datetime.now(dt.UTC), settings().zone)
+            lines = await channel_quota.summary(s, dt.datetime.now(dt.UTC), settings().zone)
         return channel_stats.plain(lines)
 
     for line in run_async(go):

@@ -127,3 +127,40 @@ async def outbox_totals(s: AsyncSession, since: dt.datetime) -> dict[str, dict[s
         else:
             row["waiting"] += int(n)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelLine:
+    channel: str
+    sent: int
+    failed: int
+    waiting: int
+    # (bot, used, allowance, left) per bot with a known allowance (Zalo bots: this month;
+    # ZNS: today, as the last response said).
+    quotas: tuple[tuple[str, int, int | None, int | None], ...] = ()
+
+
+async def summary(s: AsyncSession, now: dt.datetime, tz: dt.tzinfo) -> list[ChannelLine]:
+    local = now.astimezone(tz)
+    month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    totals = await outbox_totals(s, month_start.astimezone(dt.UTC))
+    usage = await latest(s, [local.strftime("%Y-%m"), local.strftime("%Y-%m-%d")])
+    quotas: dict[str, list[tuple[str, int, int | None, int | None]]] = {}
+    for u in usage:
+        left = u.remaining if u.remaining is not None else (
+            max(u.quota - u.sent, 0) if u.quota is not None else None
+        )  # fmt: skip
+        quotas.setdefault(u.channel, []).append((u.bot_id, u.sent, u.quota, left))
+    out = []
+    for channel in sorted(set(totals) | set(quotas)):
+        t = totals.get(channel, {})
+        out.append(
+            ChannelLine(
+                channel,
+                t.get("sent", 0),
+                t.get("failed", 0),
+                t.get("waiting", 0),
+                tuple(quotas.get(channel, [])),
+            )
+        )
+    return out
