@@ -4,7 +4,7 @@ channel sent, failed and has left this month."""
 from __future__ import annotations
 
 from bot.core.context import Ctx
-from bot.core.dialogs import Choose, Dialog, Option, Values
+from bot.core.dialogs import Choose, Dialog, Option, Retry, Values
 from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _, format_number, tr
 from bot.core.types import Reply
@@ -43,10 +43,16 @@ async def _save(ctx: Ctx, values: Values) -> list[Reply]:
     return [Reply(msg.format(channel=tr(NAMES[chosen])))]
 
 
+async def _own_setting(ctx: Ctx, values: Values) -> Retry | None:
+    """Her own setting, like her language: no unit to re-check at save time."""
+    return None
+
+
 PREFERENCE = Dialog(
     "channel_preference",
     steps=[Choose("channel", N_("Where should reminders reach you first?"), _options)],
     on_done=_save,
+    recheck=_own_setting,
 )
 
 

@@ -12,7 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import OutboxStatus
 from storage import crypto
-from storage.models import ChannelIdentity, FoldedReminder, OrgUnit, Outbox, PersonContact
+from storage.models import (
+    ChannelIdentity,
+    FoldedReminder,
+    OrgUnit,
+    Outbox,
+    Person,
+    PersonContact,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +230,5 @@ async def codes_on_path(s: AsyncSession, unit_code: str) -> list[str]:
 
 
 async def display_name(s: AsyncSession, person_id: int) -> str | None:
-    from storage.models import Person
-
     name = await s.scalar(select(Person.display_name).where(Person.id == person_id))
     return str(name) if name is not None else None
