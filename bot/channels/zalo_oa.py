@@ -92,6 +92,7 @@ class ZaloOaChannel:
         self.runner = TurnRunner(engine, self.reach, self.deliver)
         self.progress = Progress()
         self.wake = asyncio.Event()
+        self._names: dict[str, str] = {}
         # Sends per month for the admins' view (no fixed allowance: 48 h free, then billed).
         self.usage = BotQuota(maker, oa_id, None, 100, dt.UTC, clock=clock, channel=CHANNEL)
 
@@ -166,11 +167,30 @@ class ZaloOaChannel:
             inc = Incoming(
                 channel=CHANNEL, bot_id=self.bot_id, chat_id=event.user_id,
                 user_id=event.user_id, update_id=event.msg_id, sent_at=event.at,
+                display_name=await self._name_of(event.user_id),
                 text=text or None, choice=choice, chat_kind=ChatKind.PRIVATE, caps=ZALO_CAPS,
             )  # fmt: skip
             await self.runner.run(inc, address)
         except Exception:
             log.exception("oa_event_failed", extra={"oa": self.bot_id, "update": event.msg_id})
+
+    async def _name_of(self, user_id: str) -> str:
+        """Her Zalo name (user/detail), asked once per process, only while she is a stranger
+        (onboarding names a new person after it); "" when Zalo will not say."""
+        if user_id in self._names:
+            return self._names[user_id]
+        name = ""
+        async with self.maker() as s:
+            known = await people.find_person(s, CHANNEL, self.bot_id, user_id) is not None
+        if not known:
+            try:
+                access, _v = await self.keeper.access()
+                detail = await self.client.user_detail(access, user_id)
+                name = str(detail.get("display_name") or "")[:200]
+            except (OaError, TokenRefused, httpx.HTTPError):
+                log.info("oa_user_detail_failed", extra={"oa": self.bot_id})
+        self._names[user_id] = name
+        return name
 
     async def _language_of(self, user_id: str) -> str:
         async with self.maker() as s:

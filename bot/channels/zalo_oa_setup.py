@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 
 from starlette.routing import BaseRoute
 
+from bot import logs
 from bot.channels.outbound import Transports
 from bot.channels.zalo_config import ZaloSettings
 from bot.channels.zalo_oa import ZaloOaChannel
@@ -47,6 +48,7 @@ def add_oa(
 ) -> tuple[list[BaseRoute], list[Task], list[str], list[Callable[[], Awaitable[None]]]]:
     """(routes, tasks, names, closers) of the OA channel and its ZNS transport."""
     assert z.oa_id and z.oa_app_id and z.oa_app_secret
+    logs.SCRUBBER.add_secrets(z.secret_values())  # app secret, OA secret key
     client = OaClient(
         z.oa_app_id,
         z.oa_app_secret.get_secret_value(),

@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+from bot import logs
 from bot.channels.admin_alerts import alert
 from bot.channels.zalo_oa_client import OaClient, TokenRefused
 from bot.core.i18n import _
@@ -60,6 +61,8 @@ class TokenKeeper:
             raise NoToken("no OA token stored: run `chihoi zalo oa-token`")
         if pair.failed:
             raise NoToken(f"the OA refresh token was refused ({pair.failed}); consent again")
+        if self._pair is None or self._pair.version != pair.version:
+            logs.SCRUBBER.add_secrets([pair.access, pair.refresh])  # never in a log line
         self._pair = pair
         return pair
 
@@ -99,6 +102,7 @@ class TokenKeeper:
                     s, self.oa_id, tokens.access, tokens.refresh, expires, now
                 )
             self.refreshes += 1
+            logs.SCRUBBER.add_secrets([tokens.access, tokens.refresh])
             log.info("oa_token_refreshed", extra={"oa": self.oa_id, "version": version})
             self._pair = TokenPair(tokens.access, tokens.refresh, expires, version)
             return self._pair

@@ -15,7 +15,7 @@ from bot.channels.zalo_oa import render
 from bot.core.types import Choice, Reply
 from bot.domain.enums import RoleKind
 from storage.db import transaction
-from storage.models import ChannelIdentity, OaContact, OaInbox, Outbox
+from storage.models import ChannelIdentity, OaContact, OaInbox, Outbox, Person
 from storage.repositories import oa_state, org, people
 from tests.channels.oa_side import OaSide, OaUser, make_channel, store_pair
 from tests.channels.test_contract import conversation, linked
@@ -90,6 +90,9 @@ async def test_onboard_register_and_log_a_meeting_through_the_oa(oa: OaSide) -> 
     assert all(len(m.buttons) <= 5 and len(m.text) <= 2000 for m in sent)
     identity = await linked(oa.world, "zalo_oa", "u-lan-oa")
     assert identity.bot_id == oa.fake.oa_id
+    async with oa.world.session() as s:
+        person = await s.get(Person, identity.person_id)
+    assert person is not None and person.display_name == "Lan"  # her name from user/detail
 
 
 def test_replies_split_at_2000_with_buttons_on_the_last_part() -> None:
