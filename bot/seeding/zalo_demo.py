@@ -7,16 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from bot.domain.enums import RoleKind
 from storage import crypto
 from storage.repositories import channel_quota, org, people, person_contacts
+from storage.sessions import Session
 
 DEMO_BOT = "demo-zalo"
 
 
-async def seed_zalo(s: AsyncSession, now: dt.datetime, tz: ZoneInfo) -> None:
+async def seed_zalo(s: Session, now: dt.datetime, tz: ZoneInfo) -> None:
     thu = await people.find_person(s, "web", "sim", "thu")
     hoa = await people.find_person(s, "web", "sim", "hoa")
     province = await org.by_code(s, "TH")
