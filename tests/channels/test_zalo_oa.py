@@ -9,18 +9,21 @@ import pytest
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 
-from bot.channels.outbound import Address, SendError
+from bot.channels.outbound import Address, SendError, Transports
 from bot.channels.send_outcomes import FallBack
 from bot.channels.zalo_oa import render
 from bot.core.types import Choice, Reply
 from bot.domain.enums import RoleKind
+from bot.scheduler.channel_choice import Steering
+from bot.scheduler.sender import Sender
 from storage.db import transaction
 from storage.models import ChannelIdentity, OaContact, OaInbox, Outbox, Person
-from storage.repositories import oa_state, org, people
+from storage.repositories import oa_state, org, outbox, people
 from tests.channels.oa_side import OaSide, OaUser, make_channel, store_pair
 from tests.channels.test_contract import conversation, linked
 from tests.fakes.server import ManualClock, serve
 from tests.fakes.zalo_oa import FakeZaloOa
+from tests.scheduler.support import FakeTime
 from tests.support.chat_fixtures import World
 
 
@@ -151,3 +154,35 @@ async def test_outside_the_7_day_window_the_send_falls_back(oa: OaSide) -> None:
         await oa.channel.deliver(Address("zalo_oa", oa.fake.oa_id, "u-5"), Reply("nhắc việc"))
     async with oa.world.session() as s:
         assert await s.scalar(select(func.count()).select_from(ChannelIdentity)) >= 5
+
+
+async def test_a_reminder_inside_the_window_goes_by_the_oa_with_its_buttons(oa: OaSide) -> None:
+    """Lan wrote to the OA yesterday: her reminder goes out through /message/cs, free
+    (within 48 h), with its two actions as buttons carrying the choice keys."""
+    user = OaUser(oa, "u-6")
+    await user.say("xin chào")
+    async with transaction(oa.world.maker) as s:
+        lan = await people.find_person(s, "web", "sim", "lan")
+        assert lan is not None
+        await people.link_identity(
+            s, lan.id, "zalo_oa", oa.fake.oa_id, "u-6", "u-6", oa.world.clock()
+        )
+        payload = {"text": "Chi hội chưa sinh hoạt quý này",
+                   "choices": [["go:log_meeting", "Ghi sinh hoạt"], ["snooze", "Nhắc lại sau 3 ngày"]]}  # fmt: skip
+        await outbox.enqueue(s, "r-oa", "meeting_due", "zalo_oa", oa.fake.oa_id, "u-6", payload,
+                             oa.world.clock(), person_id=lan.id)  # fmt: skip
+    transports = Transports()
+    transports.add(oa.channel)
+    clock = FakeTime(oa.world.clock())
+    steer = Steering(oa.world.maker, transports, clock=clock)
+    sender = Sender(
+        oa.world.maker, transports, clock=clock, sleep=clock.sleep, quiet=None, steer=steer
+    )
+    report = await sender.drain()
+    assert report.sent == 1
+    last = oa.fake.to_user("u-6")[-1]
+    assert last.text.startswith("Chi hội chưa sinh hoạt quý này")
+    assert [(b["title"], b["payload"]) for b in last.buttons] == [
+        ("Ghi sinh hoạt", "#c:go:log_meeting"),
+        ("Nhắc lại sau 3 ngày", "#c:snooze"),
+    ]
