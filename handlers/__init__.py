@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.features import Feature, Registry
+from handlers import channels as channel_prefs  # issue 19
 from handlers import (
     groups,
     meetings,
@@ -31,6 +32,7 @@ FEATURES: list[Feature] = [
     reports.FEATURE,
     reminders.FEATURE,
     settings.FEATURE,
+    channel_prefs.FEATURE,
 ]
 
 

@@ -32,6 +32,14 @@ from storage.models.figures import (
     UnitTarget,
 )
 from storage.models.keys import KeyCheck
+from storage.models.zalo import (
+    ChannelQuota,
+    FoldedReminder,
+    OaContact,
+    OaInbox,
+    OaToken,
+    PersonContact,
+)
 
 __all__ = [
     "NAMING",
@@ -39,9 +47,11 @@ __all__ = [
     "Audit",
     "Base",
     "ChannelIdentity",
+    "ChannelQuota",
     "CodeAttempt",
     "Consent",
     "Conversation",
+    "FoldedReminder",
     "GroupLink",
     "Invite",
     "KeyCheck",
@@ -51,9 +61,13 @@ __all__ = [
     "MemberEvent",
     "MemberTally",
     "MemberTallyDay",
+    "OaContact",
+    "OaInbox",
+    "OaToken",
     "OrgUnit",
     "Outbox",
     "Person",
+    "PersonContact",
     "ProcessedUpdate",
     "Review",
     "Role",
