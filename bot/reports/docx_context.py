@@ -235,25 +235,23 @@ def coverage_section(r: Rollup, unit: UnitRow) -> Section:
 def meetings_section(r: Rollup, unit: UnitRow) -> Section:
     f = r.of(unit.id)
     lines = [unmarked(line) for line in report_text.meeting_lines(r, unit)]
+    with_groups = any(f.groups)
     rows = []
     for i, q in enumerate(r.quarters):
         if not f.meeting_units[i]:
             continue
-        rows.append(
-            [
-                label(q),
-                _of(f.branches_met(i), f.branch_units(i)),
-                _of(f.groups_met[i], f.groups[i]),
-                _of(f.visited[i], f.branches[i]),
-            ]
-        )
-    headers = [
-        _("Quarter"),
-        _("Branches that met"),
-        _("Tổ that met"),
-        _("Branches a commune leader visited"),
-    ]
-    table = SectionTable(headers, rows, (3.0, 4.5, 4.0, 4.5)) if rows else None
+        row = [label(q), _of(f.branches_met(i), f.branch_units(i))]
+        if with_groups:
+            row.append(_of(f.groups_met[i], f.groups[i]))
+        rows.append([*row, _of(f.visited[i], f.branches[i])])
+    headers = [_("Quarter"), _("Branches that met")]
+    widths = [3.0, 4.5]
+    if with_groups:
+        headers.append(_("Tổ that met"))
+        widths.append(4.0)
+    headers.append(_("Branches a commune leader visited"))
+    widths.append(4.5)
+    table = SectionTable(headers, rows, widths) if rows else None
     return Section("meetings", _("Branch and tổ meetings"), lines, table)
 
 
@@ -271,9 +269,15 @@ def attendance_section(r: Rollup, unit: UnitRow) -> Section:
 
 def leaders_section(r: Rollup, unit: UnitRow) -> Section:
     f = r.of(unit.id)
+    own = unit.level in (Level.BRANCH, Level.GROUP)
     lines = []
     for i, q in enumerate(r.quarters):
         if not f.branches[i]:
+            continue
+        if own:  # a branch's fact, not "1/1 branches"
+            came = _("yes") if f.visited[i] else _("not yet")
+            text = _("A commune leader came to a meeting in {quarter}: {state}")
+            lines.append(text.format(quarter=label(q), state=came))
             continue
         lines.append(
             _("Commune leader attended: {visited} of {branches} branches in {quarter}").format(

@@ -3,7 +3,7 @@
 The default templates ship in bot/reports/templates (report.vi.docx, report.en.docx, made by
 `python -m bot.reports.templates.build_default`). A province puts its own, edited in Word,
 in the folder `CHIHOI_REPORT_TEMPLATE_DIR` names: `report.<lang>.docx`, or `report.docx`
-for every language. A template that names a field the report does not have, or a tag Word
+for every language (else its report.vi.docx). A template that names a field the report does not have, or a tag Word
 broke, fails with one line naming it (`TemplateError`), never with a half-filled document.
 """
 
@@ -39,11 +39,13 @@ def template_path(lang: str, folder: str | None = None) -> Path:
     chosen = folder if folder is not None else os.environ.get(TEMPLATE_DIR_ENV, "")
     if chosen:
         base = Path(chosen)
-        for name in (f"report.{lang}.docx", "report.docx"):
-            if (base / name).is_file():
-                return base / name
         if not base.is_dir():
             raise TemplateError(f"{TEMPLATE_DIR_ENV}: {base} is not a folder")
+        # Its own language's template, one for all, else its Vietnamese one.
+        for name in (f"report.{lang}.docx", "report.docx", "report.vi.docx"):
+            if (base / name).is_file():
+                return base / name
+        raise TemplateError(f"{TEMPLATE_DIR_ENV}: no report.{lang}.docx or report.docx in {base}")
     shipped = DEFAULT_DIR / f"report.{lang}.docx"
     return shipped if shipped.is_file() else DEFAULT_DIR / "report.vi.docx"
 

@@ -194,7 +194,7 @@ class Sender:
                 self.gate.hold_chat(row.channel, row.bot_id, row.chat_id, exc.retry_after)
             await self._record(Result(row, exc))
             return
-        await self._record(Result(row, composed=composed))
+        await self._record(Result(row, composed=composed and _as_record(composed)))
 
     async def _release(self, rows: list[Claimed], not_before: dt.datetime) -> None:
         async with transaction(self.maker) as s:
@@ -271,6 +271,15 @@ class WebTransport:
 
     async def deliver(self, address: Address, reply: Reply) -> None:
         return None
+
+
+def _as_record(payload: dict[str, Any]) -> dict[str, Any]:
+    """What is kept on the row of a composed message: its text, and an attachment's name
+    but not its bytes (a pushed Word report would otherwise stay in the outbox)."""
+    attached = payload.get("attachment")
+    if not isinstance(attached, dict):
+        return payload
+    return payload | {"attachment": {k: v for k, v in attached.items() if k != "data"}}
 
 
 def reply_of(payload: dict[str, object]) -> Reply:
