@@ -20,8 +20,8 @@ from bot.domain.calendar import CURRENT_TERM, Period, Term, Year, half_of, quart
 from bot.domain.enums import RoleKind
 from bot.domain.textkeys import fold
 from bot.reports import charts, docx_report, excel
-from bot.reports.docx_render import TemplateError
 from bot.reports import text as report_text
+from bot.reports.docx_render import TemplateError
 from bot.reports.labels import label
 from storage.models import OrgUnit
 from storage.repositories import measures, org
@@ -191,9 +191,13 @@ async def word_reply(ctx: Ctx, values: Values) -> Reply:
         )
     except TemplateError:
         log.exception("word_report_failed")  # the reason names a template field, no person
-        return Reply(_("Sorry, the Word report cannot be made right now: its template has an error."))
+        return Reply(
+            _("Sorry, the Word report cannot be made right now: its template has an error.")
+        )
     attachment = Attachment("document", word.filename, word.data, word.caption)
-    return Reply(_("Here is the report as a Word document, ready to print and sign."), attachment=attachment)
+    return Reply(
+        _("Here is the report as a Word document, ready to print and sign."), attachment=attachment
+    )
 
 
 async def chart_replies(ctx: Ctx, values: Values) -> list[Reply]:

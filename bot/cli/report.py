@@ -12,8 +12,8 @@ from bot.core.i18n import language
 from bot.domain.calendar import half_of
 from bot.domain.enums import TargetMeasure
 from bot.reports import charts, docx_report, excel, targets
-from bot.reports.docx_render import TemplateError
 from bot.reports import text as report_text
+from bot.reports.docx_render import TemplateError
 from storage.repositories import measures, org, tally, unit_figures
 from storage.sessions import Session
 

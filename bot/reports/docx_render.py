@@ -23,7 +23,8 @@ from docxtpl import DocxTemplate
 from docxtpl.subdoc import Subdoc
 from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, UndefinedError
 
-from bot.reports.docx_context import FIELDS, SectionTable
+from bot.reports.docx_context import FIELDS
+from bot.reports.docx_sections import SectionTable
 
 TEMPLATE_DIR_ENV = "CHIHOI_REPORT_TEMPLATE_DIR"
 DEFAULT_DIR = Path(__file__).resolve().parent / "templates"

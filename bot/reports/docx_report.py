@@ -6,7 +6,7 @@
 Adding a section (clubs, dues, assessment...): write a provider
 `async def my_section(s, r: Rollup, unit_id: int) -> Section | None` in the feature's own
 module (returning None when it has nothing for the period; use `Section("dues", _("Fund
-and dues"), lines, SectionTable(...))` from bot/reports/docx_context.py) and add it to
+and dues"), lines, SectionTable(...))` from bot/reports/docx_sections.py) and add it to
 `SECTION_PROVIDERS` below: one line. The default template shows every section in order,
 numbered after the core ones; a province template can also name it (`{% if dues %}`).
 """
@@ -21,7 +21,8 @@ from bot.core.i18n import _, language
 from bot.domain.enums import Level, RoleKind
 from bot.domain.rules import Rules
 from bot.reports import docx_context, docx_render
-from bot.reports.docx_context import Issue, Section
+from bot.reports.docx_context import Issue
+from bot.reports.docx_sections import Section
 from bot.reports.labels import label
 from storage.repositories import measures, org, signers
 from storage.repositories.measures import Rollup
@@ -114,6 +115,4 @@ async def measure_and_build(
     if unit is None or period is None:
         raise LookupError(f"no unit {unit_code} or no period {period_key}")
     r = await measures.measure(s, unit, period, min(as_of, period.last_day), rules)
-    return await build_report_docx(
-        s, r, unit.id, issued_on=issued_on or as_of, lang=lang
-    )
+    return await build_report_docx(s, r, unit.id, issued_on=issued_on or as_of, lang=lang)

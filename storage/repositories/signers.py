@@ -20,7 +20,7 @@ async def role_holder_name(s: AsyncSession, unit_id: int, kinds: Sequence[RoleKi
         .where(Role.unit_id == unit_id, Role.kind.in_(list(kinds)))
         .order_by(Role.id)
     )
-    found = {}
+    found: dict[RoleKind, str] = {}
     for kind, name in (await s.execute(stmt)).all():
         found.setdefault(RoleKind(kind), name)
-    return next((found[k] for k in kinds if k in found and found[k]), "")
+    return next((found[k] for k in kinds if found.get(k)), "")

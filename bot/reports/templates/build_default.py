@@ -27,7 +27,11 @@ from bot.reports.docx_render import set_widths
 
 HERE = Path(__file__).resolve().parent
 FONT = "Times New Roman"
-CENTER, JUSTIFY, LEFT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.LEFT
+CENTER, JUSTIFY, LEFT = (
+    WD_ALIGN_PARAGRAPH.CENTER,
+    WD_ALIGN_PARAGRAPH.JUSTIFY,
+    WD_ALIGN_PARAGRAPH.LEFT,
+)
 
 
 def _para(
@@ -100,7 +104,9 @@ def _header(doc: Any) -> None:
     _no_borders(table)
     set_widths(table, (Cm(7), Cm(9.5)))
     left, right = table.rows[0].cells
+    _cell_para(left, "{%p if issuer_parent %}", size=13)
     _cell_para(left, "{{ issuer_parent }}", align=CENTER, size=13)
+    _cell_para(left, "{%p endif %}", size=13)
     _cell_para(left, "{{ issuer }}", bold=True, align=CENTER, size=13)
     _rule(left, "————")
     _cell_para(right, "{{ national }}", bold=True, align=CENTER, size=13)
