@@ -12,6 +12,7 @@ chapters, and the signature block with "Nơi nhận". Times New Roman 13, A4, ma
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,6 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from bot.core.i18n import LANGUAGES, _, language
-from bot.reports.docx_render import set_widths
 
 HERE = Path(__file__).resolve().parent
 FONT = "Times New Roman"
@@ -63,6 +63,16 @@ def _cell_para(cell: Any, text: str, **kw: Any) -> Any:
     if len(cell.paragraphs) == 1 and not cell.paragraphs[0].text and not cell._tc.xpath(".//w:r"):
         cell._tc.remove(cell.paragraphs[0]._p)
     return _para(cell, text, **kw)
+
+
+def set_widths(table: Any, widths: Sequence[Any]) -> None:
+    """Column widths that both Word (cell widths) and LibreOffice (the grid) follow."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=False):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=False):
+            cell.width = width
 
 
 def _no_borders(table: Any) -> None:
@@ -125,7 +135,8 @@ def _body(doc: Any) -> None:
     _para(doc, "{%p if has_data %}")
     _para(doc, _("I. RESULTS OF THE MEMBERSHIP WORK"), bold=True, after=3)
     _para(doc, "{%p for sec in sections %}")
-    _para(doc, "{{ sec.heading }}", bold=True, indent=True, after=2)
+    heading = _para(doc, "{{ sec.heading }}", bold=True, indent=True, after=2)
+    heading.paragraph_format.keep_with_next = True  # never alone at the foot of a page
     _para(doc, "{%p for line in sec.lines %}")
     _para(doc, "- {{ line }}", align=JUSTIFY, indent=True, after=2)
     _para(doc, "{%p endfor %}")
