@@ -15,6 +15,7 @@ from bot.channels.outbound import Address
 from bot.core.types import Reply
 from bot.domain.rules import Rules
 from bot.reports.pushes import COMMUNE_PUSH, composers
+from bot.scheduler.sender import _as_record, reply_of
 from bot.scheduler.sweep import sweep
 from storage.models import Outbox
 from tests.reports.test_chat import all_text, personal_data
@@ -99,8 +100,18 @@ async def test_the_pushed_report_carries_the_word_file(world: World) -> None:
     assert pushed.attachment is not None
     assert pushed.attachment.filename == "bao-cao-th-qp-2026-h2.docx"
     assert "Quảng Phú, ngày 26 tháng 11 năm 2026" in docx_text(pushed.attachment.data)
-    # The row keeps the text and the file's name, not its bytes.
+    # The simulator's page reads the row as its delivery: a web row keeps the file ...
     async with world.session() as s:
         row = (await s.scalars(select(Outbox).where(Outbox.kind == COMMUNE_PUSH))).one()
-    assert row.payload["attachment"]["filename"] == "bao-cao-th-qp-2026-h2.docx"
-    assert "data" not in row.payload["attachment"]
+    assert row.channel == "web"
+    shown = reply_of(row.payload).attachment
+    assert shown is not None and shown.data == pushed.attachment.data
+    # ... any other channel's row keeps the text and the file's name, not its bytes.
+    kept = _as_record(row.payload)
+    assert kept["attachment"] == {
+        "kind": "document",
+        "filename": "bao-cao-th-qp-2026-h2.docx",
+        "caption": "Báo cáo 6 tháng cuối năm 2026 – Hội LHPN xã Quảng Phú",
+    }
+    assert kept["text"] == row.payload["text"]
+    assert reply_of(kept).attachment is None
