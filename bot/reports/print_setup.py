@@ -14,10 +14,10 @@ from typing import Any
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-# Printable width of A4 in Excel column-width units (one unit ≈ 1.85 mm at 100%), after
-# the margins below: portrait ≈ 190 mm, landscape ≈ 277 mm. A sheet whose columns fit the
-# portrait width at 85% or more prints portrait; anything wider prints landscape.
-PORTRAIT_UNITS = 100
+# Printable width of A4 after the margins below: portrait ≈ 190 mm ≈ 103 column-width units
+# (one unit ≈ 1.85 mm at 100%), landscape ≈ 277 mm ≈ 150. Columns up to 120 units print
+# portrait at 85% or more; anything wider prints landscape.
+PORTRAIT_UNITS = 120
 MARGIN_INCH = 0.4
 # Calibri 11 bold writes about 1.1 characters per width unit; 15 points per line of text.
 LINE_POINTS = 15.0
