@@ -38,7 +38,7 @@ class Column:
     header: str
     value: Callable[[Rollup, UnitRow, Figures], Any]
     percent: bool = False
-    width: int = 14
+    width: int = 11  # numbers; the header wraps (print_setup sizes its row)
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -257,7 +257,7 @@ def _fill(
     title: str,
 ) -> None:
     # Layout first: a streamed sheet writes its settings before the rows.
-    widths = [14, 34, 30, *(col.width for col in columns)]
+    widths = [11, 28, 24, *(col.width for col in columns)]
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     ws.freeze_panes = f"C{HEADER_ROW + 1}"
