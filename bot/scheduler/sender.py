@@ -202,7 +202,8 @@ class Sender:
                 self.gate.hold_chat(row.channel, row.bot_id, row.chat_id, exc.retry_after)
             await self._record(Result(row, exc))
             return
-        await self._record(Result(row, composed=composed))
+        kept = composed and _as_record(composed, keep_file=row.channel == WebTransport.channel)
+        await self._record(Result(row, composed=kept))
 
     async def _release(self, rows: list[Claimed], not_before: dt.datetime) -> None:
         async with transaction(self.maker) as s:
@@ -284,6 +285,16 @@ class WebTransport:
         return None
 
 
+def _as_record(payload: dict[str, Any], keep_file: bool = False) -> dict[str, Any]:
+    """What is kept on the row of a composed message: its text, and an attachment's name
+    but not its bytes (a pushed Word report would otherwise stay in the outbox), except
+    for the web simulator, whose page reads the row as its delivery."""
+    attached = payload.get("attachment")
+    if keep_file or not isinstance(attached, dict):
+        return payload
+    return payload | {"attachment": {k: v for k, v in attached.items() if k != "data"}}
+
+
 def reply_of(payload: dict[str, object]) -> Reply:
     """The `Reply` an outbox payload describes ({"text", "choices", "numbered", "attachment"})."""
     raw_choices = payload.get("choices") or []
@@ -291,7 +302,7 @@ def reply_of(payload: dict[str, object]) -> Reply:
     choices = tuple(Choice(str(key), str(label)) for key, label in raw_choices)
     attachment = None
     raw = payload.get("attachment")
-    if isinstance(raw, dict):
+    if isinstance(raw, dict) and "data" in raw:  # a sent row may keep only the file's name
         attachment = Attachment(
             kind=str(raw["kind"]),
             filename=str(raw["filename"]),
