@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.features import Feature, Registry
 from handlers import (
+    dashboard,
     groups,
     meetings,
     members,
@@ -29,6 +30,7 @@ FEATURES: list[Feature] = [
     unit_figures.FEATURE,
     unit_targets.FEATURE,
     reports.FEATURE,
+    dashboard.FEATURE,
     reminders.FEATURE,
     settings.FEATURE,
 ]

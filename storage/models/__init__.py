@@ -23,6 +23,7 @@ from storage.models.core import (
     Role,
     Snooze,
 )
+from storage.models.dashboard import DashboardLink, DashboardSession, UnitOfficial
 from storage.models.figures import (
     MemberTally,
     MemberTallyDay,
@@ -42,6 +43,8 @@ __all__ = [
     "CodeAttempt",
     "Consent",
     "Conversation",
+    "DashboardLink",
+    "DashboardSession",
     "GroupLink",
     "Invite",
     "KeyCheck",
@@ -61,6 +64,7 @@ __all__ = [
     "Snooze",
     "UTCDateTime",
     "UnitAggregate",
+    "UnitOfficial",
     "UnitPopulation",
     "UnitTarget",
 ]
