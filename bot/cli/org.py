@@ -14,12 +14,24 @@ from storage.repositories import org
 app = typer.Typer(no_args_is_help=True, help="Organisation tree.")
 
 
+FILE_ARGUMENT = typer.Argument(None, help="CSV/XLSX: code, name, level, parent_code, women_18_plus")
+
+
 @app.command("import")
 def import_(
-    file: Path,
+    file: Path | None = FILE_ARGUMENT,
     year: int = typer.Option(0, help="year of the women_18_plus figures (default: this year)"),
+    official: bool = typer.Option(
+        False, "--official", help="the official provinces and communes (vietnamadminunits)"
+    ),
+    province: str = typer.Option("", help="with --official: only this province, e.g. 'Thanh Hóa'"),
 ) -> None:
-    """Import units from CSV/XLSX (code, name, level, parent_code, women_18_plus)."""
+    """Import units from CSV/XLSX, or the official provinces and communes with --official."""
+    if official:
+        official_cli(province or None)
+        return
+    if file is None:
+        raise CliError("give a file, or --official")
 
     async def go() -> None:
         try:
@@ -30,6 +42,27 @@ def import_(
         typer.echo(
             f"created {result.created}, updated {result.updated}, unchanged {result.unchanged}"
         )
+
+    run_async(go)
+
+
+def official_cli(province: str | None) -> None:
+    from bot.sheets import official  # the package loads shapely: only for this command
+
+    found = official.official_list(province)
+    if not found:
+        raise CliError(f"no official province named {province!r}")
+
+    async def go() -> None:
+        async with session() as s:
+            result = await official.import_official(s, found)
+        communes = sum(len(p.communes) for p in found)
+        typer.echo(
+            f"{len(found)} provinces, {communes} communes: created {result.created}, "
+            f"given their official code {result.coded}, unchanged {result.unchanged}"
+        )
+        for name in result.ambiguous:
+            typer.echo(f"  note: several units are named like {name}; the first was used")
 
     run_async(go)
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.enums import OutboxStatus
-from storage.models import Audit, Outbox, Person, UnitOfficial
+from bot.domain.enums import Level, OutboxStatus
+from storage.models import Audit, OrgUnit, Outbox, Person, UnitOfficial
 
 
 async def positions(s: AsyncSession, unit_ids: Collection[int]) -> dict[int, tuple[float, float]]:
@@ -98,3 +98,9 @@ async def failed_messages(s: AsyncSession, limit: int = 100) -> list[FailedLine]
         .limit(limit)
     )
     return [FailedLine(*row) for row in (await s.execute(stmt)).all()]
+
+
+async def units_at(s: AsyncSession, levels: Collection[Level]) -> list[OrgUnit]:
+    """Every unit at these levels (the official import matches names among them)."""
+    stmt = select(OrgUnit).where(OrgUnit.level.in_(list(levels))).order_by(OrgUnit.path)
+    return list((await s.scalars(stmt)).all())
