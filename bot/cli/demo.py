@@ -71,6 +71,6 @@ async def print_dashboard_link() -> None:
         token = await seed_demo.dashboard_link(s, dt.datetime.now(dt.UTC))
     if token is not None:
         typer.echo(
-            "management page of the demo commune chair (one use, 10 minutes once `chihoi run` is up):"
+            "management page of the demo commune chair (the link works once, for 10 minutes):"
         )
         typer.echo(f"  {base}/dashboard/login?t={token}")
