@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import vn_collate
+
 from bot.core.i18n import format_pct
 from bot.domain.calendar import Quarter
 from bot.domain.figures import UnitRow
@@ -79,7 +81,7 @@ def _by(get: Callable[[UnitLine], Any]) -> Callable[[UnitLine], tuple[bool, Any,
 
 SORTS: dict[str, Callable[[UnitLine], tuple[bool, Any, str]]] = {
     "worst": _by(lambda line: line.rank),
-    "name": _by(lambda line: line.unit.name.casefold()),
+    "name": _by(lambda line: vn_collate.collate_key(line.unit.name)),  # D before Đ
     "coverage": _by(lambda line: line.coverage),
     "members": _by(lambda line: line.members),
     "meetings": _by(lambda line: line.compliance),
