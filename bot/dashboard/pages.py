@@ -32,7 +32,7 @@ async def overview(p: Page) -> Response:
     descending = p.arg("dir") == "desc"
     lines = views.sorted_lines(views.unit_lines(r, unit.id), sort, descending)
     row = r.units[unit.id]
-    figures = report_text.unit_lines(r, row)
+    figures = views.figure_lines(report_text.unit_lines(r, row))
     map_svg, unplaced = (
         await _map(p, r, unit.id) if unit.level in (Level.PROVINCE, Level.DISTRICT) else (None, [])
     )

@@ -131,3 +131,13 @@ def cell_class(met: int, must: int) -> str:
 
 def share(met: int, must: int) -> str:
     return format_pct(met / must) if must else "–"
+
+
+def figure_lines(lines: list[str]) -> list[tuple[str, str]]:
+    """The chat's figure lines without their emoji marks (no emoji font is promised on an
+    office computer), each with its state for the page: "ok", "warn" or ""."""
+    out = []
+    for line in lines:
+        state = "warn" if line.endswith(" ⚠️") else "ok" if line.endswith(" ✅") else ""
+        out.append((line.removesuffix(" ⚠️").removesuffix(" ✅"), state))
+    return out
