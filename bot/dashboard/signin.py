@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from bot.core.i18n import _, language
-from bot.dashboard.web import COOKIE, DEFAULT_LOCALE, PREFIX, Endpoint, Page, Site
+from bot.dashboard.web import COOKIE, DEFAULT_LOCALE, PREFIX, Endpoint, Page, Site, same_origin
 from storage.db import transaction
 from storage.repositories import audit
 from storage.repositories import dashboard as sessions
@@ -29,6 +29,9 @@ def sign_in(site: Site) -> Endpoint:
         form = await request.form()
         token = str(form.get("t", ""))[:100]
         now = site.clock()
+        # Another site must not sign her into a session of its choosing (login CSRF).
+        if not same_origin(request):
+            token = ""
         async with transaction(site.maker) as s:
             person_id = await sessions.redeem_link(s, token, now) if token else None
             if person_id is None:

@@ -102,3 +102,14 @@ async def test_sign_out_needs_the_form_token(dash: Dash, chair: httpx.AsyncClien
     refused = await chair.post("/dashboard/logout", data={"csrf": "0" * 32})
     assert refused.status_code == 403
     assert (await chair.get("/dashboard/", follow_redirects=True)).status_code == 200
+
+
+async def test_another_site_cannot_post_a_link(dash: Dash) -> None:
+    """Login CSRF: a page elsewhere posting a link of its own must not sign her in."""
+    token = (await dash.link_for("hong")).split("t=", 1)[1]
+    async with dash.client() as c:
+        refused = await c.post(
+            "/dashboard/login", data={"t": token}, headers={"origin": "https://evil.example"}
+        )
+        assert refused.status_code == 403 and "set-cookie" not in refused.headers
+        assert (await sign_in(c, "x?t=" + token)).status_code == 303  # still unspent
