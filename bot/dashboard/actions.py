@@ -70,8 +70,13 @@ async def review(p: Page) -> Response:
     half = _half(p)
     r = await p.rollup(unit, half)
     lines = review_lines(r, unit.id)
+    # Above a commune the page lists the units below with their counts (a province has
+    # thousands of branches); each opens its own review page.
+    below = [] if unit.level in (Level.COMMUNE, Level.BRANCH) else r.children(unit.id)
+    summary = [(u, r.of(u.id).reviewed, r.of(u.id).review_branches) for u in below]
     return p.render(
         "review.html",
+        summary=[row for row in summary if row[2]],
         unit=unit,
         crumbs=await p.breadcrumb(unit),
         period=half,
@@ -99,7 +104,7 @@ async def remind(p: Page) -> Response:
     half = _half(p)
     if not _may_act(p, unit.path):
         raise NotFound
-    r = await p.rollup(unit, half)
+    r = await p.rollup(unit, half, fresh=True)
     late = [x for x in review_lines(r, unit.id) if not x.confirmed]
     heads = await recipients.reachable(p.s, [RoleKind.BRANCH_HEAD], [x.unit_id for x in late])
     plan = Plan(p.now, p.rules, p.site.registry, {})

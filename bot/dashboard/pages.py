@@ -74,7 +74,7 @@ async def _map(p: Page, r: measures.Rollup, unit_id: int) -> tuple[Markup | None
 async def grid(p: Page) -> Response:
     """Each unit below × the last 8 quarters: regular meetings held of those due."""
     unit = await p.unit()
-    trend = await measures.compliance_trend(p.s, unit, quarter_of(p.today), 8)
+    trend = await p.trend(unit)
     quarters, rows, total = views.grid_rows(trend)
     return p.render(
         "grid.html",
@@ -139,6 +139,7 @@ async def chart(p: Page) -> Response:
     elif wanted == charts.ATTENDANCE:
         png = charts.attendance_chart(r, unit.id)
     elif wanted == charts.TREND:
+        # The chat's trend ends with the report's last day's quarter; so does the page's.
         trend = await measures.compliance_trend(p.s, unit, quarter_of(r.as_of))
         png = charts.trend_chart(trend)
     if png is None:

@@ -13,10 +13,11 @@ import hashlib
 import hmac
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -25,7 +26,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.core.features import Registry
 from bot.core.i18n import N_, Msg, _, format_date, format_number, format_pct, language, tr
-from bot.domain.calendar import Period, half_of
+from bot.domain.calendar import Period, half_of, quarter_of
 from bot.domain.enums import Level, RoleKind
 from bot.domain.rules import Rules
 from bot.reports.labels import label
@@ -36,6 +37,7 @@ from storage.repositories import measures, org, people
 from storage.sessions import Maker, Session
 
 log = logging.getLogger("chihoi.dashboard")
+T = TypeVar("T")
 HERE = Path(__file__).parent
 COOKIE = "chihoi_dash"
 PREFIX = "/dashboard"
@@ -52,6 +54,10 @@ HEADERS = {
     "Cache-Control": "no-store",
 }
 DEFAULT_LOCALE = "vi"
+# Figures a page computed are reused this many seconds (a province's take about a second),
+# at most this many at once (a national report holds a few hundred MB).
+ROLLUP_TTL = 60.0
+ROLLUPS_KEPT = 16
 LEVEL_WORDS: dict[Level, Msg] = {
     Level.CENTRAL: N_("central"),
     Level.PROVINCE: N_("province"),
@@ -158,8 +164,22 @@ class Page:
             raise NotFound
         return period
 
-    async def rollup(self, unit: OrgUnit, period: Period) -> measures.Rollup:
-        return await measures.measure(self.s, unit, period, self.today, self.rules)
+    async def rollup(self, unit: OrgUnit, period: Period, fresh: bool = False) -> measures.Rollup:
+        """The unit's figures; a page and its charts, or officers of one province looking at
+        once, share one computation for ROLLUP_TTL (an action reads them `fresh`)."""
+
+        async def make() -> measures.Rollup:
+            return await measures.measure(self.s, unit, period, self.today, self.rules)
+
+        return await self.site.cached(("rollup", unit.id, period.key, self.today), make, fresh)
+
+    async def trend(self, unit: OrgUnit) -> measures.Trend:
+        """Compliance of the units below over the last 8 quarters (shared like `rollup`)."""
+
+        async def make() -> measures.Trend:
+            return await measures.compliance_trend(self.s, unit, quarter_of(self.today), 8)
+
+        return await self.site.cached(("trend", unit.id, "", self.today), make)
 
     async def breadcrumb(self, unit: OrgUnit) -> list[OrgUnit]:
         """The unit's ancestors she covers, then the unit: her way back up."""
@@ -188,6 +208,8 @@ class Site:
         clock: Callable[[], dt.datetime] | None = None,
     ):
         self._clock = clock
+        # Recent figures by (unit, period, day): derived data, never the source of a write.
+        self._kept: dict[tuple[str, int, str, dt.date], tuple[float, object]] = {}
         self.maker = maker
         self.rules = rules
         self.registry = registry
@@ -207,6 +229,22 @@ class Site:
             level_name=lambda lv: tr(LEVEL_WORDS[lv]),
             prefix=PREFIX,
         )
+
+    async def cached(
+        self,
+        key: tuple[str, int, str, dt.date],
+        make: Callable[[], Awaitable[T]],
+        fresh: bool = False,
+    ) -> T:
+        now = time.monotonic()
+        found = self._kept.get(key)
+        if found is not None and found[0] > now and not fresh:
+            return cast(T, found[1])
+        value = await make()
+        if len(self._kept) >= ROLLUPS_KEPT:
+            del self._kept[min(self._kept, key=lambda k: self._kept[k][0])]
+        self._kept[key] = (now + ROLLUP_TTL, value)
+        return value
 
     def clock(self) -> dt.datetime:
         return self._clock() if self._clock is not None else dt.datetime.now(dt.UTC)

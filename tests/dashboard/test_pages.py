@@ -205,3 +205,17 @@ async def test_the_map_in_chat(dash: Dash) -> None:
     photo = replies[-1].attachment
     assert photo is not None and photo.kind == "photo" and photo.data[:4] == b"\x89PNG"
     assert "Bản đồ tỷ lệ tập hợp" in replies[-1].text
+
+
+async def test_a_province_review_lists_its_communes(dash: Dash) -> None:
+    """Above a commune the review shows each unit below with its count (Thanh Hóa: Quảng Phú
+    0/3, Hạc Thành 0/2 on 20/03/2026), each opening its own review."""
+    thu = await dash.signed_in("thu")
+    th = await unit_id(dash.world, "TH")
+    page = await thu.get(f"/dashboard/unit/{th}/review")
+    assert "0/5 chi hội đã xác nhận" in page.text
+    qp = await unit_id(dash.world, "TH-QP")
+    assert f'href="/dashboard/unit/{qp}/review?period=2026-H1">Hội LHPN xã Quảng Phú' in page.text
+    assert "3 chưa xác nhận" in page.text and "2 chưa xác nhận" in page.text
+    assert "Chi hội Thôn Đông" not in page.text
+    await thu.aclose()
