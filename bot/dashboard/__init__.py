@@ -39,6 +39,7 @@ def routes(
         Route(f"{PREFIX}/login", signin.sign_in_page(site), methods=["GET"]),
         Route(f"{PREFIX}/login", signin.sign_in(site), methods=["POST"]),
         Route(f"{PREFIX}/logout", site.page(signin.sign_out, post=True), methods=["POST"]),
+        Route(f"{PREFIX}/language", site.page(signin.switch_language, post=True), methods=["POST"]),
         Route(PREFIX, site.page(pages.home)),
         Route(f"{PREFIX}/", site.page(pages.home)),
         Route(unit, site.page(pages.overview)),

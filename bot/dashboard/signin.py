@@ -5,10 +5,19 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.core.i18n import _, language
-from bot.dashboard.web import COOKIE, DEFAULT_LOCALE, PREFIX, Endpoint, Page, Site, same_origin
+from bot.core.i18n import LANGUAGES, _, language
+from bot.dashboard.web import (
+    COOKIE,
+    DEFAULT_LOCALE,
+    PREFIX,
+    Endpoint,
+    NotFound,
+    Page,
+    Site,
+    same_origin,
+)
 from storage.db import transaction
-from storage.repositories import audit
+from storage.repositories import audit, people
 from storage.repositories import dashboard as sessions
 
 
@@ -69,3 +78,14 @@ async def sign_out(p: Page) -> Response:
     )
     response.delete_cookie(COOKIE, path=PREFIX)
     return response
+
+
+async def switch_language(p: Page) -> Response:
+    """Vietnamese or English, the same setting as the chat's "Ngôn ngữ / Language"."""
+    form = await p.request.form()
+    lang = str(form.get("lang", ""))
+    back = str(form.get("back", ""))
+    if lang not in LANGUAGES or not back.startswith(PREFIX + "/") or "//" in back:
+        raise NotFound
+    await people.set_locale(p.s, p.officer.person_id, lang)
+    return p.site.redirect(back)

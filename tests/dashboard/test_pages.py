@@ -219,3 +219,20 @@ async def test_a_province_review_lists_its_communes(dash: Dash) -> None:
     assert "3 chưa xác nhận" in page.text and "2 chưa xác nhận" in page.text
     assert "Chi hội Thôn Đông" not in page.text
     await thu.aclose()
+
+
+async def test_the_page_switches_to_english_and_back(dash: Dash, chair: httpx.AsyncClient) -> None:
+    """The page follows her language, the same setting as the chat's."""
+    qp = await unit_id(dash.world, "TH-QP")
+    page = await chair.get(f"/dashboard/unit/{qp}")
+    assert "Tổng quan" in page.text
+    back = f"/dashboard/unit/{qp}"
+    form = {"csrf": csrf(page.text), "lang": "en", "back": back}
+    switched = await chair.post("/dashboard/language", data=form)
+    assert switched.status_code == 303 and switched.headers["location"] == back
+    english = await chair.get(back)
+    assert "Overview" in english.text and "Members: 29" in english.text
+    elsewhere = {**form, "lang": "en", "back": "https://evil.example/"}
+    assert (await chair.post("/dashboard/language", data=elsewhere)).status_code == 404
+    await chair.post("/dashboard/language", data={**form, "lang": "vi"})
+    assert "Tổng quan" in (await chair.get(back)).text
