@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
 
 from bot.cli.common import CliError, local_today, run_async, session
-from bot.sheets.org import ImportError_, import_units
+from bot.sheets.org import ImportError_, Row, import_units
 from storage.models import OrgUnit
 from storage.repositories import org
 
@@ -25,6 +26,9 @@ def import_(
         False, "--official", help="the official provinces and communes (vietnamadminunits)"
     ),
     province: str = typer.Option("", help="with --official: only this province, e.g. 'Thanh Hóa'"),
+    to_2025: bool = typer.Option(
+        False, "--to-2025", help="communes under districts become today's (vietnamadminunits)"
+    ),
 ) -> None:
     """Import units from CSV/XLSX, or the official provinces and communes with --official."""
     if official:
@@ -33,10 +37,12 @@ def import_(
     if file is None:
         raise CliError("give a file, or --official")
 
+    convert = legacy_converter() if to_2025 else None
+
     async def go() -> None:
         try:
             async with session() as s:
-                result = await import_units(s, file, year or local_today().year)
+                result = await import_units(s, file, year or local_today().year, convert)
         except ImportError_ as exc:
             raise CliError(str(exc)) from None
         typer.echo(
@@ -44,6 +50,20 @@ def import_(
         )
 
     run_async(go)
+
+
+def legacy_converter() -> Callable[[list[Row], dict[str, str]], list[Row]]:
+    from bot.sheets import legacy  # the package loads shapely: only for this command
+
+    package = legacy.package_converter()
+
+    def convert(raw: list[Row], names: dict[str, str]) -> list[Row]:
+        done = legacy.to_2025(raw, names, package)
+        for note in done.notes:
+            typer.echo(note)
+        return done.rows
+
+    return convert
 
 
 def official_cli(province: str | None) -> None:
