@@ -56,8 +56,10 @@ def review_lines(r: Rollup, unit_id: int) -> list[ReviewLine]:
     root = r.units[unit_id]
     out = []
     for u in r.units.values():
-        f = r.of(u.id)
-        if u.level != Level.BRANCH or not u.path.startswith(root.path) or not f.review_branches:
+        if u.level != Level.BRANCH or not u.path.startswith(root.path):
+            continue
+        f = r.of(u.id)  # builds the unit's figures from the table: only for branches
+        if not f.review_branches:
             continue
         parent = r.units.get(u.parent_id) if u.parent_id is not None else None
         commune = parent.name if parent is not None else ""
