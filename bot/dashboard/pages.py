@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from markupsafe import Markup
 from starlette.responses import Response
 
 from bot.dashboard import views
@@ -57,7 +56,7 @@ async def overview(p: Page) -> Response:
     )
 
 
-async def _map(p: Page, r: measures.Rollup, unit_id: int) -> tuple[Markup | None, list[str]]:
+async def _map(p: Page, r: measures.Rollup, unit_id: int) -> tuple[str | None, list[str]]:
     """The province's map (None when no commune has a position) and the communes left off."""
     wanted = coverage_map.communes_of(r, unit_id)
     points, missing = coverage_map.map_points(
@@ -68,6 +67,8 @@ async def _map(p: Page, r: measures.Rollup, unit_id: int) -> tuple[Markup | None
         return None, names
     link = f"{PREFIX}/unit/{{id}}?period={r.period.key}"
     # The SVG is built from our own figures with every name escaped (coverage_map.svg).
+    from markupsafe import Markup  # with Jinja2: loaded once the dashboard is on
+
     return Markup(coverage_map.svg(r, unit_id, points, link)), names
 
 

@@ -17,10 +17,9 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -35,6 +34,9 @@ from storage.models import OrgUnit
 from storage.repositories import dashboard as sessions
 from storage.repositories import measures, org, people
 from storage.sessions import Maker, Session
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 log = logging.getLogger("chihoi.dashboard")
 T = TypeVar("T")
@@ -214,7 +216,11 @@ class Site:
         self.rules = rules
         self.registry = registry
         self.idle = idle
-        self.env = Environment(
+        # Jinja2 is imported only when the dashboard is switched on: a bot without it starts
+        # without paying for the template engine.
+        from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+        self.env: Environment = Environment(
             loader=FileSystemLoader(HERE / "templates"),
             autoescape=select_autoescape(["html", "svg"]),
             trim_blocks=True,
