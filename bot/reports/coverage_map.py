@@ -159,10 +159,10 @@ def svg(r: Rollup, unit_id: int, points: list[MapPoint], link: str = "") -> str:
         out.append(item)
     y = height + 30
     for band in BAND_ORDER:
+        count = sum(1 for p in points if p.band == band)
+        text = f"{labels[band]} ({count})"
         out.append(_marker(band, 30, y - 5, 9))
-        out.append(
-            f'<text x="50" y="{y:.0f}" font-size="18" fill="#1f2328">{escape(labels[band])}</text>'
-        )
+        out.append(f'<text x="50" y="{y:.0f}" font-size="18" fill="#1f2328">{escape(text)}</text>')
         y += 30
     out.append("</svg>")
     return "\n".join(out)
