@@ -87,9 +87,14 @@ async def review(p: Page) -> Response:
         late=[x for x in lines if not x.confirmed],
         deadline=r.review_deadline,
         may_act=_may_act(p, unit.path),
-        sent=p.arg("sent"),
-        already=p.arg("already"),
+        sent=_count(p.arg("sent")),
+        already=_count(p.arg("already")),
     )
+
+
+def _count(raw: str) -> int | None:
+    """A count echoed from the address after an action; anything else is not shown."""
+    return int(raw) if raw.isdigit() and len(raw) < 7 else None
 
 
 def _recent_halves(p: Page) -> list[HalfYear]:
@@ -214,7 +219,7 @@ async def failed(p: Page) -> Response:
     return p.render(
         "failed.html",
         lines=await official_units.failed_messages(p.s),
-        retried=p.arg("retried"),
+        retried=_count(p.arg("retried")),
     )
 
 

@@ -98,6 +98,13 @@ async def test_the_chair_on_a_phone(served: Dash, browser: Browser) -> None:
     await page.get_by_role("link", name="Chi hội Thôn Đông").first.click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Chi hội Thôn Đông")
     await shot(page, "branch-390x844")
+    await page.get_by_role("link", name="Hội viên", exact=True).click()
+    await page.get_by_label("Tìm theo tên (gõ có dấu hay không dấu đều được)").fill("thi")
+    await page.get_by_role("button", name="Tìm").click()
+    await expect(page.locator(".member").first).to_be_visible()
+    assert "Tìm thấy" in await page.locator("main").inner_text()
+    await no_sideways_scroll(page)
+    await shot(page, "members-390x844")
     await page.get_by_role("link", name="Hội LHPN xã Quảng Phú").last.click()
 
     await page.get_by_role("link", name="Rà soát hội viên").click()

@@ -93,3 +93,12 @@ async def test_signed_out_pages_say_how_to_sign_in(dash: Dash) -> None:
         assert "Quảng Phú" not in page.text
         forged = await c.post(f"/dashboard/unit/{qp}/review/remind", data={"csrf": "x"})
         assert forged.status_code == 401
+
+
+async def test_an_echoed_count_must_be_a_number(dash: Dash, chair: httpx.AsyncClient) -> None:
+    qp = await unit_id(dash.world, "TH-QP")
+    page = await chair.get(f"/dashboard/unit/{qp}/review?sent=%3Cb%3Ex&already=2")
+    assert page.status_code == 200
+    assert 'role="status"' not in page.text and "&lt;b&gt;" not in page.text
+    shown = await chair.get(f"/dashboard/unit/{qp}/review?sent=3&already=0")
+    assert "Đã xếp gửi lời nhắc: 3" in shown.text
