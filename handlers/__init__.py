@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.features import Feature, Registry
 from handlers import channels as channel_prefs  # issue 19
 from handlers import (
+    dashboard,
     groups,
     meetings,
     members,
@@ -30,6 +31,7 @@ FEATURES: list[Feature] = [
     unit_figures.FEATURE,
     unit_targets.FEATURE,
     reports.FEATURE,
+    dashboard.FEATURE,
     reminders.FEATURE,
     settings.FEATURE,
     channel_prefs.FEATURE,

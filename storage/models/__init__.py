@@ -23,6 +23,7 @@ from storage.models.core import (
     Role,
     Snooze,
 )
+from storage.models.dashboard import DashboardLink, DashboardSession, UnitOfficial
 from storage.models.figures import (
     MemberTally,
     MemberTallyDay,
@@ -51,6 +52,8 @@ __all__ = [
     "CodeAttempt",
     "Consent",
     "Conversation",
+    "DashboardLink",
+    "DashboardSession",
     "FoldedReminder",
     "GroupLink",
     "Invite",
@@ -75,6 +78,7 @@ __all__ = [
     "Snooze",
     "UTCDateTime",
     "UnitAggregate",
+    "UnitOfficial",
     "UnitPopulation",
     "UnitTarget",
 ]
