@@ -23,6 +23,7 @@ from storage.models.core import (
     Role,
     Snooze,
 )
+from storage.models.clubs import Club, ClubAudience, ClubMeeting, ClubMember, FamilyVisit, IncomingWoman, MigrantInfo
 from storage.models.figures import (
     MemberTally,
     MemberTallyDay,
@@ -38,6 +39,13 @@ __all__ = [
     "Attendance",
     "Audit",
     "Base",
+    "Club",
+    "ClubAudience",
+    "ClubMeeting",
+    "ClubMember",
+    "FamilyVisit",
+    "IncomingWoman",
+    "MigrantInfo",
     "ChannelIdentity",
     "CodeAttempt",
     "Consent",
