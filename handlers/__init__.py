@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core.features import Feature, Registry
 from handlers import (
+    clubs,
     groups,
     meetings,
     members,
@@ -28,6 +29,7 @@ FEATURES: list[Feature] = [
     reviews_commune.FEATURE,
     unit_figures.FEATURE,
     unit_targets.FEATURE,
+    clubs.FEATURE,
     reports.FEATURE,
     reminders.FEATURE,
     settings.FEATURE,

@@ -15,7 +15,7 @@ from bot.core.parsing import check_cccd, normalize_cccd, read_name, read_number_
 from bot.domain import audiences
 from bot.domain.enums import Residence
 from bot.domain.textkeys import fold
-from handlers.audience_names import LABELS, labels
+from bot.reports.audience_names import LABELS, labels
 
 ADULT = 18
 # Young woman and elderly: the thresholds and their sources live with the audience table.

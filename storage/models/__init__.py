@@ -2,6 +2,15 @@
 and the figures kept beside them. Import models from here."""
 
 from storage.models.base import NAMING, Base, UTCDateTime
+from storage.models.clubs import (
+    Club,
+    ClubAudience,
+    ClubMeeting,
+    ClubMember,
+    FamilyVisit,
+    IncomingWoman,
+    MigrantInfo,
+)
 from storage.models.core import (
     Attendance,
     Audit,
@@ -23,7 +32,6 @@ from storage.models.core import (
     Role,
     Snooze,
 )
-from storage.models.clubs import Club, ClubAudience, ClubMeeting, ClubMember, FamilyVisit, IncomingWoman, MigrantInfo
 from storage.models.figures import (
     MemberTally,
     MemberTallyDay,
@@ -39,18 +47,17 @@ __all__ = [
     "Attendance",
     "Audit",
     "Base",
+    "ChannelIdentity",
     "Club",
     "ClubAudience",
     "ClubMeeting",
     "ClubMember",
-    "FamilyVisit",
-    "IncomingWoman",
-    "MigrantInfo",
-    "ChannelIdentity",
     "CodeAttempt",
     "Consent",
     "Conversation",
+    "FamilyVisit",
     "GroupLink",
+    "IncomingWoman",
     "Invite",
     "KeyCheck",
     "LinkCode",
@@ -59,6 +66,7 @@ __all__ = [
     "MemberEvent",
     "MemberTally",
     "MemberTallyDay",
+    "MigrantInfo",
     "OrgUnit",
     "Outbox",
     "Person",

@@ -1,4 +1,4 @@
-"""The chat's names of the special audiences (bot/domain/audiences.py holds the table)."""
+"""The chat's names of the special audiences (bot/domain/audiences.py holds the table); the member screens and the reports share them."""
 
 from __future__ import annotations
 

@@ -1,0 +1,130 @@
+"""Gathers the special-audience report for a unit (issue 16 item 3): members per audience
+per unit, clubs per audience, women reached by clubs, communes without a model, targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.audience_figures import AudienceReport, AudienceRow, TargetProgress
+from bot.domain.audiences import BY_CODE, audiences_of
+from bot.domain.calendar import CURRENT_TERM, quarter_of
+from bot.domain.clubs import GUIDANCE_TARGETS, met_in_quarter
+from bot.domain.enums import Level, MemberStatus, Residence
+from storage.models import Club, Member, OrgUnit
+from storage.repositories import clubs
+
+COUNTED = (MemberStatus.ACTIVE, MemberStatus.MIGRANT)
+TEMPORARY = (Residence.TEMPORARY_LONG, Residence.TEMPORARY_SHORT)
+
+
+def _row_of(path: str, rows: dict[str, OrgUnit]) -> OrgUnit | None:
+    """The report row a unit's path falls under (longest matching row path)."""
+    best = None
+    for p, u in rows.items():
+        if path.startswith(p) and (best is None or len(p) > len(best.path)):
+            best = u
+    return best
+
+
+async def gather(s: AsyncSession, unit: OrgUnit, on: dt.date) -> AudienceReport:
+    below_commune = unit.level in (Level.COMMUNE, Level.SPECIAL_BASE, Level.BRANCH, Level.GROUP)
+    row_level = Level.BRANCH if below_commune else Level.COMMUNE
+    row_units = await _units(s, unit, row_level)
+    by_path = {u.path: u for u in row_units}
+    stmt = (
+        select(
+            OrgUnit.path,
+            Member.birth_date,
+            Member.birth_approx,
+            Member.categories,
+            Member.status,
+            Member.residence,
+        )
+        .join(OrgUnit, OrgUnit.id == Member.branch_id)
+        .where(OrgUnit.path.startswith(unit.path), Member.status.in_(COUNTED))
+    )
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    totals: Counter[int] = Counter()
+    migrants = 0
+    for path, born, approx, cats, status, residence in (await s.execute(stmt)).all():
+        row = _row_of(path, by_path)
+        if row is None:
+            continue
+        migrant = status == MemberStatus.MIGRANT
+        migrants += migrant
+        totals[row.id] += 1
+        codes = audiences_of(
+            cats or [],
+            born,
+            on,
+            approx=bool(approx),
+            migrant=migrant,
+            temporary=residence in TEMPORARY,
+        )
+        counts[row.id].update(codes)
+    found = await clubs.under(s, unit)
+    codes_of = await clubs.audiences_of(s, [c.id for c, _u in found])
+    club_rows: Counter[int] = Counter()
+    by_audience: Counter[str] = Counter()
+    hard: set[int] = set()
+    for club, commune in found:
+        codes = codes_of.get(club.id, [])
+        by_audience.update(codes)
+        if any(BY_CODE[c].hard_to_reach for c in codes if c in BY_CODE):
+            hard.add(commune.id)
+        row = by_path.get(commune.path) if not below_commune else None
+        if row is not None:
+            club_rows[row.id] += 1
+    communes = [unit] if unit.level == Level.COMMUNE else await _units(s, unit, Level.COMMUNE)
+    q = quarter_of(on)
+    days = await clubs.meeting_days(s, [c.id for c, _u in found], q.first_day, q.last_day)
+    linked, outside = await clubs.reached_under(s, unit)
+    rows = [
+        AudienceRow(u.id, u.name, totals[u.id], dict(counts[u.id]), club_rows[u.id])
+        for u in row_units
+    ]
+    return AudienceReport(
+        unit_name=unit.name,
+        on=on,
+        rows=rows,
+        clubs_by_audience=dict(by_audience),
+        clubs_total=len(found),
+        linked=linked,
+        outside=outside,
+        clubs_met=sum(1 for c, _u in found if met_in_quarter(days.get(c.id, []), on)),
+        migrants=migrants,
+        without_model=[c.name for c in communes if c.id not in hard],
+        progress=_progress(found, codes_of, on) if unit.level == Level.PROVINCE else [],
+    )
+
+
+def _progress(
+    found: list[tuple[Club, OrgUnit]], codes_of: dict[int, list[str]], on: dt.date
+) -> list[TargetProgress]:
+    out = []
+    term = CURRENT_TERM
+    for t in GUIDANCE_TARGETS:
+        if t.per == "year":
+            first, period = dt.date(on.year, 1, 1), str(on.year)
+        else:
+            first, period = term.first_day, term.key
+        n = sum(
+            1
+            for c, _u in found
+            if t.audience in codes_of.get(c.id, []) and first <= c.founded_on <= on
+        )
+        out.append(TargetProgress(t.audience, t.count, t.per, period, n, t.source))
+    return out
+
+
+async def _units(s: AsyncSession, unit: OrgUnit, level: Level) -> list[OrgUnit]:
+    stmt = (
+        select(OrgUnit)
+        .where(OrgUnit.path.startswith(unit.path), OrgUnit.level == level)
+        .order_by(OrgUnit.path)
+    )
+    return list((await s.scalars(stmt)).all())
