@@ -245,3 +245,9 @@ async def unlink_member(s: AsyncSession, member_id: int) -> int:
     """Her club links, removed when her data is erased (a link can reveal a disability club)."""
     result = await s.execute(delete(ClubMember).where(ClubMember.member_id == member_id))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def open_clubs(s: AsyncSession) -> list[Club]:
+    """Every open club, by commune then name (the sweep's quarterly club reminder)."""
+    stmt = select(Club).where(Club.closed_on.is_(None)).order_by(Club.commune_id, Club.name)
+    return list((await s.scalars(stmt)).all())
