@@ -163,7 +163,7 @@ REGISTER = Dialog(
             N_("What is the name of the club or model?"),
             parse=_name,
             label=N_("Name"),
-            example=N_("For example: CLB Nữ công nhân – Tôi mạnh mẽ"),
+            example=N_("For example: CLB Phụ nữ cao tuổi"),
         ),
         Choose("kind", N_("Is it a club, a model, or a group?"), KIND_OPTIONS, label=N_("Kind")),
         Ask(

@@ -24,7 +24,13 @@ ELDERLY_FROM = audiences.ELDERLY_FROM
 
 # Stored audience codes (member.categories): the tickable rows of the audience table (DOMAIN
 # rule 11); the derived ones (young, working far away, temporary resident) are never stored.
-CATEGORIES: dict[str, Msg] = {code: LABELS[code] for code in audiences.TICKABLE}
+# The six flags of before keep their numbers (branch heads know "2 cao tuổi"); the new
+# audiences follow them.
+_FIRST = ("elderly", "disabled", "worker", "trader", "religious", "ethnic_minority")
+CATEGORIES: dict[str, Msg] = {
+    code: LABELS[code]
+    for code in (*_FIRST, *(c for c in audiences.TICKABLE if c not in _FIRST))
+}
 SENSITIVE = audiences.SENSITIVE
 CORE = "core"
 CORE_LABEL = N_("Core member")

@@ -28,16 +28,20 @@ def _recode(old: str, new: str) -> None:
     while True:
         rows = bind.execute(
             sa.text(
-                "SELECT id, categories FROM member WHERE id > :after ORDER BY id LIMIT :n"
+                "SELECT id, categories FROM member WHERE id > :after "
+                "AND CAST(categories AS TEXT) LIKE :pattern ORDER BY id LIMIT :n"
             ),
-            {"after": after, "n": _BATCH},
+            {"after": after, "n": _BATCH, "pattern": f'%"{old}"%'},
         ).all()
         if not rows:
             return
         changed: list[dict[str, Any]] = []
         for mid, raw in rows:
-            codes = json.loads(raw) if isinstance(raw, str) else list(raw or [])
-            if old in codes:
+            try:
+                codes = json.loads(raw) if isinstance(raw, str) else list(raw or [])
+            except ValueError:  # not a list of codes: nothing of ours to rename
+                continue
+            if isinstance(codes, list) and old in codes:
                 codes = sorted({new if c == old else c for c in codes})
                 changed.append({"id": mid, "c": json.dumps(codes)})
         if changed:
