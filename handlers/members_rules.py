@@ -28,8 +28,7 @@ ELDERLY_FROM = audiences.ELDERLY_FROM
 # audiences follow them.
 _FIRST = ("elderly", "disabled", "worker", "trader", "religious", "ethnic_minority")
 CATEGORIES: dict[str, Msg] = {
-    code: LABELS[code]
-    for code in (*_FIRST, *(c for c in audiences.TICKABLE if c not in _FIRST))
+    code: LABELS[code] for code in (*_FIRST, *(c for c in audiences.TICKABLE if c not in _FIRST))
 }
 SENSITIVE = audiences.SENSITIVE
 CORE = "core"

@@ -1,0 +1,118 @@
+"""Counting club members once, the audience report in chat and in Excel, and erasure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from openpyxl import load_workbook
+
+from bot.core.i18n import language
+from bot.domain.calendar import Year
+from bot.domain.rules import Rules
+from bot.reports import audiences_chart, audiences_excel
+from bot.reports.audiences import report_text
+from storage.db import transaction
+from storage.repositories import audience_report, clubs, measures, migrants, org, privacy
+from tests.clubs.support import add_club, roster, send_away
+from tests.support.chat_fixtures import World
+
+DAY = dt.date(2026, 3, 20)
+
+
+async def _coverage(world: World) -> tuple[int, int]:
+    async with world.session() as s:
+        qp = await org.by_code(s, "TH-QP")
+        assert qp is not None
+        f = (await measures.measure(s, qp, Year(2026), DAY, Rules())).of(qp.id)
+        return f.covered_members, f.population
+
+
+async def test_a_member_in_a_club_and_a_branch_is_counted_once(world: World) -> None:
+    """Worked example (demo data, 20/03/2026). Quảng Phú's branches hold 10 (Thôn Đông) +
+    11 (Thôn Tây) + 8 (Làng Nam) = 29 members; its 2019 figure is 45 women aged 18+, so
+    coverage is 29/45 = 64.4%. A club links 2 members of Thôn Đông and 1 of Thôn Tây (one of
+    them also in a second club) and counts 3 women in no branch. The members are already in
+    their branches: the numerator becomes 29 + 3 = 32 (71.1%), not 29 + 3 + 3 + 1 = 36. The
+    report's "women reached" is 3 distinct members + 3 outside = 6."""
+    assert await _coverage(world) == (29, 45)
+    first = await add_club(world, "CLB Nữ công nhân", ["worker"])
+    second = await add_club(world, "CLB Dưỡng sinh", ["elderly"])
+    east, west = await roster(world, "TH-QP-01"), await roster(world, "TH-QP-02")
+    async with transaction(world.maker) as s:
+        club = await clubs.by_id(s, first)
+        other = await clubs.by_id(s, second)
+        assert club is not None and other is not None
+        for m in (east[0], east[1], west[0]):
+            assert await clubs.link(s, club, m.id, DAY, None, world.clock())
+        assert await clubs.link(s, other, east[0].id, DAY, None, world.clock())
+        assert await clubs.set_outside(s, club, 3, DAY, None, world.clock()) == 3
+    assert await _coverage(world) == (32, 45)
+    async with world.session() as s:
+        qp = await org.by_code(s, "TH-QP")
+        assert qp is not None
+        r = await audience_report.gather(s, qp, DAY)
+    assert (r.linked, r.outside, r.reached, r.clubs_total) == (3, 3, 6, 2)
+    assert r.clubs_by_audience == {"worker": 1, "elderly": 1}
+    assert r.without_model == []  # a worker club is a model for a hard-to-reach group
+
+
+async def test_the_report_flags_communes_without_a_model_and_reads_back_from_excel(
+    world: World,
+) -> None:
+    await add_club(world, "CLB Nữ công nhân", ["worker"])
+    away = (await roster(world, "TH-HT-01"))[0]
+    await send_away(world, away.id, dt.date(2025, 6, 1))
+    async with world.session() as s:
+        th = await org.by_code(s, "TH")
+        assert th is not None
+        r = await audience_report.gather(s, th, DAY)
+    with language("vi"):
+        text = report_text(r)
+        data = audiences_excel.workbook(r)
+        png = audiences_chart.chart(r)
+    assert "⚠ Chưa có mô hình cho nhóm phụ nữ khó tập hợp: Hội LHPN phường Hạc Thành" in text
+    assert "Hội viên đi làm ăn xa: 1" in text
+    assert 'Chỉ tiêu (000 §II.2): 0/10 CLB cho nhóm "Công nhân lao động", 2026' in text
+    assert png.startswith(b"\x89PNG")
+    wb = load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == [audiences_excel.SHEET]
+    rows = list(wb[audiences_excel.SHEET].iter_rows(values_only=True))
+    header = rows[1]
+    assert header[:3] == ("Đơn vị", "Hội viên", "Phụ nữ trẻ (dưới 35 tuổi)")
+    by_name = {row[0]: row for row in rows[2:] if row and row[0]}
+    qp, ht = by_name["Hội LHPN xã Quảng Phú"], by_name["Hội LHPN phường Hạc Thành"]
+    assert (qp[1], qp[-1], ht[-1]) == (29, 1, 0)  # members, clubs
+    young = header.index("Phụ nữ trẻ (dưới 35 tuổi)")
+    assert by_name["Tổng"][young] == r.total("young") == qp[young] + ht[young]
+    migrant = header.index("Đi làm ăn xa")
+    assert (ht[migrant], qp[migrant]) == (1, 0)
+    assert ("Chưa có mô hình cho nhóm khó tập hợp", "Hội LHPN phường Hạc Thành") in [
+        r[:2] for r in rows
+    ]
+
+
+async def test_erasing_a_member_removes_her_club_links_and_where_she_works(
+    world: World,
+) -> None:
+    club_id = await add_club(world, "CLB Nữ công nhân", ["worker"])
+    m = (await roster(world, "TH-QP-01"))[0]
+    await send_away(world, m.id, dt.date(2025, 6, 1))
+    async with transaction(world.maker) as s:
+        club = await clubs.by_id(s, club_id)
+        assert club is not None
+        await clubs.link(s, club, m.id, DAY, None, world.clock())
+        await migrants.save_info(
+            s, m.id, "Hàn Quốc", dt.date(2025, 6, 1), None, True, None, world.clock()
+        )
+        await migrants.add_visit(s, m.id, dt.date(2025, 9, 1), None, world.clock())
+    async with transaction(world.maker) as s:
+        data = await privacy.export(s, m.id, world.clock())
+        assert data is not None
+        assert data["clubs"] == [{"club": "CLB Nữ công nhân", "linked_on": "2026-03-20"}]
+        assert data["working_far_away"]["destination"] == "Hàn Quốc"
+        assert await privacy.erase(s, m.id, DAY, world.clock())
+    async with world.session() as s:
+        assert await clubs.linked(s, club_id) == []
+        assert await migrants.info(s, m.id) is None
+        assert await migrants.visits_of(s, m.id) == [dt.date(2025, 9, 1)]  # no personal value
