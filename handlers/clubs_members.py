@@ -12,6 +12,7 @@ from bot.core.dialogs import Ask, Confirm, Dialog, Option, Retry, Values
 from bot.core.i18n import N_, _, format_number
 from bot.core.parsing import read_count
 from bot.core.types import Reply
+from bot.domain.audiences import SENSITIVE
 from bot.domain.enums import Level
 from handlers.clubs_common import (
     CLUB_ROLES,
@@ -21,6 +22,7 @@ from handlers.clubs_common import (
     need_clubs,
     parse_club,
 )
+from handlers.members_rules import SENSITIVE_PURPOSE
 from handlers.scope import still_covers
 from storage.repositories import clubs, members, org
 
@@ -31,8 +33,9 @@ MAX_OUTSIDE = 5000
 async def _who(text: str, ctx: Ctx, values: Values) -> object:
     commune = await commune_of_club(ctx, values)
     found = await clubs.linkable(ctx.session, commune, text)
+    values.pop("picked", None)  # a name typed again replaces an earlier pick
     if len(found) == 1:
-        return found[0][0].id
+        return await _consented(ctx, values, found[0][0].id)
     if found:
         values["candidates"] = [[m.id, f"{m.full_name} ({u.name})"] for m, u in found]
         return "pick"
@@ -53,6 +56,28 @@ async def _who(text: str, ctx: Ctx, values: Values) -> object:
         )
     msg = _('I found no member of {commune} named "{text}". Please type another name.')
     return Retry(msg.format(commune=commune.name, text=text))
+
+
+async def _consented(ctx: Ctx, values: Values, member_id: int) -> int | Retry:
+    """A club for a sensitive audience (disability, ethnicity, religion) tells who belongs to
+    it: she is linked only with the separate consent her card records (DOMAIN rule 9)."""
+    codes = (await clubs.audiences_of(ctx.session, [int(values["club_id"])])).get(
+        int(values["club_id"]), []
+    )
+    if not SENSITIVE & set(codes):
+        return member_id
+    if await members.has_consent(ctx.session, member_id, SENSITIVE_PURPOSE):
+        return member_id
+    return Retry(
+        _(
+            "This club is for women with a disability, of an ethnic minority or of a religion: "
+            "I add her only once she has agreed to that being recorded (on her card)."
+        )
+    )
+
+
+async def _pick(value: object, ctx: Ctx, values: Values) -> object:
+    return await _consented(ctx, values, int(str(value)))
 
 
 def _who_options(ctx: Ctx, values: Values) -> list[Option]:
@@ -152,6 +177,7 @@ LINK = Dialog(
             "picked",
             N_("Several members have this name. Which one?"),
             options=_candidates,
+            on_pick=_pick,
             when=lambda v: v.get("who") == "pick",
         ),
         Ask(

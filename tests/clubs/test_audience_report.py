@@ -28,13 +28,14 @@ async def _coverage(world: World) -> tuple[int, int]:
         return f.covered_members, f.population
 
 
-async def test_a_member_in_a_club_and_a_branch_is_counted_once(world: World) -> None:
+async def test_a_member_in_a_club_and_a_branch_is_counted_once(db_world: World) -> None:
     """Worked example (demo data, 20/03/2026). Quảng Phú's branches hold 10 (Thôn Đông) +
     11 (Thôn Tây) + 8 (Làng Nam) = 29 members; its 2019 figure is 45 women aged 18+, so
     coverage is 29/45 = 64.4%. A club links 2 members of Thôn Đông and 1 of Thôn Tây (one of
     them also in a second club) and counts 3 women in no branch. The members are already in
     their branches: the numerator becomes 29 + 3 = 32 (71.1%), not 29 + 3 + 3 + 1 = 36. The
     report's "women reached" is 3 distinct members + 3 outside = 6."""
+    world = db_world  # SQLite and PostgreSQL
     assert await _coverage(world) == (29, 45)
     first = await add_club(world, "CLB Nữ công nhân", ["worker"])
     second = await add_club(world, "CLB Dưỡng sinh", ["elderly"])

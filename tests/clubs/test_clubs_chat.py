@@ -122,3 +122,22 @@ async def test_logging_a_club_meeting_gives_its_quarter_line(
         ]
     )
     assert "đã sinh hoạt ✓" in chat.transcript[-5]
+
+
+async def test_a_club_for_women_with_a_disability_needs_her_sensitive_consent(
+    world: World, chat_as: Callable[[str], Chat]
+) -> None:
+    club_id = await add_club(world, "CLB Phụ nữ khuyết tật", ["disabled"])
+    here = await unique_member(world, "TH-QP-02")
+    assert here.full_name
+    chat = chat_as("hong")
+    await chat.script(
+        [
+            ("user", "thêm vào clb"),
+            ("bot", "Hội viên nào tham gia"),
+            ("user", here.full_name),
+            ("bot", "khi chị ấy đã đồng ý"),
+        ]
+    )
+    async with world.session() as s:
+        assert await clubs.linked(s, club_id) == []
