@@ -38,6 +38,10 @@ class AudienceReport:
     outside: int  # club women in no branch (counted, never named)
     clubs_met: int  # clubs that met this quarter
     migrants: int
+    # Women from elsewhere living here (recorded by the receiving commune), and of them
+    # those invited to a club (004 §II.1.1: draw incoming women into activities).
+    incoming: int = 0
+    incoming_invited: int = 0
     # Communes with no club or model for a hard-to-reach group (002 §II.2; 004 §II.2.3): flagged.
     without_model: list[str] = field(default_factory=list)
     progress: list[TargetProgress] = field(default_factory=list)

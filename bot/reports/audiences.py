@@ -44,6 +44,11 @@ def report_text(r: AudienceReport) -> str:
         )
     )
     lines.append(_("Members working far away: {n}").format(n=format_number(r.migrants)))
+    if r.incoming:
+        msg = _("Women from elsewhere living here: {n} ({invited} invited to a club)")
+        lines.append(
+            msg.format(n=format_number(r.incoming), invited=format_number(r.incoming_invited))
+        )
     if r.without_model:
         names = ", ".join(r.without_model[:TOP_ROWS])
         more = len(r.without_model) - TOP_ROWS

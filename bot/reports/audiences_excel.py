@@ -54,6 +54,7 @@ def add_sheet(wb: Any, r: AudienceReport) -> None:
     ws.append([_("of whom members from the register"), r.linked])
     ws.append([_("of whom women in no branch"), r.outside])
     ws.append([_("Members working far away"), r.migrants])
+    ws.append([_("Women from elsewhere living here"), r.incoming, r.incoming_invited])
     for name in r.without_model:
         ws.append([_("No model for a hard-to-reach group"), name])
     for p in r.progress:

@@ -15,7 +15,7 @@ from bot.domain.calendar import CURRENT_TERM, quarter_of
 from bot.domain.clubs import GUIDANCE_TARGETS, met_in_quarter
 from bot.domain.enums import Level, MemberStatus, Residence
 from storage.models import Club, Member, OrgUnit
-from storage.repositories import clubs
+from storage.repositories import clubs, migrants
 
 COUNTED = (MemberStatus.ACTIVE, MemberStatus.MIGRANT)
 TEMPORARY = (Residence.TEMPORARY_LONG, Residence.TEMPORARY_SHORT)
@@ -49,13 +49,13 @@ async def gather(s: AsyncSession, unit: OrgUnit, on: dt.date) -> AudienceReport:
     )
     counts: dict[int, Counter[str]] = defaultdict(Counter)
     totals: Counter[int] = Counter()
-    migrants = 0
+    migrant_count = 0
     for path, born, approx, cats, status, residence in (await s.execute(stmt)).all():
         row = _row_of(path, by_path)
         if row is None:
             continue
         migrant = status == MemberStatus.MIGRANT
-        migrants += migrant
+        migrant_count += migrant
         totals[row.id] += 1
         codes = audiences_of(
             cats or [],
@@ -83,6 +83,7 @@ async def gather(s: AsyncSession, unit: OrgUnit, on: dt.date) -> AudienceReport:
     q = quarter_of(on)
     days = await clubs.meeting_days(s, [c.id for c, _u in found], q.first_day, q.last_day)
     linked, outside = await clubs.reached_under(s, unit)
+    incoming = await migrants.incoming_of(s, [c.id for c in communes])
     rows = [
         AudienceRow(u.id, u.name, totals[u.id], dict(counts[u.id]), club_rows[u.id])
         for u in row_units
@@ -96,7 +97,9 @@ async def gather(s: AsyncSession, unit: OrgUnit, on: dt.date) -> AudienceReport:
         linked=linked,
         outside=outside,
         clubs_met=sum(1 for c, _u in found if met_in_quarter(days.get(c.id, []), on)),
-        migrants=migrants,
+        migrants=migrant_count,
+        incoming=len(incoming),
+        incoming_invited=sum(1 for w in incoming if w.club_id is not None),
         without_model=[c.name for c in communes if c.id not in hard],
         progress=_progress(found, codes_of, on) if unit.level == Level.PROVINCE else [],
     )

@@ -61,9 +61,16 @@ async def test_a_member_in_a_club_and_a_branch_is_counted_once(db_world: World) 
 async def test_the_report_flags_communes_without_a_model_and_reads_back_from_excel(
     world: World,
 ) -> None:
-    await add_club(world, "CLB Nữ công nhân", ["worker"])
+    club_id = await add_club(world, "CLB Nữ công nhân", ["worker"])
     away = (await roster(world, "TH-HT-01"))[0]
     await send_away(world, away.id, dt.date(2025, 6, 1))
+    async with transaction(world.maker) as s:
+        qp = await org.by_code(s, "TH-QP")
+        assert qp is not None
+        for club in (club_id, None):
+            await migrants.add_incoming(
+                s, qp.id, "Lò Thị Sen", "Sơn La", DAY, None, False, club, None, world.clock()
+            )
     async with world.session() as s:
         th = await org.by_code(s, "TH")
         assert th is not None
@@ -74,6 +81,7 @@ async def test_the_report_flags_communes_without_a_model_and_reads_back_from_exc
         png = audiences_chart.chart(r)
     assert "⚠ Chưa có mô hình cho nhóm phụ nữ khó tập hợp: Hội LHPN phường Hạc Thành" in text
     assert "Hội viên đi làm ăn xa: 1" in text
+    assert "Chị em nơi khác đến sống ở đây: 2 (1 đã được mời vào CLB)" in text
     assert 'Chỉ tiêu (000 §II.2): 0/10 CLB cho nhóm "Công nhân lao động", 2026' in text
     assert png.startswith(b"\x89PNG")
     wb = load_workbook(io.BytesIO(data))
