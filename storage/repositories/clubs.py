@@ -251,3 +251,14 @@ async def open_clubs(s: AsyncSession) -> list[Club]:
     """Every open club, by commune then name (the sweep's quarterly club reminder)."""
     stmt = select(Club).where(Club.closed_on.is_(None)).order_by(Club.commune_id, Club.name)
     return list((await s.scalars(stmt)).all())
+
+
+async def names_for_member(s: AsyncSession, member_id: int) -> list[str]:
+    """The open clubs she is linked to, by name (her card)."""
+    stmt = (
+        select(Club.name)
+        .join(ClubMember, ClubMember.club_id == Club.id)
+        .where(ClubMember.member_id == member_id, Club.closed_on.is_(None))
+        .order_by(Club.name)
+    )
+    return [str(n) for n in (await s.scalars(stmt)).all()]

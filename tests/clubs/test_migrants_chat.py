@@ -12,7 +12,7 @@ from sqlalchemy import select
 from storage import crypto
 from storage.db import transaction
 from storage.models import Audit, IncomingWoman
-from storage.repositories import members, migrants
+from storage.repositories import clubs, members, migrants
 from tests.clubs.support import add_club, send_away, unique_member
 from tests.support.chat import Chat
 from tests.support.chat_fixtures import World
@@ -126,4 +126,33 @@ async def test_a_receiving_commune_records_an_incoming_woman(
         "Sơn La",
         False,
         club_id,
+    )
+
+
+async def test_her_card_shows_her_clubs_and_where_she_works(
+    world: World, chat_as: Callable[[str], Chat]
+) -> None:
+    m = await unique_member(world, "TH-QP-01")
+    assert m.full_name
+    club_id = await add_club(world, "CLB Dưỡng sinh", ["elderly"])
+    await send_away(world, m.id, LEFT)
+    async with transaction(world.maker) as s:
+        await members.add_consent(s, m.id, "membership", world.clock(), None)
+        club = await clubs.by_id(s, club_id)
+        assert club is not None
+        await clubs.link(s, club, m.id, LEFT, None, world.clock())
+        await migrants.save_info(s, m.id, "Hàn Quốc", LEFT, None, True, None, world.clock())
+    chat = chat_as("lan")
+    await chat.script(
+        [
+            ("user", "tìm hội viên"),
+            ("bot", "không cần dấu"),
+            ("user", m.full_name),
+            ("bot", "Tìm thấy 1 hội viên"),
+            ("pick", m.full_name),
+            ("bot", "CLB: CLB Dưỡng sinh"),
+        ]
+    )
+    assert "Đi làm ăn xa: Hàn Quốc, từ ngày 01/12/2025; lần thăm gia đình gần nhất: chưa thăm" in (
+        chat.text()
     )
