@@ -98,20 +98,31 @@ def audiences_of(
     approx: bool = False,
     migrant: bool = False,
     temporary: bool = False,
+    young: bool = False,
+    elderly: bool = False,
 ) -> list[str]:
     """Every audience she belongs to on `on`: the ticked ones plus the derived ones, in the
-    table's order. Elderly is ticked or derived (a member without a birth date can be ticked)."""
+    table's order. Elderly is ticked or derived (a member without a birth date can be ticked).
+    `young`/`elderly`: the age bands already worked out (by the database, for a report)."""
     got = {LEGACY.get(c, c) for c in ticked}
     age = age_of(born, approx, on)
-    if age is not None and age < YOUNG_UNDER:
+    if young or (age is not None and age < YOUNG_UNDER):
         got.add("young")
-    if age is not None and age >= ELDERLY_FROM:
+    if elderly or (age is not None and age >= ELDERLY_FROM):
         got.add("elderly")
     if migrant:
         got.add("migrant")
     if temporary:
         got.add("temporary")
     return [a.code for a in AUDIENCES if a.code in got]
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day `years` earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
 
 
 def age_doubt(ticked: Iterable[str], born: dt.date | None, approx: bool, on: dt.date) -> str | None:

@@ -4,13 +4,15 @@ per unit, clubs per audience, women reached by clubs, communes without a model, 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter, defaultdict
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.audience_figures import AudienceReport, AudienceRow, TargetProgress
-from bot.domain.audiences import BY_CODE, audiences_of
+from bot.domain.audiences import BY_CODE, ELDERLY_FROM, YOUNG_UNDER, audiences_of, years_before
 from bot.domain.calendar import CURRENT_TERM, quarter_of
 from bot.domain.clubs import GUIDANCE_TARGETS, met_in_quarter
 from bot.domain.enums import Level, MemberStatus, Residence
@@ -22,12 +24,14 @@ TEMPORARY = (Residence.TEMPORARY_LONG, Residence.TEMPORARY_SHORT)
 
 
 def _row_of(path: str, rows: dict[str, OrgUnit]) -> OrgUnit | None:
-    """The report row a unit's path falls under (longest matching row path)."""
-    best = None
-    for p, u in rows.items():
-        if path.startswith(p) and (best is None or len(p) > len(best.path)):
-            best = u
-    return best
+    """The report row a unit's path falls under: its nearest ancestor (or itself) among the
+    rows, found by the path's prefixes ("/1/7/42/" -> "/1/7/42/", "/1/7/", "/1/")."""
+    parts = path.strip("/").split("/")
+    for k in range(len(parts), 0, -1):
+        row = rows.get("/" + "/".join(parts[:k]) + "/")
+        if row is not None:
+            return row
+    return None
 
 
 async def gather(s: AsyncSession, unit: OrgUnit, on: dt.date) -> AudienceReport:
@@ -35,37 +39,50 @@ async def gather(s: AsyncSession, unit: OrgUnit, on: dt.date) -> AudienceReport:
     row_level = Level.BRANCH if below_commune else Level.COMMUNE
     row_units = await _units(s, unit, row_level)
     by_path = {u.path: u for u in row_units}
-    stmt = (
+    # Members grouped in the database by branch, age band, ticked codes, status and
+    # residence: a province's half a million rows become a few per branch.
+    # (A subquery: PostgreSQL would not match the age bands' date parameters in GROUP BY.)
+    young, elderly = _age_bands(on)
+    inner = (
         select(
-            OrgUnit.path,
-            Member.birth_date,
-            Member.birth_approx,
-            Member.categories,
-            Member.status,
-            Member.residence,
+            OrgUnit.path.label("path"),
+            young,
+            elderly,
+            cast(Member.categories, String).label("cats"),
+            Member.status.label("status"),
+            Member.residence.label("residence"),
         )
         .join(OrgUnit, OrgUnit.id == Member.branch_id)
         .where(OrgUnit.path.startswith(unit.path), Member.status.in_(COUNTED))
+        .subquery()
     )
+    keys = [inner.c.path, inner.c.young, inner.c.elderly, inner.c.cats, inner.c.status]
+    keys.append(inner.c.residence)
+    stmt = select(*keys, func.count()).group_by(*keys)
     counts: dict[int, Counter[str]] = defaultdict(Counter)
     totals: Counter[int] = Counter()
     migrant_count = 0
-    for path, born, approx, cats, status, residence in (await s.execute(stmt)).all():
-        row = _row_of(path, by_path)
+    row_of: dict[str, OrgUnit | None] = {}  # per branch path, computed once
+    for path, is_young, is_elderly, raw, status, residence, n in (await s.execute(stmt)).all():
+        if path not in row_of:
+            row_of[path] = _row_of(path, by_path)
+        row = row_of[path]
         if row is None:
             continue
         migrant = status == MemberStatus.MIGRANT
-        migrant_count += migrant
-        totals[row.id] += 1
+        migrant_count += n if migrant else 0
+        totals[row.id] += n
         codes = audiences_of(
-            cats or [],
-            born,
+            _codes(raw),
+            None,
             on,
-            approx=bool(approx),
             migrant=migrant,
             temporary=residence in TEMPORARY,
+            young=bool(is_young),
+            elderly=bool(is_elderly),
         )
-        counts[row.id].update(codes)
+        for code in codes:
+            counts[row.id][code] += n
     found = await clubs.under(s, unit)
     codes_of = await clubs.audiences_of(s, [c.id for c, _u in found])
     club_rows: Counter[int] = Counter()
@@ -122,6 +139,34 @@ def _progress(
         )
         out.append(TargetProgress(t.audience, t.count, t.per, period, n, t.source))
     return out
+
+
+def _age_bands(on: dt.date) -> tuple[Any, Any]:
+    """SQL flags for young (under 35) and elderly (60 or more) on `on`, the same rule as
+    bot/domain/audiences.age_of: a year alone compares years, a full date compares days."""
+    born, approx = Member.birth_date, Member.birth_approx
+    young = case(
+        (born.is_(None), False),
+        (approx.is_(True), born >= dt.date(on.year - YOUNG_UNDER + 1, 1, 1)),
+        else_=born > years_before(on, YOUNG_UNDER),
+    )
+    elderly = case(
+        (born.is_(None), False),
+        (approx.is_(True), born < dt.date(on.year - ELDERLY_FROM + 1, 1, 1)),
+        else_=born <= years_before(on, ELDERLY_FROM),
+    )
+    return young.label("young"), elderly.label("elderly")
+
+
+def _codes(raw: object) -> list[str]:
+    """member.categories read back as text (the JSON column grouped as a string)."""
+    if isinstance(raw, list):
+        return [str(c) for c in raw]
+    try:
+        got = json.loads(str(raw or "[]"))
+    except ValueError:
+        return []
+    return [str(c) for c in got] if isinstance(got, list) else []
 
 
 async def _units(s: AsyncSession, unit: OrgUnit, level: Level) -> list[OrgUnit]:

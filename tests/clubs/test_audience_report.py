@@ -8,12 +8,21 @@ import io
 from openpyxl import load_workbook
 
 from bot.core.i18n import language
+from bot.domain import audiences
 from bot.domain.calendar import Year
 from bot.domain.rules import Rules
 from bot.reports import audiences_chart, audiences_excel
 from bot.reports.audiences import report_text
 from storage.db import transaction
-from storage.repositories import audience_report, clubs, measures, migrants, org, privacy
+from storage.repositories import (
+    audience_report,
+    clubs,
+    measures,
+    members,
+    migrants,
+    org,
+    privacy,
+)
 from tests.clubs.support import add_club, roster, send_away
 from tests.support.chat_fixtures import World
 
@@ -125,3 +134,46 @@ async def test_erasing_a_member_removes_her_club_links_and_where_she_works(
         assert await clubs.linked(s, club_id) == []
         assert await migrants.info(s, m.id) is None
         assert await migrants.visits_of(s, m.id) == [dt.date(2025, 9, 1)]  # no personal value
+
+
+async def test_age_bands_counted_by_the_database_follow_the_domain_rule(db_world: World) -> None:
+    """On 20/03/2026: born 21/03/1991 is 34 (young), 20/03/1991 is 35 (not); a year alone
+    compares years: 1992 gives 34 (young), 1991 gives 35 (not); born 20/03/1966 is 60
+    (elderly), 1966 alone 60 (elderly), 1967 alone 59 (not). The report, counted in SQL,
+    must agree member by member with bot/domain/audiences.py on both backends."""
+    world = db_world
+    births = [
+        (dt.date(1991, 3, 21), False),
+        (dt.date(1991, 3, 20), False),
+        (dt.date(1992, 1, 1), True),
+        (dt.date(1991, 1, 1), True),
+        (dt.date(1966, 3, 20), False),
+        (dt.date(1966, 1, 1), True),
+        (dt.date(1967, 1, 1), True),
+    ]
+    async with transaction(world.maker) as s:
+        branch = await org.by_code(s, "TH-QP-03")
+        assert branch is not None
+        for i, (born, approx) in enumerate(births):
+            await members.add_member(
+                s,
+                branch.id,
+                f"Thử Thị Số{i}",
+                DAY,
+                world.clock(),
+                birth_date=born,
+                birth_approx=approx,
+                categories=["migrant_worker"] if i == 0 else (),
+            )
+    async with world.session() as s:
+        qp = await org.by_code(s, "TH-QP")
+        assert qp is not None
+        r = await audience_report.gather(s, qp, DAY)
+        everyone = [m for m, _u in await members.in_subtree(s, qp)]
+    expected: dict[str, int] = {}
+    for m in everyone:
+        for code in audiences.audiences_of(m.categories, m.birth_date, DAY, approx=m.birth_approx):
+            expected[code] = expected.get(code, 0) + 1
+    got = {a.code: r.total(a.code) for a in audiences.AUDIENCES if r.total(a.code)}
+    assert got == expected
+    assert got["worker"] == 1  # the old merged flag counts as a worker
