@@ -56,12 +56,16 @@ async def _start(ctx: Ctx, values: Values) -> Retry | None:
     return None
 
 
-def _name(text: str, ctx: Ctx, values: Values) -> str | Retry:
+async def _name(text: str, ctx: Ctx, values: Values) -> str | Retry:
     name = " ".join(text.split())
     if len(name) < 3 or not re.search(r"[^\W\d_]", name):
         return Retry(_("Please type the name of the club or model."))
     if len(name) > MAX_NAME:
         return Retry(_("That is too long; please keep it under {n} characters.").format(n=MAX_NAME))
+    existing = await clubs.of_communes(ctx.session, [int(values["commune_id"])])
+    if any(fold(c.name) == fold(name) for c in existing):
+        msg = _('The commune already has "{name}". To add members to it, type "thêm vào clb".')
+        return Retry(msg.format(name=name))
     return name
 
 

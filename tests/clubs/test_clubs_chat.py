@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from storage.repositories import clubs
+from storage.models import OrgUnit
+from storage.repositories import clubs, org
+from storage.sessions import Session
 from tests.clubs.support import add_club, club_meetings, the_club, unique_member
 from tests.support.chat import Chat
 from tests.support.chat_fixtures import World
@@ -141,3 +143,47 @@ async def test_a_club_for_women_with_a_disability_needs_her_sensitive_consent(
     )
     async with world.session() as s:
         assert await clubs.linked(s, club_id) == []
+
+
+async def test_a_province_officer_registers_a_club_for_one_of_her_communes(
+    world: World, chat_as: Callable[[str], Chat]
+) -> None:
+    await add_club(world, "CLB Nữ công nhân", ["worker"])
+    chat = chat_as("thu")
+    await chat.script(
+        [
+            ("user", "đăng ký clb"),
+            ("bot", "Cho Hội xã nào"),
+            ("pick", "Quảng Phú"),
+            ("bot", "Tên CLB, mô hình là gì"),
+            ("user", "clb nu cong nhan"),  # the commune has it already
+            ("bot", 'Xã đã có "clb nu cong nhan"'),
+            ("user", "CLB Nữ công nhân – Tôi mạnh mẽ"),
+            ("bot", "câu lạc bộ, mô hình hay tổ, nhóm"),
+            ("pick", "Câu lạc bộ"),
+            ("bot", "dành cho nhóm chị em nào"),
+            ("user", "công nhân lao động, phụ nữ trẻ"),
+            ("bot", "thành lập ngày nào"),
+            ("pick", "Hôm nay"),
+            ("bot", "Ai là chủ nhiệm"),
+            ("user", "Lê Thị Hạnh"),
+            ("bot", "• Cấp thành lập: Hội tỉnh"),
+            ("pick", "Đúng, lưu"),
+            ("bot", "Đã lưu CLB Nữ công nhân – Tôi mạnh mẽ"),
+        ]
+    )
+    async with world.session() as s:
+        found = await clubs.of_communes(s, [(await the_commune(s)).id])
+        codes = await clubs.audiences_of(s, [c.id for c in found])
+    new = next(c for c in found if c.name.endswith("Tôi mạnh mẽ"))
+    assert (new.founded_by, new.leader_name, codes[new.id]) == (
+        "province",
+        "Lê Thị Hạnh",
+        ["worker", "young"],
+    )
+
+
+async def the_commune(s: Session) -> OrgUnit:
+    qp = await org.by_code(s, "TH-QP")
+    assert qp is not None
+    return qp
