@@ -18,6 +18,7 @@ from bot.domain.enums import (
     TargetMeasure,
 )
 from bot.seeding import names as seed_names
+from bot.seeding.demo_clubs import seed_clubs
 from bot.seeding.zalo_demo import seed_zalo
 from storage.models import OrgUnit
 from storage.repositories import (
@@ -167,6 +168,7 @@ async def seed_history(
             added += 1
     await seed_figures(s, now, tz, rng)
     await seed_zalo(s, now, tz)  # issue 19
+    await seed_clubs(s, now, tz)  # issue 16: clubs, a member working far away
     return added
 
 

@@ -2,6 +2,15 @@
 and the figures kept beside them. Import models from here."""
 
 from storage.models.base import NAMING, Base, UTCDateTime
+from storage.models.clubs import (
+    Club,
+    ClubAudience,
+    ClubMeeting,
+    ClubMember,
+    FamilyVisit,
+    IncomingWoman,
+    MigrantInfo,
+)
 from storage.models.core import (
     Attendance,
     Audit,
@@ -49,13 +58,19 @@ __all__ = [
     "Base",
     "ChannelIdentity",
     "ChannelQuota",
+    "Club",
+    "ClubAudience",
+    "ClubMeeting",
+    "ClubMember",
     "CodeAttempt",
     "Consent",
     "Conversation",
     "DashboardLink",
     "DashboardSession",
+    "FamilyVisit",
     "FoldedReminder",
     "GroupLink",
+    "IncomingWoman",
     "Invite",
     "KeyCheck",
     "LinkCode",
@@ -64,6 +79,7 @@ __all__ = [
     "MemberEvent",
     "MemberTally",
     "MemberTallyDay",
+    "MigrantInfo",
     "OaContact",
     "OaInbox",
     "OaToken",

@@ -1,7 +1,7 @@
 """officers' web dashboard: sign-in links, browser sessions, official unit codes and positions
 
 Revision ID: 0008_dashboard
-Revises: 0006_trustpii
+Revises: 0007_i19zalo
 Create Date: 2026-12-03
 
 Issue 18. A sign-in link and a session are kept only as the SHA-256 of their random token,
