@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from bot.core.features import Feature, Registry
+from handlers import channels as channel_prefs  # issue 19
 from handlers import (
+    clubs,
+    dashboard,
     groups,
     meetings,
     members,
@@ -28,9 +31,12 @@ FEATURES: list[Feature] = [
     reviews_commune.FEATURE,
     unit_figures.FEATURE,
     unit_targets.FEATURE,
+    clubs.FEATURE,
     reports.FEATURE,
+    dashboard.FEATURE,
     reminders.FEATURE,
     settings.FEATURE,
+    channel_prefs.FEATURE,
 ]
 
 

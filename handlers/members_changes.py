@@ -11,7 +11,7 @@ from bot.core.i18n import N_, Msg, _, format_date, tr
 from bot.core.types import Reply
 from bot.domain.enums import EventKind, Level
 from bot.domain.textkeys import fold, mask_id
-from handlers import members_residence
+from handlers import clubs_card, members_residence
 from handlers import members_rules as rules
 from handlers.members_actions import action_options, parse_action
 from handlers.members_residence import residence_line
@@ -120,6 +120,7 @@ async def card(ctx: Ctx, values: Values) -> str:
         names = rules.category_names(m.categories, m.birth_date, ctx.today)
         lines.append(_("Groups: {names}").format(names=", ".join(names) or _("no special group")))
         lines.append(_("Core member: {answer}").format(answer=rules.yes_no(m.is_core)))
+        lines += await clubs_card.card_lines(ctx, m)  # issue 16: clubs, working far away
     lines.append(_("What has changed for her?"))
     return "\n".join(lines)
 

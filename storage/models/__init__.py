@@ -2,6 +2,15 @@
 and the figures kept beside them. Import models from here."""
 
 from storage.models.base import NAMING, Base, UTCDateTime
+from storage.models.clubs import (
+    Club,
+    ClubAudience,
+    ClubMeeting,
+    ClubMember,
+    FamilyVisit,
+    IncomingWoman,
+    MigrantInfo,
+)
 from storage.models.core import (
     Attendance,
     Audit,
@@ -23,6 +32,7 @@ from storage.models.core import (
     Role,
     Snooze,
 )
+from storage.models.dashboard import DashboardLink, DashboardSession, UnitOfficial
 from storage.models.figures import (
     MemberTally,
     MemberTallyDay,
@@ -32,6 +42,14 @@ from storage.models.figures import (
     UnitTarget,
 )
 from storage.models.keys import KeyCheck
+from storage.models.zalo import (
+    ChannelQuota,
+    FoldedReminder,
+    OaContact,
+    OaInbox,
+    OaToken,
+    PersonContact,
+)
 
 __all__ = [
     "NAMING",
@@ -39,10 +57,20 @@ __all__ = [
     "Audit",
     "Base",
     "ChannelIdentity",
+    "ChannelQuota",
+    "Club",
+    "ClubAudience",
+    "ClubMeeting",
+    "ClubMember",
     "CodeAttempt",
     "Consent",
     "Conversation",
+    "DashboardLink",
+    "DashboardSession",
+    "FamilyVisit",
+    "FoldedReminder",
     "GroupLink",
+    "IncomingWoman",
     "Invite",
     "KeyCheck",
     "LinkCode",
@@ -51,9 +79,14 @@ __all__ = [
     "MemberEvent",
     "MemberTally",
     "MemberTallyDay",
+    "MigrantInfo",
+    "OaContact",
+    "OaInbox",
+    "OaToken",
     "OrgUnit",
     "Outbox",
     "Person",
+    "PersonContact",
     "ProcessedUpdate",
     "Review",
     "Role",
@@ -61,6 +94,7 @@ __all__ = [
     "Snooze",
     "UTCDateTime",
     "UnitAggregate",
+    "UnitOfficial",
     "UnitPopulation",
     "UnitTarget",
 ]
