@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot.core.features import Feature, Registry
 from handlers import (
     assessment,
+    clubs,
+    dashboard,
     dues,
     dues_report,
     fund,
@@ -23,6 +25,7 @@ from handlers import (
     unit_figures,
     unit_targets,
 )
+from handlers import channels as channel_prefs  # issue 19
 
 FEATURES: list[Feature] = [
     onboarding.FEATURE,
@@ -34,6 +37,7 @@ FEATURES: list[Feature] = [
     reviews_commune.FEATURE,
     unit_figures.FEATURE,
     unit_targets.FEATURE,
+    clubs.FEATURE,
     reports.FEATURE,
     *(
         dues.FEATURE,
@@ -43,8 +47,10 @@ FEATURES: list[Feature] = [
         dues_report.FEATURE,
         referral.FEATURE,
     ),  # issue 17
+    dashboard.FEATURE,
     reminders.FEATURE,
     settings.FEATURE,
+    channel_prefs.FEATURE,
 ]
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import typer
 
 from bot import logs
-from bot.cli import db, demo, invite, jobs, keys, members, org, people, privacy, report, run
+from bot.cli import clubs, db, demo, invite, jobs, keys, members, org, people, privacy, report, run
 from bot.cli import dues as dues_cli  # issue 17
+from bot.cli import zalo as zalo_cli
 
 logs.install()  # no member data in any log line, whatever the level
 
@@ -22,4 +23,6 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(people.app, name="people")
 app.add_typer(report.app, name="report")
 app.add_typer(dues_cli.app, name="dues")
+app.add_typer(zalo_cli.app, name="zalo")  # issue 19
+app.add_typer(clubs.app, name="clubs")
 app.command("run")(run.run)

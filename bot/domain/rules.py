@@ -119,6 +119,8 @@ class Rules:
     tz: ZoneInfo = DEFAULT_TZ
     # Coverage and new-member thresholds, the term and its reference year (FigureSettings).
     targets: Targets = field(default_factory=Targets)
+    # Base URL of the officers' web dashboard, where sign-in links point; None: it is off.
+    dashboard_url: str | None = None
 
     def local_day(self, moment: dt.datetime) -> dt.date:
         return moment.astimezone(self.tz).date()

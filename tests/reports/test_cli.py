@@ -119,7 +119,7 @@ def test_show_prints_the_chat_report(cli_db: str) -> None:
         ),
         (
             ["--unit", "TH", "--period", "2026-H2", "--format", "pdf"],
-            "error: format must be xlsx or png\n",
+            "error: format must be xlsx, docx or png\n",
         ),
     ],
 )

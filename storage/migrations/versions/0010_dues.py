@@ -1,8 +1,8 @@
 """dues and their reliefs, the branch fund ledger, the yearly assessment with the quarterly
 "3 có, 3 biết" answers, "1+1" pairs and their check-ins, who brought a member in
 
-Revision ID: 0007_i17dues
-Revises: 0006_trustpii
+Revision ID: 0010_dues
+Revises: 0009_clubs
 Create Date: 2026-12-03
 
 Issue 17. New tables only; nothing existing changes. Money columns are BIGINT đồng.
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0007_i17dues'
-down_revision: str | None = '0006_trustpii'
+revision: str = '0010_dues'
+down_revision: str | None = '0009_clubs'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
