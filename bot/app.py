@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
+from bot import dashboard
 from bot.channels import web
 from bot.channels.outbound import Transports
 from bot.channels.server import build_app
 from bot.channels.setup import Services, add_channels
 from bot.channels.supervise import Health
 from bot.channels.web_guard import Guard
-from bot.config import SchedulerSettings, Settings, load, load_rules
+from bot.config import DashboardSettings, SchedulerSettings, Settings, load, load_rules
 from bot.core.engine import Engine
 from bot.domain.rules import Rules
 from bot.scheduler.runner import scheduler_task
@@ -40,7 +42,10 @@ class Runtime:
 
     @classmethod
     def create(cls, settings: Settings) -> Runtime:
-        rules = load_rules(settings)
+        # Sign-in links in the chat point at the dashboard's base URL (None: it is off).
+        simulator = settings.simulator or not settings.has_channels
+        dash_url = load(DashboardSettings).base_url(settings, simulator)
+        rules = replace(load_rules(settings), dashboard_url=dash_url)
         key = settings.data_key.get_secret_value() if settings.data_key else None
         crypto.configure(key, crypto.key_file_for(settings.database_url))
         db = make_engine(settings.database_url)
@@ -80,6 +85,10 @@ def http_app(
     behind `guard` (a fresh key when none is given: `app.state.sim_key`)."""
     guard = guard or Guard.fresh(rt.settings.simulator_hosts)
     sim = web.routes(rt.engine, rt.maker, rt.settings.zone, guard) if simulator else []
-    app = build_app([*routes, *sim], health)
+    dash: list[BaseRoute] = []
+    if rt.rules.dashboard_url is not None:
+        idle = dt.timedelta(minutes=load(DashboardSettings).idle_minutes)
+        dash = dashboard.routes(rt.maker, rt.rules, rt.engine.registry, idle)
+    app = build_app([*routes, *sim, *dash], health)
     app.state.sim_key = guard.key
     return app

@@ -320,3 +320,28 @@ class RuleSettings(_FromEnv):
 
 def _day_list(value: str) -> tuple[int, ...]:
     return tuple(sorted({int(x) for x in value.split(",")}, reverse=True))
+
+
+class DashboardSettings(_FromEnv):
+    """The officers' web dashboard (issue 18): served under CHIHOI_PUBLIC_URL when it is set,
+    and by the embedded demo (the simulator) at the local address."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    public_url: str | None = Field(default=None, alias="CHIHOI_PUBLIC_URL")
+    idle_minutes: int = Field(default=30, ge=1, le=24 * 60, alias="CHIHOI_DASHBOARD_IDLE_MINUTES")
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("expected a base URL such as https://chihoi.example.org")
+        return value.rstrip("/")
+
+    def base_url(self, settings: Settings, simulator: bool) -> str | None:
+        """Where sign-in links point; None: the dashboard is off."""
+        if self.public_url:
+            return self.public_url
+        return f"http://{settings.web_host}:{settings.web_port}" if simulator else None

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from bot.core.features import Feature, Registry
 from handlers import (
+    assessment,
+    clubs,
+    dashboard,
+    dues,
+    dues_report,
+    fund,
     groups,
     meetings,
     members,
     onboarding,
     overview,
+    pairs,
+    referral,
     reminders,
     reports,
     reviews,
@@ -17,6 +25,7 @@ from handlers import (
     unit_figures,
     unit_targets,
 )
+from handlers import channels as channel_prefs  # issue 19
 
 FEATURES: list[Feature] = [
     onboarding.FEATURE,
@@ -28,9 +37,20 @@ FEATURES: list[Feature] = [
     reviews_commune.FEATURE,
     unit_figures.FEATURE,
     unit_targets.FEATURE,
+    clubs.FEATURE,
     reports.FEATURE,
+    *(
+        dues.FEATURE,
+        fund.FEATURE,
+        assessment.FEATURE,
+        pairs.FEATURE,
+        dues_report.FEATURE,
+        referral.FEATURE,
+    ),  # issue 17
+    dashboard.FEATURE,
     reminders.FEATURE,
     settings.FEATURE,
+    channel_prefs.FEATURE,
 ]
 
 

@@ -19,6 +19,7 @@ from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _
 from bot.core.types import Reply
 from bot.domain.enums import Level, MeetingForm, MeetingKind
+from bot.domain.textkeys import fold
 from handlers import meetings_days as days
 from handlers import meetings_feedback, meetings_history, meetings_roster, meetings_ticks
 from handlers import meetings_steps as steps
@@ -135,6 +136,8 @@ async def _topic_choices(ctx: Ctx, values: Values) -> list[Option]:
 
 def _parse_text(text: str, ctx: Ctx, values: Values) -> str | Retry:
     text = " ".join(text.split())
+    if not fold(text):  # an emoji or dots is no topic or note
+        return Retry(_("Please type it in words."))
     if len(text) > MAX_TEXT:
         return Retry(_("That is too long; please keep it under {n} characters.").format(n=MAX_TEXT))
     return text
@@ -277,7 +280,13 @@ LOG_MEETING = Dialog(
             stores=False,
             when=_ticking,
         ),
-        Choose("count_ok", steps.check_prompt, steps.check_choices, when=_checking),
+        Ask(
+            "count_ok",
+            steps.check_prompt,
+            parse=steps.parse_check,
+            options=steps.check_choices,
+            when=_checking,
+        ),
         Choose(
             "kind",
             N_("What kind of meeting was it?"),
@@ -297,6 +306,7 @@ LOG_MEETING = Dialog(
             N_("What was the topic? Choose one used before, or type it."),
             parse=_parse_text,
             options=_topic_choices,
+            example=N_("For example: Vệ sinh an toàn thực phẩm."),
             when=_missing("topic"),
             label=N_("Topic"),
         ),
@@ -312,6 +322,7 @@ LOG_MEETING = Dialog(
             N_('Type a short note, or choose "No note".'),
             parse=_parse_text,
             options=[Option(None, N_("No note"))],
+            example=N_("For example: Mưa to, nhiều chị vắng."),
             when=_missing("note"),
             label=N_("Note"),
         ),

@@ -13,7 +13,7 @@ import datetime as dt
 from bot.core.context import Ctx
 from bot.core.dialogs import Option, Retry, Values
 from bot.core.i18n import N_, _, format_date
-from bot.core.parsing import read_count, read_head_count
+from bot.core.parsing import read_count, read_head_count, read_yes_no
 from bot.domain.enums import Level, MeetingForm
 from handlers import meetings_ticks
 from handlers.meetings_common import (
@@ -144,6 +144,21 @@ async def check_prompt(ctx: Ctx, values: Values) -> str:
         return _("You wrote 1 member present. Is that right?")
     msg = _("You wrote {count} of {total} members present, under a third. Is that right?")
     return msg.format(count=n, total=base.base)
+
+
+async def parse_check(text: str, ctx: Ctx, values: Values) -> object:
+    """A typed answer to the check: yes keeps the count, no asks it again, and a number is
+    the corrected count (asked about once more only if it is doubtful too)."""
+    yes = read_yes_no(text)
+    if yes is not None:
+        return True if yes else FIX
+    n = await parse_present(text, ctx, values)
+    if isinstance(n, Retry):
+        return Retry(_('Please answer "đúng" if the number is right, or type the right number.'))
+    values["present"] = n
+    if doubtful(values):
+        return Retry(_("I wrote {count} present instead.").format(count=n))
+    return True
 
 
 async def check_choices(ctx: Ctx, values: Values) -> list[Option]:

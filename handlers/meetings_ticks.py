@@ -95,7 +95,10 @@ async def parse(text: str, ctx: Ctx, values: Values) -> Any:
     people = await roster(ctx, values)
     picked = read_number_list(text, len(people))
     if picked is None and (missing := out_of_list(text, len(people))):
-        msg = _("{numbers} is not on the list of {count} people. Please check the numbers.")
+        msg = _(
+            "{numbers} is not on the list of {count} people. Please type numbers from 1 to "
+            "{count}, e.g. 1 3."
+        )
         shown = ", ".join(map(str, missing))
         return Retry(msg.format(numbers=shown, count=len(people)))
     if picked is None:
@@ -112,7 +115,8 @@ async def parse(text: str, ctx: Ctx, values: Values) -> Any:
 
 def _name_problem(found: NamePicks) -> str:
     if found.unknown:
-        return _("Nobody on the list is called {name}.").format(name=", ".join(found.unknown))
+        msg = _("Nobody on the list is called {name}. Type the numbers from the list, e.g. 1 3.")
+        return msg.format(name=", ".join(found.unknown))
     if found.ambiguous:
         said, where = found.ambiguous[0]
         msg = _('"{name}" is on the list more than once ({numbers}); please type the number.')
@@ -125,6 +129,12 @@ async def press(picked: Any, ctx: Ctx, values: Values) -> Any:
     action = list(picked or [DONE])
     chosen = ticked(values)
     if action[0] == DONE:
+        if not chosen:  # "Xong" with nobody ticked would log a meeting nobody attended
+            return Retry(
+                _(
+                    "Nobody is ticked yet. Tap the names of those who came, or type numbers, e.g. 1 3."
+                )
+            )
         return _answered(values, chosen)
     if action[0] == "t":
         chosen ^= {int(action[1])}

@@ -12,7 +12,7 @@ from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _, tr
 from bot.core.types import Reply
 from bot.domain.enums import Level
-from handlers import members_changes, members_existing, members_search
+from handlers import members_changes, members_existing, members_search, referral
 from handlers import members_rules as rules
 from handlers.members_intake import (
     BIRTH_STEP,
@@ -163,7 +163,10 @@ async def save(ctx: Ctx, values: Values) -> list[Reply]:
     branch = values["branch"]
     count = await member_counts.members_on(ctx.session, branch["id"], ctx.today)
     msg = _("Saved {name}. {branch} now has {count} members.")
-    return [Reply(msg.format(name=values["name"], branch=branch["name"], count=count))]
+    text = msg.format(name=values["name"], branch=branch["name"], count=count)
+    if (brought := referral.hint(ctx, joined_of(values).day)) is not None:  # issue 17
+        text += "\n" + brought
+    return [Reply(text)]
 
 
 REGISTER = Dialog(

@@ -9,10 +9,12 @@ from bot.core.context import BRANCH_ROLES, Ctx
 from bot.core.dialogs import Ask, Choose, Confirm, Dialog, Option, Retry, Values
 from bot.core.i18n import N_, Msg, _, format_date, tr
 from bot.core.types import Reply
-from bot.domain.enums import EventKind, Level, MemberStatus
+from bot.domain.enums import EventKind, Level
 from bot.domain.textkeys import fold, mask_id
-from handlers import members_residence
+from handlers import clubs_card, members_residence
 from handlers import members_rules as rules
+from handlers.dues_card import dues_line  # issue 17
+from handlers.members_actions import action_options, parse_action
 from handlers.members_residence import residence_line
 from handlers.members_rules import Birth, Joined, Problem
 from handlers.members_search import status_name
@@ -31,16 +33,6 @@ from storage.crypto import SealedId
 from storage.models import Member
 from storage.repositories import audit, member_counts, members, org
 
-ACTIONS: dict[str, Msg] = {
-    "move": N_("Moved to another branch"),
-    "migrate": N_("Went to work far away"),
-    "return": N_("Came back from working far away"),
-    "leave": N_("Left the Union"),
-    "die": N_("Died"),
-    "residence": N_("Residence"),
-    "correct": N_("Correct her details"),
-    "close": N_("Nothing, go back"),
-}
 EVENTS = {
     "migrate": EventKind.MIGRATED,
     "return": EventKind.RETURNED,
@@ -129,19 +121,11 @@ async def card(ctx: Ctx, values: Values) -> str:
         names = rules.category_names(m.categories, m.birth_date, ctx.today)
         lines.append(_("Groups: {names}").format(names=", ".join(names) or _("no special group")))
         lines.append(_("Core member: {answer}").format(answer=rules.yes_no(m.is_core)))
+        lines += await clubs_card.card_lines(ctx, m)  # issue 16: clubs, working far away
+    if (paid := await dues_line(ctx, m)) is not None:  # issue 17
+        lines.append(paid)
     lines.append(_("What has changed for her?"))
     return "\n".join(lines)
-
-
-def action_options(ctx: Ctx, values: Values) -> list[Option]:
-    status = MemberStatus(values["status"])
-    if status in (MemberStatus.LEFT, MemberStatus.DIED, MemberStatus.MOVED_AWAY):
-        keys = ["correct", "close"]
-    elif status == MemberStatus.MIGRANT:
-        keys = ["move", "return", "leave", "die", "residence", "correct", "close"]
-    else:
-        keys = ["move", "migrate", "leave", "die", "residence", "correct", "close"]
-    return [Option(k, ACTIONS[k]) for k in keys]
 
 
 def is_action(*keys: str) -> Any:
@@ -231,12 +215,13 @@ def needs_sensitive(v: Values) -> bool:
 
 
 STEPS = [
-    Choose("action", card, action_options),
+    Ask("action", card, parse_action, options=action_options),
     Ask(
         "to_branch",
         N_("Which branch is she moving to? Choose one, or type its name or code."),
         parse_branch,
         options=branch_options,
+        example=N_("For example: part of the branch's name, or its code such as TH-QP-02."),
         when=is_action("move"),
         label=N_("New branch"),
     ),
@@ -245,6 +230,7 @@ STEPS = [
         "new_name",
         N_("Her full name?"),
         parse_name,
+        example=N_("For example: Nguyễn Thị Lan"),
         when=is_field("full_name"),
         label=N_("Full name"),
     ),

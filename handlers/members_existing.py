@@ -35,7 +35,7 @@ from handlers.members_steps import (
 from storage.repositories import member_counts
 
 DONE = ""  # the name answer that ends the loop
-DONE_WORDS = {"xong", "het", "dung", "da xong", "done", "stop"}
+DONE_WORDS = {"xong", "het", "dung", "da xong", "done", "stop", "het roi", "xong roi", "het a"}
 
 
 def entering(v: Values) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.core.context import Ctx
+from bot.core.dates import past_day
 from bot.core.dialogs import Ask, Choose, Option, Retry, Values
 from bot.core.i18n import N_, _
 from bot.core.types import Reply
@@ -20,6 +21,7 @@ from handlers.members_steps import (
     parse_name,
     parse_phone,
     refused_id,
+    said_none,
     seal_new_id,
     sealed_phone,
     yes_no_options,
@@ -50,12 +52,20 @@ async def parse_birth(text: str, ctx: Ctx, values: Values) -> dict[str, Any] | R
     return {"day": got.day, "approx": got.approx, "dup": same.id if same else None}
 
 
-async def parse_id(text: str, ctx: Ctx, values: Values) -> dict[str, str] | Retry:
+async def parse_id(text: str, ctx: Ctx, values: Values) -> dict[str, str] | Retry | None:
+    if said_none(text):
+        return None
     return await seal_new_id(ctx, text, birth_of(values))
 
 
 def parse_joined(text: str, ctx: Ctx, values: Values) -> dict[str, Any] | Retry:
-    got = rules.check_joined(text, ctx.today, birth_of(values))
+    """A joining day or year; a day and month without a year that lies ahead ("25/3" on
+    20 March) is asked about, as the meeting day is (bot/core/dates.py past_day)."""
+    asked = None if text.strip().isdigit() else past_day(text, ctx.today, values)
+    if isinstance(asked, Retry):
+        return asked
+    typed = asked.strftime("%d/%m/%Y") if asked is not None else text
+    got = rules.check_joined(typed, ctx.today, birth_of(values))
     if isinstance(got, Problem):
         return Retry(got.reason)
     return {"day": got.day, "approx": got.approx}

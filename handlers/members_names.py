@@ -51,6 +51,9 @@ async def _accented(ctx: Ctx, values: Values, name: str) -> str | None:
     whole name if one is there, else word by word when every word is known."""
     branch = values.get("branch") or {}
     branch_id = branch.get("id") if isinstance(branch, dict) else None
+    if branch_id is None and values.get("member_id") is not None:  # correcting her name
+        member = await members.by_id(ctx.session, int(values["member_id"]))
+        branch_id = member.branch_id if member is not None else None
     if branch_id is None:
         return None
     unit = await org.by_id(ctx.session, int(branch_id))

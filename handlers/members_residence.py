@@ -11,9 +11,10 @@ from typing import Any
 
 from bot.core.context import Ctx
 from bot.core.dates import past_day
-from bot.core.dialogs import Ask, Choose, Option, Retry, Values
+from bot.core.dialogs import Ask, Option, Retry, Values
 from bot.core.i18n import N_, _, format_date, tr
 from bot.domain.enums import Residence
+from bot.domain.textkeys import fold
 from handlers import members_rules as rules
 from storage.models import Member
 from storage.repositories import residence as residences
@@ -31,6 +32,24 @@ def residence_line(m: Member) -> str:
 
 def residence_options(ctx: Ctx, values: Values) -> list[Option]:
     return [Option(r.value, label) for r, label in rules.RESIDENCE.items()]
+
+
+# Said in chat rather than in the sheet's words: she lives elsewhere.
+_GONE_WORDS = ("di xa", "di lam xa", "o xa", "chuyen di noi khac", "khong o day")
+
+
+def parse_residence(text: str, ctx: Ctx, values: Values) -> str | Retry:
+    """Her residence in words ("thường trú", "vắng", "đi xa"); "tạm trú" alone is asked again
+    for how long."""
+    key = fold(text)
+    if key and any(key == w or key.startswith(w + " ") for w in _GONE_WORDS):
+        return Residence.AWAY.value
+    got = rules.read_residence_cell(text) if key else None
+    if isinstance(got, Residence):
+        return got.value
+    if key.startswith("tam tru"):
+        return Retry(_('For how long? For example: "tạm trú từ 6 tháng" or "dưới 6 tháng".'))
+    return Retry(_('Please choose where she lives now, for example "Thường trú".'))
 
 
 def _changing(v: Values) -> bool:
@@ -59,10 +78,11 @@ def since_options(ctx: Ctx, values: Values) -> list[Option]:
 
 
 STEPS = [
-    Choose(
+    Ask(
         "residence",
         N_("Where does she live now?"),
-        residence_options,
+        parse_residence,
+        options=residence_options,
         when=_changing,
         label=N_("Residence"),
     ),

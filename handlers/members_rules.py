@@ -12,28 +12,28 @@ from bot.core.choices import match_typed
 from bot.core.dates import read_birth_date, read_date
 from bot.core.i18n import N_, Msg, _, format_date, tr
 from bot.core.parsing import check_cccd, normalize_cccd, read_name, read_number_list, read_phone
+from bot.domain import audiences
 from bot.domain.enums import Residence
 from bot.domain.textkeys import fold
+from bot.reports.audience_names import LABELS, labels
 
 ADULT = 18
-# Young woman: under 35. The seeds name "nữ thanh niên" / "phụ nữ trẻ" as an audience
-# (000 §III.2.3; 004 §II.2.3, which notes they lean to the Youth Union) but give no age;
-# 35 is the Union's working line and the lead is asked to confirm it (issue 14.3).
-YOUNG_UNDER = 35
+# Young woman and elderly: the thresholds and their sources live with the audience table.
+YOUNG_UNDER = audiences.YOUNG_UNDER
+ELDERLY_FROM = audiences.ELDERLY_FROM
 
-# Stored category keys (member.categories); "young" is derived from the birth date, never stored.
+# Stored audience codes (member.categories): the tickable rows of the audience table (DOMAIN
+# rule 11); the derived ones (young, working far away, temporary resident) are never stored.
+# The six flags of before keep their numbers (branch heads know "2 cao tuổi"); the new
+# audiences follow them.
+_FIRST = ("elderly", "disabled", "worker", "trader", "religious", "ethnic_minority")
 CATEGORIES: dict[str, Msg] = {
-    "elderly": N_("Elderly"),
-    "disabled": N_("With a disability"),
-    "migrant_worker": N_("Worker or migrant worker"),
-    "trader": N_("Trader or business woman"),
-    "religious": N_("Religious follower"),
-    "ethnic_minority": N_("Ethnic minority"),
+    code: LABELS[code] for code in (*_FIRST, *(c for c in audiences.TICKABLE if c not in _FIRST))
 }
-SENSITIVE = frozenset({"religious", "ethnic_minority"})
+SENSITIVE = audiences.SENSITIVE
 CORE = "core"
 CORE_LABEL = N_("Core member")
-YOUNG_LABEL = N_("Young woman (under 35)")
+YOUNG_LABEL = LABELS["young"]
 # The tick-list the chat shows: core member first (the one most branches use), then categories.
 TICKS: list[tuple[str, Msg]] = [(CORE, CORE_LABEL), *CATEGORIES.items()]
 # Residence (004 §II.1.2 (1), footnote 1) as the registration tick-list's last items, so a
@@ -247,25 +247,28 @@ def residence_ticked(ticks: set[str] | list[str]) -> Residence | Problem:
     return got[0] if got else Residence.PERMANENT
 
 
-# Elderly: 60 or older, the age the Law on the Elderly (Luật Người cao tuổi 2009, art. 2)
-# counts from; the seeds name "phụ nữ cao tuổi" as an audience (000 §III.2.3) without an age.
-ELDERLY_FROM = 60
-
-
 def check_ticks_age(
     ticks: set[str] | list[str], birth: Birth | None, on: dt.date
 ) -> Problem | None:
-    """A category that her age rules out is asked about, not saved silently."""
-    if birth is None or "elderly" not in ticks:
+    """A ticked audience her age contradicts ("Cao tuổi" at 41) is asked about: the reason
+    says how to keep it anyway (the same answer again, see `parse_ticks`)."""
+    if birth is None:
         return None
-    age = age_on(birth.day, on) if not birth.approx else on.year - birth.day.year
-    if age >= ELDERLY_FROM:
+    doubt = audiences.age_doubt(ticks, birth.day, birth.approx, on)
+    if doubt is None:
         return None
-    msg = _(
-        'She is {age} years old: "Elderly" is for members 60 or older. '
-        "Please leave it out, or check her date of birth."
-    )
-    return Problem(msg.format(age=age))
+    age = audiences.age_of(birth.day, birth.approx, on)
+    if doubt == "elderly":
+        msg = _(
+            'She is {age} years old: "Elderly" is for members 60 or older. To keep it '
+            "anyway, send the same answer again; otherwise leave it out."
+        )
+    else:
+        msg = _(
+            'She is {age} years old: please check "{audience}". To keep it anyway, send the '
+            "same answer again."
+        )
+    return Problem(msg.format(age=age, audience=tr(LABELS[doubt])))
 
 
 def is_young(born: dt.date | None, on: dt.date) -> bool:
@@ -275,8 +278,8 @@ def is_young(born: dt.date | None, on: dt.date) -> bool:
 def category_names(
     categories: set[str] | list[str], born: dt.date | None, on: dt.date
 ) -> list[str]:
-    names = [tr(YOUNG_LABEL)] if is_young(born, on) else []
-    return names + [tr(label) for key, label in CATEGORIES.items() if key in categories]
+    """Her audiences as names: the ticked ones and those her age gives (young, elderly)."""
+    return labels(audiences.audiences_of(categories, born, on))
 
 
 def show_phone(phone: str) -> str:
@@ -337,6 +340,11 @@ def check_joined(text: str, today: dt.date, birth: Birth | None = None) -> Joine
     """A joining day, a year (approximate), or "không nhớ"; never in the future or before 18."""
     if fold(text) in BEFORE_RECORDS_WORDS:
         return Joined(None)
+    if text.strip().isdigit() and len(text.strip()) <= 2:
+        # "3" alone is no joining date (a day of this month? an option's number?).
+        return Problem(
+            _('Please type the day or the year she joined, or "không nhớ" if nobody remembers.')
+        )
     got = read_birth_date(text, today)
     day, approx = got if got is not None else (read_date(text, today), False)
     if day is None:

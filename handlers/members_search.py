@@ -48,8 +48,14 @@ async def _results(ctx: Ctx, values: Values) -> tuple[list[Member], int]:
     return await members.search(ctx.session, values["branch"]["id"], values["query"], offset, PAGE)
 
 
+# "The whole list" in words.
+ALL_WORDS = {"tat ca", "ca danh sach", "xem het", "het", "danh sach", "xem ca danh sach", "all"}
+
+
 async def parse_query(text: str, ctx: Ctx, values: Values) -> str | Retry:
     query = fold(text)
+    if query in ALL_WORDS:
+        return ""
     if not query:
         return Retry(_("Please type part of her name, for example: lan."))
     _rows, total = await members.search(ctx.session, values["branch"]["id"], query, 0, 0)
@@ -96,7 +102,17 @@ async def parse_page(text: str, ctx: Ctx, values: Values) -> Any:
         return Stay({"page": page + 1})
     if word in PREVIOUS_WORDS and page > 0:
         return Stay({"page": page - 1})
-    return Retry(_("Please choose a member by her number."))
+    if word and not word.replace(" ", "").isdigit():
+        # Another name typed at the list: search again rather than refuse.
+        _found, count = await members.search(ctx.session, values["branch"]["id"], word, 0, 0)
+        if count:
+            values["query"] = word
+            return Stay({"page": 0})
+    if ctx.caps.buttons:
+        return Retry(
+            _('Please tap a member in the list, or type part of another name, e.g. "lan".')
+        )
+    return Retry(_('Please type the number of a member, e.g. "1", or part of another name.'))
 
 
 async def opened(ctx: Ctx, values: Values) -> list[Reply]:

@@ -10,6 +10,7 @@ from bot.core.dialogs import Ask, Choose, Option, Retry, Values
 from bot.core.i18n import N_, Msg, _, tr
 from bot.core.parsing import read_name
 from bot.domain.enums import Level
+from bot.domain.textkeys import fold
 from handlers import members_names as names
 from handlers import members_rules as rules
 from handlers.members_rules import Birth, Problem
@@ -64,8 +65,20 @@ async def parse_name(text: str, ctx: Ctx, values: Values) -> str | Retry:
     return await names.parse_name(text, ctx, values)
 
 
-def parse_phone(text: str, ctx: Ctx, values: Values) -> dict[str, str] | Retry:
+# "She has none", said the ways people say it: the same as the Skip option.
+NONE_WORDS = frozenset(
+    ("khong co", "khong", "ko", "ko co", "chua co", "khong nho", "khong biet", "bo qua", "skip")
+)
+
+
+def said_none(text: str) -> bool:
+    return fold(text) in NONE_WORDS
+
+
+def parse_phone(text: str, ctx: Ctx, values: Values) -> dict[str, str] | Retry | None:
     """A mobile number, kept sealed in the dialog: the conversation row never holds it."""
+    if said_none(text):
+        return None
     got = rules.check_phone(text)
     if isinstance(got, Problem):
         return Retry(got.reason)
@@ -95,8 +108,17 @@ def parse_ticks(text: str, ctx: Ctx, values: Values) -> list[str] | Retry:
     got = rules.read_ticks(text)
     if isinstance(got, Problem):
         return Retry(got.reason)
+    return _age_checked(got, ctx, values)
+
+
+def _age_checked(got: set[str], ctx: Ctx, values: Values) -> list[str] | Retry:
+    """An audience her age contradicts is asked about once: the same answer again keeps it."""
+    answer = sorted(got)
     aged = rules.check_ticks_age(got, birth_of(values), ctx.today)
-    return Retry(aged.reason) if aged is not None else sorted(got)
+    if aged is None or values.get("age_kept") == answer:
+        return answer
+    values["age_kept"] = answer
+    return Retry(aged.reason)
 
 
 def parse_register_ticks(text: str, ctx: Ctx, values: Values) -> list[str] | Retry:
@@ -107,8 +129,7 @@ def parse_register_ticks(text: str, ctx: Ctx, values: Values) -> list[str] | Ret
     residence = rules.residence_ticked(got)
     if isinstance(residence, Problem):
         return Retry(residence.reason)
-    aged = rules.check_ticks_age(got, birth_of(values), ctx.today)
-    return Retry(aged.reason) if aged is not None else sorted(got)
+    return _age_checked(got, ctx, values)
 
 
 def parse_word(text: str, ctx: Ctx, values: Values) -> str | Retry:
@@ -167,12 +188,12 @@ def ticks_step(name: str, when: Callable[[Values], bool], *, register: bool = Fa
 
 
 def sensitive_consent_step(when: Callable[[Values], bool]) -> Ask:
-    """The separate, explicit consent ethnicity and religion need (sensitive data)."""
+    """The separate, explicit consent ethnicity, religion and disability need (sensitive data)."""
     return Choose(
         "sensitive_ok",
         N_(
-            "Ethnicity and religion are sensitive personal data. Does she explicitly agree that "
-            "the Union records them, only to organise activities for these women?"
+            "Ethnicity, religion and disability are sensitive personal data. Does she explicitly "
+            "agree that the Union records them, only to organise activities for these women?"
         ),
         yes_no_options(N_("Yes, she agrees"), N_("No: do not record them")),
         when=when,

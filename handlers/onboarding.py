@@ -26,7 +26,7 @@ async def on_stranger(ctx: Ctx, text: str) -> list[Reply]:
         await invites.record_wrong_attempt(s, inc.channel, inc.bot_id, inc.chat_id, ctx.now)
         msg = _(
             "That code is not valid or has expired. Please check it with the person who "
-            "gave it to you."
+            "gave it to you: 8 letters and digits, for example AB3D-7KXZ."
         )
         return [Reply(msg, notice=True)]
     person = ctx.person

@@ -8,30 +8,35 @@ and the charts come as attachments. No report ever names a member.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import TYPE_CHECKING, Any
 
 from bot.core.context import Ctx, Slot
 from bot.core.dialogs import Ask, Choose, Dialog, Option, Retry, Stay, Values
 from bot.core.features import Feature, MenuEntry
-from bot.core.i18n import N_, _
+from bot.core.i18n import N_, _, current_language
 from bot.core.lazy import lazy
 from bot.core.types import Attachment, Reply
 from bot.domain.calendar import CURRENT_TERM, Period, Term, Year, half_of, quarter_of
 from bot.domain.enums import RoleKind
 from bot.domain.textkeys import fold
 from bot.reports import text as report_text
+from bot.reports.docx_render import TemplateError
 from bot.reports.labels import label
 from storage.models import OrgUnit
 from storage.repositories import measures, org
 
 if TYPE_CHECKING:
-    from bot.reports import charts, excel
-else:  # matplotlib and openpyxl load with the first chart or workbook, not with the bot
+    from bot.reports import charts, docx_report, excel
+else:  # matplotlib, openpyxl and docxtpl load with the first chart, workbook or document
     charts, excel = lazy("bot.reports.charts"), lazy("bot.reports.excel")
+    docx_report = lazy("bot.reports.docx_report")
 
+log = logging.getLogger("chihoi.reports")
 PAGE = 8
 NEXT_WORDS = {"tiep", "trang sau", "sau", "xem tiep", "next", "more", ">"}
 DETAIL, EXCEL, CHART, UP, PERIOD = "detail", "excel", "chart", "up", "period"
+WORD = "word"
 REPORT_ROLES = frozenset(RoleKind)
 
 
@@ -82,6 +87,7 @@ async def _actions(ctx: Ctx, values: Values) -> list[Option]:
         options.append(Option(DETAIL, N_("See details")))
     options += [
         Option(EXCEL, N_("Send the Excel file")),
+        Option(WORD, N_("Send the Word report")),
         Option(CHART, N_("Charts")),
         Option(PERIOD, N_("Another period")),
     ]
@@ -165,6 +171,8 @@ async def _done(ctx: Ctx, values: Values) -> list[Reply]:
         return [await excel_reply(ctx, values)]
     elif action == CHART:
         return await chart_replies(ctx, values)
+    elif action == WORD:
+        return [await word_reply(ctx, values)]
     return []
 
 
@@ -178,6 +186,24 @@ async def excel_reply(ctx: Ctx, values: Values) -> Reply:
     caption = _("Report for the {period} – {unit}").format(period=label(r.period), unit=r.root.name)
     attachment = Attachment("document", _file_stem(r) + ".xlsx", data, caption)
     return Reply(_("Here is the report as an Excel file."), attachment=attachment)
+
+
+async def word_reply(ctx: Ctx, values: Values) -> Reply:
+    """The report to print and sign (.docx); Zalo gets a download link (bot/channels/files.py)."""
+    r = await _rollup(ctx, values)
+    try:
+        word = await docx_report.build_report_docx(
+            ctx.session, r, values["unit"], issued_on=ctx.today, lang=current_language()
+        )
+    except TemplateError:
+        log.exception("word_report_failed")  # the reason names a template field, no person
+        return Reply(
+            _("Sorry, the Word report cannot be made right now: its template has an error.")
+        )
+    attachment = Attachment("document", word.filename, word.data, word.caption)
+    return Reply(
+        _("Here is the report as a Word document, ready to print and sign."), attachment=attachment
+    )
 
 
 async def chart_replies(ctx: Ctx, values: Values) -> list[Reply]:
@@ -216,7 +242,8 @@ REPORT = Dialog(
     on_done=_done,
     on_start=_start,
     help=N_(
-        'Choose "See details" for the units below, "Another period", or ask for the Excel file or charts.'
+        'Choose "See details" for the units below, "Another period", or ask for the Excel file, '
+        "the Word report or charts."
     ),
 )
 

@@ -20,6 +20,7 @@ from bot.core.types import Reply
 from bot.domain.calendar import HalfYear
 from bot.domain.enums import EventKind, Level
 from bot.domain.rules import review_period
+from handlers import reviews_clubs
 from handlers.members import REGISTER
 from handlers.members_search import FIND
 from handlers.reviews_commune import software_line
@@ -109,6 +110,7 @@ async def _summary(ctx: Ctx, values: Values) -> str:
         "- " + _("Changes since {date}: {changes}").format(date=format_date(since), changes=change)
     )
     lines.extend(residence_note(values))
+    lines.extend(await reviews_clubs.branch_lines(ctx, unit))  # members working far away
     done = await reviews.confirmed_at(ctx.session, unit.id, half.key)
     if done is not None:
         when = format_date(done.astimezone(ctx.tz).date())

@@ -16,6 +16,7 @@ from bot.core.types import Reply
 from bot.domain.calendar import HalfYear
 from bot.domain.enums import Level
 from bot.domain.rules import review_period
+from handlers import reviews_clubs
 from handlers.scope import still_covers
 from storage.repositories import audit, org, reviews
 
@@ -76,6 +77,7 @@ async def _question(ctx: Ctx, values: Values) -> str:
     missing = [b.name for b in branches if b.id not in done]
     if missing:
         lines.append("- " + _("Not yet: {names}").format(names=", ".join(missing)))
+    lines.extend(await reviews_clubs.commune_lines(ctx, commune))  # clubs, working far away
     lines.append(
         _(
             "Have you finished entering the list into the national member software "

@@ -16,6 +16,7 @@ from bot.core.context import Ctx
 from bot.core.dialogs import Ask, Option, Stay, Values
 from bot.core.i18n import N_, _
 from bot.domain.rules import away_asked_by
+from handlers import reviews_clubs
 from storage.repositories import audit, reviews
 
 KEEP, MOVED, BACK = "keep", "moved", "back"
@@ -26,6 +27,7 @@ async def load_away(ctx: Ctx, values: Values, branch_id: int) -> None:
     """The members to ask about, kept in the dialog's values (plain JSON)."""
     rows = await reviews.away_members(ctx.session, branch_id, away_asked_by(ctx.today))
     values[TODO] = [[mid, name, since.isoformat()] for mid, name, since in rows]
+    await reviews_clubs.load_migrants(ctx, values, branch_id, values[TODO])  # working far away
 
 
 def _prompt(ctx: Ctx, values: Values) -> str:
@@ -74,6 +76,11 @@ async def apply_residence(ctx: Ctx, values: Values) -> dict[str, int]:
     """Write the answers (once: they are cleared); returns how many of each."""
     answers: dict[str, str] = values.pop("away", None) or {}
     counts = {KEEP: 0, MOVED: 0, BACK: 0}
+    rest = await reviews_clubs.apply_migrants(ctx, answers, values)
+    for key, choice in answers.items():
+        if key not in rest and choice in counts:
+            counts[choice] += 1
+    answers = rest
     for key, choice in answers.items():
         mid = int(key)
         if choice == MOVED:

@@ -15,7 +15,10 @@ from bot.channels.files import FileShelf
 from bot.channels.outbound import Transports
 from bot.channels.supervise import GaveUp
 from bot.channels.zalo_client import ZaloClient, bot_id_of
-from bot.config import Settings
+from bot.channels.zalo_config import ZaloSettings
+from bot.channels.zalo_oa_setup import add_oa
+from bot.channels.zalo_quota import BotQuota
+from bot.config import Settings, load
 from bot.core.engine import Engine
 from storage.sessions import Maker
 
@@ -65,6 +68,15 @@ def add_channels(
         _add_telegram(w)
     if settings.zalo_tokens:
         _add_zalo(w)
+    z = load(ZaloSettings)
+    if z.oa_enabled:  # issue 19: the Official Account and ZNS
+        routes, tasks, names, closers = add_oa(
+            z, engine, maker, transports, settings.zone, settings.locale
+        )
+        w.services.routes.extend(routes)
+        w.services.tasks.extend(tasks)
+        w.services.names.extend(names)
+        w.services.closers.extend(closers)
     return w.services
 
 
@@ -110,8 +122,10 @@ def _add_zalo(w: _Wiring) -> None:
     if shelf is not None:
         services.routes.extend(shelf.routes())
     configured = s.zalo_webhook_secret.get_secret_value() if s.zalo_webhook_secret else None
+    z = load(ZaloSettings)  # issue 19: monthly quota, ids shared across bots
     bots: list[zalo.ZaloChannel] = []
     for token in s.zalo_tokens:
+        quota = BotQuota(w.maker, bot_id_of(token), z.bot_monthly_quota, z.bot_warn_pct, s.zone)
         channel = zalo.ZaloChannel(
             ZaloClient(token, s.zalo_api_url),
             w.engine,
@@ -121,6 +135,8 @@ def _add_zalo(w: _Wiring) -> None:
             webhook_url=s.zalo_webhook_url,
             shelf=shelf,
             default_language=s.locale,
+            quota=quota,
+            shared_ids=z.shared_user_ids,
         )
         bots.append(channel)
         services.closers.append(channel.close)
@@ -141,6 +157,8 @@ def _zalo_runner(transports: Transports, channel: zalo.ZaloChannel, polling: boo
             raise GaveUp("zalo bot could not start")
         if not known:  # the token had no "<id>:" prefix: getMe told us the id
             transports.add(channel)
+            if channel.quota is not None:
+                channel.quota.bot_id = channel.bot_id
         if polling:
             await channel.poll()
             raise GaveUp("zalo token refused")  # poll returns only then

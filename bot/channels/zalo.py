@@ -6,7 +6,6 @@ import asyncio
 import hashlib
 import hmac
 import logging
-from collections import deque
 from collections.abc import Callable, Iterable
 
 import httpx
@@ -18,7 +17,16 @@ from bot.channels.delivery import Progress, Reachability, TurnRunner, finish
 from bot.channels.files import FileShelf
 from bot.channels.outbound import Address, SendError, Unreachable
 from bot.channels.retry import Again, Backoff, TooLongWait
-from bot.channels.zalo_client import ZaloClient, ZaloError, ZaloUpdate, parse_update
+from bot.channels.zalo_client import (
+    RecentIds,
+    ZaloClient,
+    ZaloError,
+    ZaloUpdate,
+    parse_update,
+)
+from bot.channels.zalo_events import reply_for
+from bot.channels.zalo_identity import SharedIds
+from bot.channels.zalo_quota import BotQuota
 from bot.core.choices import numbered, split_text
 from bot.core.engine import Engine
 from bot.core.i18n import _, language
@@ -65,23 +73,6 @@ def webhook_secret(token: str, configured: str | None) -> str:
     return hmac.new(token.encode(), b"chihoi-zalo-webhook", hashlib.sha256).hexdigest()[:48]
 
 
-class RecentIds:
-    """The last few thousand message ids: getUpdates has no offset and may hand one out twice."""
-
-    def __init__(self, size: int = 4096) -> None:
-        self._order: deque[str] = deque(maxlen=size)
-        self._seen: set[str] = set()
-
-    def first_time(self, message_id: str) -> bool:
-        if message_id in self._seen:
-            return False
-        if len(self._order) == self._order.maxlen:
-            self._seen.discard(self._order[0])
-        self._order.append(message_id)
-        self._seen.add(message_id)
-        return True
-
-
 def _transient(exc: BaseException) -> Again | None:
     if isinstance(exc, ZaloError):
         return Again() if exc.retryable else None  # 429 carries no retry_after: back off ourselves
@@ -108,6 +99,8 @@ class ZaloChannel:
         poll_timeout: int = 30,
         backoff: Backoff | None = None,
         default_language: str = "vi",
+        quota: BotQuota | None = None,
+        shared_ids: bool = False,
     ) -> None:
         self.client = client
         self.maker = maker
@@ -124,6 +117,10 @@ class ZaloChannel:
         self.recent = RecentIds()
         self.ready = asyncio.Event()
         self.progress = Progress()
+        # Issue 19: the month's allowance; a user id known on another bot (zalo_identity.py).
+        self.quota = quota
+        self.shared_ids = shared_ids
+        self._shared = SharedIds(maker)
 
     # --- receiving --------------------------------------------------------
 
@@ -140,6 +137,8 @@ class ZaloChannel:
                     await self.client.set_webhook(url, self.secret)
                 else:
                     await self.client.delete_webhook()
+                    # getUpdates has no offset: what arrives while no one polls is lost.
+                    log.warning("zalo_polling_is_development_mode", extra={"bot": self.bot_id})
                 self.ready.set()
                 return True
             except ZaloError as exc:
@@ -184,7 +183,16 @@ class ZaloChannel:
             if self.recent.first_time(update.message_id):
                 inc = to_incoming(self.bot_id, update, self.bot_name)
                 group = inc.chat_kind == ChatKind.GROUP
-                await self.runner.run(inc, Address(CHANNEL, self.bot_id, inc.chat_id, group))
+                address = Address(CHANNEL, self.bot_id, inc.chat_id, group)
+                if update.text is None and reply_for(update.event_name) is not None:
+                    if not group:  # a picture, sticker, voice, file, protected account
+                        with language(await self._language_of(address)):
+                            kind = Reply(reply_for(update.event_name) or "")
+                        await self.deliver(address, kind)
+                    return  # in a group, media between members is not for the bot
+                if self.shared_ids and not group:
+                    await self._shared.adopt(self.bot_id, inc.user_id, inc.chat_id)
+                await self.runner.run(inc, address)
         except Exception:
             log.exception("update_failed", extra={"bot": self.bot_id, "update": update.message_id})
         finally:
@@ -233,6 +241,8 @@ class ZaloChannel:
 
     async def _send(self, chat_id: str, text: str) -> None:
         await self.backoff.call(lambda: self.client.send_message(chat_id, text), _transient)
+        if self.quota is not None:
+            await self.quota.count()
 
     async def _send_attachment(self, address: Address, attachment: Attachment) -> None:
         """Zalo takes photos by URL only and has no documents: link them, or say so."""
@@ -242,6 +252,8 @@ class ZaloChannel:
             await self.backoff.call(
                 lambda: self.client.send_photo(address.chat_id, url, caption), _transient
             )
+            if self.quota is not None:
+                await self.quota.count()
             return
         with language(await self._language_of(address)):
             if self.shelf is not None:
@@ -267,6 +279,8 @@ class ZaloChannel:
         return locale or self.default_language
 
     async def close(self) -> None:
+        if self.quota is not None:
+            await self.quota.flush()
         await self.client.aclose()
 
 

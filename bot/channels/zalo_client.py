@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,6 +84,23 @@ def _parse_update(body: Any) -> ZaloUpdate | None:
         text=text if isinstance(text, str) else None,
         sent_at=sent_at,
     )
+
+
+class RecentIds:
+    """The last few thousand message ids: getUpdates has no offset and may hand one out twice."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._order: deque[str] = deque(maxlen=size)
+        self._seen: set[str] = set()
+
+    def first_time(self, message_id: str) -> bool:
+        if message_id in self._seen:
+            return False
+        if len(self._order) == self._order.maxlen:
+            self._seen.discard(self._order[0])
+        self._order.append(message_id)
+        self._seen.add(message_id)
+        return True
 
 
 class ZaloClient:

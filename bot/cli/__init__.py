@@ -23,6 +23,9 @@ GROUPS: dict[str, tuple[str, str]] = {
     "keys": ("bot.cli.keys", "The data key that seals ID numbers."),
     "people": ("bot.cli.people", "Officers: roles and linked apps."),
     "report": ("bot.cli.report", "Reports: coverage, meetings, attendance, members."),
+    "dues": ("bot.cli.dues", "Dues, branch funds and the yearly assessment."),
+    "zalo": ("bot.cli.zalo", "Zalo bots, Official Account, ZNS, channels."),
+    "clubs": ("bot.cli.clubs", "Clubs, special audiences, incoming women."),
 }
 LazyGroup.table = GROUPS
 

@@ -11,6 +11,7 @@ import typer
 
 from bot.cli.common import run_async, session, settings
 from bot.cli.scale import seed_scale_cli
+from bot.config import DashboardSettings, load
 from bot.seeding import demo as seed_demo
 from storage.crypto import key_file_for
 
@@ -55,5 +56,21 @@ def seed(
         typer.echo("demo invite codes (valid 7 days):")
         for code, role, unit in info.invites:
             typer.echo(f"  {code}  {role}  {unit}")
+        await print_dashboard_link()
 
     run_async(go)
+
+
+async def print_dashboard_link() -> None:
+    """A sign-in link for the demo commune chair, when `chihoi run` will serve the dashboard."""
+    cfg = settings()
+    base = load(DashboardSettings).base_url(cfg, cfg.simulator or not cfg.has_channels)
+    if base is None:
+        return
+    async with session() as s:
+        token = await seed_demo.dashboard_link(s, dt.datetime.now(dt.UTC))
+    if token is not None:
+        typer.echo(
+            "management page of the demo commune chair (the link works once, for 10 minutes):"
+        )
+        typer.echo(f"  {base}/dashboard/login?t={token}")

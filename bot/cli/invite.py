@@ -7,6 +7,7 @@ import re
 
 import typer
 
+from bot.cli import zalo as zalo_cli
 from bot.cli.common import CliError, run_async, session
 from bot.domain.enums import RoleKind
 from storage.repositories import audit, invites, org
@@ -50,7 +51,10 @@ def create(
                 raise CliError(f"--unit: no unit with code {unit}")
             now = dt.datetime.now(dt.UTC)
             code = await invites.create_invite(s, target.id, kind, now, ttl, display_name=name)
+            zalo_bot = await zalo_cli.bot_of_unit(s, unit)  # issue 19: one bot per commune
         typer.echo(code)
+        if zalo_bot:
+            typer.echo(f"Zalo: write to bot {zalo_bot}")
 
     run_async(go)
 

@@ -114,7 +114,7 @@ def export(
             if with_cccd:  # full ID numbers: only the owner may read the file (issue 15.9)
                 target.touch(mode=0o600)
                 target.chmod(0o600)
-            member_sheet.write_export(target, root.name, rows)
+            member_sheet.write_export(target, root.name, rows, today)
         return len(rows)
 
     count = run_async(go)

@@ -20,8 +20,9 @@ from bot.cli.common import (
 from bot.core.i18n import language
 from bot.domain.calendar import half_of
 from bot.domain.enums import TargetMeasure
-from bot.reports import charts, excel, targets
+from bot.reports import charts, docx_report, excel, targets
 from bot.reports import text as report_text
+from bot.reports.docx_render import TemplateError
 from storage.repositories import measures, org, tally, unit_figures
 from storage.sessions import Session
 
@@ -35,8 +36,10 @@ PERIOD = typer.Option(
 )
 AS_OF = typer.Option(None, "--as-of", help="count up to this day, YYYY-MM-DD (default: today)")
 LANG = typer.Option("vi", "--lang", help="vi or en")
-FORMAT = typer.Option("xlsx", "--format", help="xlsx, or png for the charts")
-OUT = typer.Option(None, "--out", help="file (xlsx) or file stem (png)")
+FORMAT = typer.Option(
+    "xlsx", "--format", help="xlsx, docx (the report to sign), or png for the charts"
+)
+OUT = typer.Option(None, "--out", help="file (xlsx, docx) or file stem (png)")
 DEPTH = typer.Option(2, "--depth", help="levels below the unit in the workbook")
 
 
@@ -81,17 +84,31 @@ def export(
     depth: int = DEPTH,
     lang: str = LANG,
 ) -> None:
-    """Write the report as an Excel workbook, or as PNG charts (coverage and meeting trend)."""
-    if fmt not in ("xlsx", "png"):
-        fail("format must be xlsx or png")
+    """Write the report as an Excel workbook, a Word document to sign (docx), or PNG charts."""
+    if fmt not in ("xlsx", "docx", "png"):
+        fail("format must be xlsx, docx or png")
 
     async def go() -> None:
         r = await _rollup(unit, period, as_of)
+        # The date line: the day asked about (--as-of), else today.
+        issued = dt.date.fromisoformat(as_of) if as_of else local_today()
         stem = out or Path(f"bao-cao-{r.root.code}-{r.period.key}".lower())
         with language(lang):
             if fmt == "xlsx":
                 path = stem if stem.suffix == ".xlsx" else stem.with_suffix(".xlsx")
                 path.write_bytes(excel.workbook(r, depth=depth))
+                typer.echo(f"wrote {path}")
+                return
+            if fmt == "docx":
+                path = stem if stem.suffix == ".docx" else stem.with_suffix(".docx")
+                async with session(settings().reports_url) as s:
+                    try:
+                        word = await docx_report.build_report_docx(
+                            s, r, r.root.id, issued_on=issued, lang=lang
+                        )
+                    except TemplateError as exc:
+                        raise CliError(str(exc)) from None
+                path.write_bytes(word.data)
                 typer.echo(f"wrote {path}")
                 return
             async with session(settings().reports_url) as s:

@@ -22,9 +22,9 @@ _NOT_MINE: Literal[False] = False  # a reader's "not my form", unlike None = "my
 _Read = date | None | Literal[False]
 
 _DAY_WORDS = (
-    dict.fromkeys(("nay", "hom nay", "bua nay"), 0)
-    | dict.fromkeys(("qua", "hom qua", "bua qua"), 1)
-    | dict.fromkeys(("hom kia", "bua kia"), 2)
+    dict.fromkeys(("nay", "hom nay", "bua nay", "homnay"), 0)
+    | dict.fromkeys(("qua", "hom qua", "bua qua", "homqua", "hqua"), 1)
+    | dict.fromkeys(("hom kia", "bua kia", "homkia"), 2)
 )
 _PART_OF_DAY = re.compile(r"^(?:sang|trua|chieu|toi|dem)\s+")
 _DM = r"(?:ngay|mung|mong)?\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})"
@@ -95,7 +95,15 @@ def past_day(text: str, today: date, values: Values) -> date | Retry | None:
             )
             hint = _('Answer "yes", or type the date with its year.')
             return Retry(msg.format(typed=typed, date=format_date(earlier)) + "\n" + hint)
-    return read_date(text, today)
+    read = read_date(text, today)
+    if read is not None and read.month != today.month and text.strip().isdigit():
+        # A number alone ("22", maybe a head count typed a step early) read as a day of
+        # an earlier month is asked about, not taken.
+        values[PENDING] = read.isoformat()
+        msg = _("Do you mean {date}?").format(date=format_date(read))
+        hint = _('Answer "yes", or type the day with its month, e.g. 5/3.')
+        return Retry(msg + "\n" + hint)
+    return read
 
 
 def _read_day_word(s: str, today: date) -> _Read:

@@ -125,6 +125,9 @@ class Dialog:
                 return s
         raise KeyError(name)
 
+    def confirm_name(self) -> str | None:
+        return next((s.name for s in self.steps if isinstance(s, Confirm)), None)
+
     def next_after(self, name: str | None, values: Values) -> Step | None:
         names = [s.name for s in self.steps]
         start = 0 if name is None else names.index(name) + 1

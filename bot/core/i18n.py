@@ -47,6 +47,11 @@ def language(lang: str) -> Iterator[None]:
         _current.reset(token)
 
 
+def current_language() -> str:
+    """The language of the current turn (for files built in it, e.g. a Word template)."""
+    return _current.get()
+
+
 def _(msgid: str) -> str:
     """Translate now, into the language of the current turn."""
     return translations(_current.get()).gettext(msgid)

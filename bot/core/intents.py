@@ -11,6 +11,7 @@ them after this table.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.context import Ctx
@@ -108,9 +109,15 @@ def entry_by_words(
     word = fold(text)
     entry = next((e for e in registry.entries_for(ctx) if word in e.words), None)
     offered = state.offered
-    if entry is None or (offered is not None and word in map(fold, offered.labels)):
+    # The words that begin a label on screen are that choice: "hội viên mới" answers "Hội
+    # viên mới kết nạp", it does not start a new registration.
+    if entry is None or (offered is not None and any(map(_begins(word), offered.labels))):
         return None
     return entry
+
+
+def _begins(word: str) -> Callable[[str], bool]:
+    return lambda label: fold(label) == word or fold(label).startswith(word + " ")
 
 
 def dropped_note(registry: Registry, state: ConversationState) -> str:
@@ -142,3 +149,9 @@ def by_words(entries: list[MenuEntry], word: str) -> MenuEntry | None:
 def with_note(note: str, replies: list[Reply]) -> list[Reply]:
     """The replies of a task started from another, after the note of what was dropped."""
     return [Reply(note, notice=True), *replies] if note else replies
+
+
+def is_start_with_code(text: str) -> bool:
+    """ "/start CODE": a Telegram deep link carrying an invite code."""
+    parts = text.split()
+    return len(parts) == 2 and parts[0].split("@")[0].lower() == "/start"

@@ -213,9 +213,9 @@ def read_name(text: str) -> str | None:
     return unicodedata.normalize("NFC", "".join(out))
 
 
-_YES = _words("co u uh uhm um ok oke okay okie dung vang yes y dongy roi duoc dc phai")
+_YES = _words("co u uh uhm um ok oke okay okie dung vang yes y dongy roi duoc dc phai luu")
 _NO = _words("khong ko k kg khg hong no n chua sai")
-_POLITE = _words("a da nhe nha ha chi em oi")
+_POLITE = _words("a da nhe nha ha chi em oi di luon ay")
 
 
 def read_yes_no(text: str) -> bool | None:

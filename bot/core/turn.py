@@ -32,12 +32,14 @@ from bot.core.intents import (
     by_words,
     dropped_note,
     entry_by_words,
+    is_start_with_code,
     menu_help,
     not_understood,
     recognise,
     with_note,
 )
 from bot.core.parsing import read_yes_no
+from bot.core.retries import choose_hint, named_field, yes_or_no
 from bot.core.roles import role_name
 from bot.core.state import AT_DIALOG, AT_IDLE, AT_MENU, ConversationState, DialogState, Offered
 from bot.core.types import Choice, Reply
@@ -58,7 +60,7 @@ class Turn:
     async def run(self) -> list[Reply]:
         inc = self.ctx.incoming
         text = (inc.text or "").strip()
-        if self.ctx.person is None or _is_start_with_code(text):
+        if self.ctx.person is None or is_start_with_code(text):
             if self.registry.on_stranger is None:
                 return []
             replies = await self.registry.on_stranger(self.ctx, text)
@@ -280,15 +282,13 @@ class Turn:
             idx = match_typed(text, labels, allow_number=step.number_selects) if labels else None
             if idx is not None and offered is not None:
                 result = offered.value(idx)
+        if result is _NOTHING and step.parse is None:  # "ừ", "không" for a yes-or-no choice
+            result = yes_or_no(text, self.state.offered, _NOTHING)
         if result is not _NOTHING and step.on_pick is not None:
             result = await resolve(step.on_pick(result, self.ctx, values))
         elif result is _NOTHING:
             if step.parse is None:
-                result = Retry(
-                    _("Please choose one of the options.")
-                    if self.ctx.caps.buttons
-                    else _("Please choose one of the options by its number.")
-                )
+                result = Retry(choose_hint(self.ctx.caps.buttons, labels, step.number_selects))
             elif not text:
                 result = Retry(_("Please type your answer."))
             else:
@@ -321,6 +321,8 @@ class Turn:
             idx = match_typed(text, offered.labels) if offered is not None else None
             if idx is not None and offered is not None:
                 choice = offered.values[idx]
+            elif (field := named_field(dialog, values, text)) is not None:
+                return await self._pick_edit(d, dialog, values, "", field)
             else:
                 yes = read_yes_no(text)
                 choice = {True: CONFIRM_SAVE, False: CONFIRM_EDIT}.get(yes, _NOTHING)  # type: ignore[arg-type]
@@ -333,7 +335,7 @@ class Turn:
             d.picking_edit = True
             return [self._edit_prompt(dialog, values)]
         step = dialog.step(str(d.step))
-        note = _("Please answer yes to save, or choose what to correct.")
+        note = _('Please answer "yes" to save, or choose what to correct.')
         return [await self._prompt(dialog, step, values, note=note)]
 
     def _edit_prompt(self, dialog: Dialog, values: Values) -> Reply:
@@ -350,29 +352,31 @@ class Turn:
             idx = match_typed(text, [tr(o.label) for o in options])
             name = options[idx].value if idx is not None else _NOTHING
         if name is _NOTHING:
-            return [self._edit_prompt(dialog, values)]
-        d.picking_edit = False
-        d.step = str(name)
-        d.editing = True
-        d.attempts = 0
+            again = self._edit_prompt(dialog, values)
+            note = choose_hint(self.ctx.caps.buttons, [c.label for c in again.choices], True)
+            return [Reply(f"{note}\n{again.text}", again.choices)]
+        d.picking_edit, d.step, d.editing, d.attempts = False, str(name), True, 0
         return [await self._prompt(dialog, dialog.step(str(name)), values)]
 
     async def _back(self, d: DialogState, dialog: Dialog, values: Values) -> list[Reply]:
-        d.picking_edit = False
+        if d.picking_edit:  # the "which field?" list goes back to the summary
+            d.picking_edit = False
+            return [await self._prompt(dialog, dialog.step(str(d.step)), values)]
+        confirm = dialog.confirm_name()
+        if d.editing and confirm is not None and d.step != confirm:
+            # A field opened from the summary goes back to the list of fields.
+            d.step, d.picking_edit, d.attempts = confirm, True, 0
+            return [self._edit_prompt(dialog, values)]
         if not d.history:
             self._clear()
             # A read-only list (no save, so no recheck) just goes back to the menu.
             note = None if dialog.recheck is None else _("Cancelled. Nothing was saved.")
             return [await self.menu(note)]
-        previous = d.history.pop()
-        d.step = previous
-        d.attempts = 0
-        step = dialog.step(previous)
+        d.step, d.attempts = d.history.pop(), 0
+        step = dialog.step(str(d.step))
         earlier = await shown_answer(step, self.ctx, values)
         note = _("Your earlier answer: {answer}").format(answer=earlier) if earlier else ""
         return [await self._prompt(dialog, step, values, note=note)]
-
-    # --- offered choices ----------------------------------------------------
 
     def _offer(self, values: list[Any], labels: list[str]) -> tuple[Choice, ...]:
         self.state.serial += 1
@@ -393,8 +397,3 @@ class Turn:
     def _clear(self) -> None:
         self.state.dialog = None
         self.state.at = AT_IDLE
-
-
-def _is_start_with_code(text: str) -> bool:
-    parts = text.split()
-    return len(parts) == 2 and parts[0].split("@")[0].lower() == "/start"

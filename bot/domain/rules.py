@@ -34,7 +34,7 @@ LEADER_VISIT = "leader_visit"
 DIGEST = "digest"
 
 # A person may put these off once per period; escalations and digests are not snoozed.
-SNOOZABLE = frozenset({MEETING_DUE, REVIEW_DUE, LEADER_VISIT, SOFTWARE_DUE})
+SNOOZABLE = frozenset({MEETING_DUE, REVIEW_DUE, LEADER_VISIT, SOFTWARE_DUE, "dues_due", "self_due"})
 # Non-essential: a person can mute them (person.mute_digests).
 MUTABLE = frozenset({DIGEST})
 CHAIR_STEP = "chair"
@@ -119,6 +119,8 @@ class Rules:
     tz: ZoneInfo = DEFAULT_TZ
     # Coverage and new-member thresholds, the term and its reference year (FigureSettings).
     targets: Targets = field(default_factory=Targets)
+    # Base URL of the officers' web dashboard, where sign-in links point; None: it is off.
+    dashboard_url: str | None = None
 
     def local_day(self, moment: dt.datetime) -> dt.date:
         return moment.astimezone(self.tz).date()

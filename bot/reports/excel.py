@@ -1,8 +1,8 @@
 """The report as an Excel workbook: one sheet per measure, units as rows with their parent."""
 
 # Percentages are stored as fractions with a percent format (so Excel can sum and chart
-# them), weak rows are filled light red, the header row is frozen and repeated on every
-# printed A4 landscape page.
+# them), weak rows are filled light red, the header row is frozen; printing is set up by
+# bot/reports/print_setup.py (A4 fitted to the width, header repeated, footer).
 
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.core.i18n import _, format_date
 from bot.domain.calendar import Quarter
 from bot.domain.enums import Level
 from bot.domain.figures import Figures, UnitRow
 from bot.domain.targets import CoverageFlag
+from bot.reports import print_setup
 from bot.reports.coverage_lines import coverage_text
 from bot.reports.labels import coverage_footnote
 from bot.reports.labels import label as period_label
@@ -38,7 +38,7 @@ class Column:
     header: str
     value: Callable[[Rollup, UnitRow, Figures], Any]
     percent: bool = False
-    width: int = 14
+    width: int = 11  # numbers; the header wraps (print_setup sizes its row)
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -257,21 +257,25 @@ def _fill(
     title: str,
 ) -> None:
     # Layout first: a streamed sheet writes its settings before the rows.
-    widths = [14, 34, 30, *(col.width for col in columns)]
+    widths = [11, 28, 24, *(col.width for col in columns)]
     for c, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     ws.freeze_panes = f"C{HEADER_ROW + 1}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    headers = [_("Code"), _("Unit"), _("Part of"), *(col.header for col in columns)]
+    print_setup.prepare(
+        ws,
+        widths=widths,
+        header_row=HEADER_ROW,
+        headers=headers,
+        unit=r.root.name,
+        period=period_label(r.period),
+        page_label=_("Page"),
+    )
     heading = WriteOnlyCell(ws, value=title)
     heading.font = Font(bold=True, size=12)
     ws.append([heading])
     header = []
-    for text in [_("Code"), _("Unit"), _("Part of"), *(col.header for col in columns)]:
+    for text in headers:
         cell = WriteOnlyCell(ws, value=text)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL

@@ -12,7 +12,9 @@ day still sends within `GRACE_DAYS`.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,13 +22,16 @@ from bot.core.i18n import _, language
 from bot.domain.calendar import HalfYear, half_of, local_date
 from bot.domain.enums import RoleKind
 from bot.domain.rules import Rules
+from bot.reports import docx_report
 from bot.reports import text as report_text
+from bot.reports.docx_render import TemplateError
 from storage.repositories import measures, org, outbox, reminder_facts, tally
 from storage.repositories import recipients as recipients_repo
 from storage.repositories.measures import Rollup
 from storage.repositories.recipients import Recipient
 from storage.sessions import Session
 
+log = logging.getLogger("chihoi.reports")
 COMMUNE_PUSH = "report_commune"
 PROVINCE_PUSH = "report_province"
 PROVINCE_DELAY = dt.timedelta(days=7)
@@ -156,10 +161,14 @@ class ReportComposer:
         unit_id, root_id = int(spec["unit"]), int(spec["root"])
         day = min(local_date(now, self.rules.tz), half.last_day)
         rollup = await self._rollup(s, root_id, half, day, now)
-        with language(str(spec.get("locale") or "vi")):
+        lang = str(spec.get("locale") or "vi")
+        with language(lang):
             body = report_text.report(rollup, unit_id)
             body += "\n\n" + _('Type "report" for the details, the Excel file or charts.')
-        return {k: v for k, v in payload.items() if k != "compose"} | {"text": body}
+        out = {k: v for k, v in payload.items() if k != "compose"} | {"text": body}
+        # The report to print and sign rides along (Zalo: a download link).
+        word = await word_attachment(s, rollup, unit_id, local_date(now, self.rules.tz), lang)
+        return out | ({"attachment": word} if word else {})
 
     async def _rollup(
         self, s: Session, root_id: int, half: HalfYear, day: dt.date, now: dt.datetime
@@ -172,6 +181,24 @@ class ReportComposer:
                 raise LookupError("the report's unit no longer exists")
             self._cache[key] = (now, await measures.measure(s, root, half, day, self.rules))
         return self._cache[key][1]
+
+
+async def word_attachment(
+    s: Session, r: Rollup, unit_id: int, day: dt.date, lang: str
+) -> dict[str, str] | None:
+    """The Word report as an outbox attachment; None (the text still goes) when the
+    province's template cannot be filled: the reason is logged, one line."""
+    try:
+        word = await docx_report.build_report_docx(s, r, unit_id, issued_on=day, lang=lang)
+    except TemplateError as exc:
+        log.warning("word_report_failed", extra={"reason": str(exc)})
+        return None
+    return {
+        "kind": "document",
+        "filename": word.filename,
+        "data": base64.b64encode(word.data).decode("ascii"),
+        "caption": word.caption,
+    }
 
 
 def composers(rules: Rules) -> dict[str, ReportComposer]:

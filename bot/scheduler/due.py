@@ -12,6 +12,7 @@ from bot.domain import rules as R
 from bot.domain.calendar import HalfYear, Quarter, quarter_of
 from bot.domain.enums import Level, RoleKind
 from bot.scheduler import messages
+from bot.scheduler.club_due import club_reminders
 from bot.scheduler.plan import Plan
 from bot.scheduler.review_due import software_escalations, software_reminders
 from bot.scheduler.snapshot import Snapshot
@@ -283,6 +284,7 @@ RULES: list[Rule] = [
     software_escalations,
     leader_visits,
     weekly_digest,
+    club_reminders,  # issue 16: clubs with no meeting this quarter
 ]
 
 

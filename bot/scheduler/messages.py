@@ -36,6 +36,9 @@ ENTRY_KEYS: dict[str, tuple[str, ...]] = {
     "reports": ("reports", "report", "unit_report", "meeting_report"),
     "snooze": ("snooze",),
     "digest": ("digest_toggle",),
+    "dues": ("dues_collect",),  # issue 17
+    "self_assessment": ("self_assessment",),
+    "pair": ("pair_check_in",),
 }
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from bot.core.features import Registry
 from bot.core.i18n import _, language, tr
 from bot.domain import rules as R
+from bot.scheduler.dues_messages import DUES_LABEL, PAIR_LABEL, SELF_LABEL
 from bot.scheduler.messages import (
     LOG_MEETING_LABEL,
     MUTE_LABEL,
@@ -135,4 +136,7 @@ def _label(action: str) -> str:
         "review_status": REVIEW_STATUS_LABEL,
         "software": SOFTWARE_LABEL,
         "reports": REPORTS_LABEL,
+        "dues": DUES_LABEL,
+        "self_assessment": SELF_LABEL,
+        "pair": PAIR_LABEL,
     }[action]

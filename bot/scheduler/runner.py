@@ -20,6 +20,7 @@ from bot.config import SchedulerSettings, Settings
 from bot.core.features import Registry
 from bot.domain.rules import Rules
 from bot.reports.pushes import composers as report_composers
+from bot.scheduler import channel_choice
 from bot.scheduler.due import obsolete
 from bot.scheduler.limits import Limits
 from bot.scheduler.sender import Clock, Sender, WebTransport, utcnow
@@ -56,7 +57,8 @@ def make_sender(
         lease=dt.timedelta(seconds=cfg.lease_seconds),
         max_attempts=cfg.max_attempts,
         obsolete=obsolete,
-        composers=report_composers(rules),
+        composers={**report_composers(rules), **channel_choice.composers()},
+        steer=channel_choice.build(maker, transports, rules.tz),  # issue 19
     )
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from bot.channels.outbound import Address, SendError, Transports, Unreachable
 from bot.core.types import Attachment, Choice, Reply
 from bot.domain.rules import QuietHours
+from bot.scheduler.channel_choice import Steering
 from bot.scheduler.limits import TELEGRAM_LIMITS, Limits, RateGate
 from storage.db import transaction
 from storage.repositories import outbox, people
@@ -101,6 +102,8 @@ class Sender:
     obsolete: ObsoleteCheck | None = None
     composers: Mapping[str, Composer] = field(default_factory=dict)
     flushes: int = 3  # group commits of marks in flight at once
+    # Issue 19: channel choice, quotas and fallbacks (bot/scheduler/channel_choice.py).
+    steer: Steering | None = None
 
     def __post_init__(self) -> None:
         # The wall clock as a float when it is the real one (cheaper, a broadcast asks often).
@@ -174,6 +177,11 @@ class Sender:
         if row.attempts > self.max_attempts:  # its senders kept dying: stop trying
             await self._record(Result(row, SendError("lease expired too often", permanent=True)))
             return
+        if self.steer is not None and (steered := await self.steer.before(row)) is not row:
+            if steered is None:  # skipped, folded: settled by the steering
+                self.report.skipped += 1
+                return
+            row = steered
         transport = self.transports.get(row.channel, row.bot_id)
         if transport is None:
             await self._release([row], self.clock() + self.orphan_delay)
@@ -204,7 +212,8 @@ class Sender:
                 self.gate.hold_chat(row.channel, row.bot_id, row.chat_id, exc.retry_after)
             await self._record(Result(row, exc))
             return
-        await self._record(Result(row, composed=composed))
+        kept = composed and _as_record(composed, keep_file=row.channel == WebTransport.channel)
+        await self._record(Result(row, composed=kept))
 
     async def _release(self, rows: list[Claimed], not_before: dt.datetime) -> None:
         async with transaction(self.maker) as s:
@@ -266,6 +275,9 @@ class Sender:
                 await self._failure(s, r.row, r.error, now)
 
     async def _failure(self, s: Session, row: Claimed, exc: Exception, now: dt.datetime) -> None:
+        if self.steer is not None and await self.steer.after_failure(s, row, exc, now):
+            self.report.retried += 1  # deferred (ZNS at night) or re-routed
+            return
         # The type and the platform's short reason only: never the message text.
         error = f"{type(exc).__name__}: {str(exc)[:200]}"
         permanent = isinstance(exc, SendError) and exc.permanent
@@ -307,6 +319,16 @@ class WebTransport:
         return None
 
 
+def _as_record(payload: dict[str, Any], keep_file: bool = False) -> dict[str, Any]:
+    """What is kept on the row of a composed message: its text, and an attachment's name
+    but not its bytes (a pushed Word report would otherwise stay in the outbox), except
+    for the web simulator, whose page reads the row as its delivery."""
+    attached = payload.get("attachment")
+    if keep_file or not isinstance(attached, dict):
+        return payload
+    return payload | {"attachment": {k: v for k, v in attached.items() if k != "data"}}
+
+
 def reply_of(payload: dict[str, object]) -> Reply:
     """The `Reply` an outbox payload describes ({"text", "choices", "numbered", "attachment"})."""
     raw_choices = payload.get("choices") or []
@@ -314,7 +336,7 @@ def reply_of(payload: dict[str, object]) -> Reply:
     choices = tuple(Choice(str(key), str(label)) for key, label in raw_choices)
     attachment = None
     raw = payload.get("attachment")
-    if isinstance(raw, dict):
+    if isinstance(raw, dict) and "data" in raw:  # a sent row may keep only the file's name
         attachment = Attachment(
             kind=str(raw["kind"]),
             filename=str(raw["filename"]),

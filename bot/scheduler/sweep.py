@@ -18,6 +18,7 @@ from bot.core.features import Registry
 from bot.domain import rules as R
 from bot.reports.pushes import due_report_pushes
 from bot.scheduler.due import RULES
+from bot.scheduler.dues_due import DUES_RULES
 from bot.scheduler.plan import Plan
 from bot.scheduler.snapshot import load_snapshot
 from storage.db import transaction
@@ -62,7 +63,7 @@ async def sweep_in(
     # Snoozes that ended long ago cannot change anything any more.
     since = now - dt.timedelta(days=rules.escalation_window_days)
     plan = Plan(now, rules, registry, await reminder_facts.snoozes(s, since))
-    for rule in RULES:
+    for rule in [*RULES, *DUES_RULES]:
         await rule(s, snap, plan, report.day)
     added = set(await outbox.enqueue_many(s, plan.messages, now))
     added.update(await due_report_pushes(s, now, rules, plan.not_before))

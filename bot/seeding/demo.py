@@ -18,12 +18,17 @@ from bot.domain.enums import (
     TargetMeasure,
 )
 from bot.seeding import names as seed_names
+from bot.seeding.demo_clubs import seed_clubs
+from bot.seeding.dues_demo import seed_dues
+from bot.seeding.zalo_demo import seed_zalo
 from storage.models import OrgUnit
 from storage.repositories import (
+    dashboard,
     invites,
     meetings,
     member_counts,
     members,
+    official_units,
     org,
     people,
     unit_figures,
@@ -45,6 +50,13 @@ BRANCHES = [
     ("TH-HT-01", "Chi hội Khu phố Ba Đình", "TH-HT"),
     ("TH-HT-02", "Chi hội Khu phố Lê Lợi", "TH-HT"),
 ]
+# Official codes and positions (vietnamadminunits, the 2025 list) of the demo's province and
+# communes, so the dashboard's coverage map has them without importing the whole list.
+DEMO_OFFICIAL = {
+    "TH": ("38", 20.0468, 105.317),
+    "TH-QP": ("16522", 19.7709, 105.809),
+    "TH-HT": ("14797", 19.8028, 105.789),
+}
 # (web id, name, role, unit code): people the simulator can chat as.
 DEMO_PEOPLE = [
     ("lan", "Nguyễn Thị Lan", RoleKind.BRANCH_HEAD, "TH-QP-01"),
@@ -97,6 +109,9 @@ async def _build(s: AsyncSession, now: dt.datetime, rng: random.Random) -> None:
             born = dt.date(rng.randint(1950, 2003), rng.randint(1, 12), rng.randint(1, 28))
             joined = today - dt.timedelta(days=rng.randint(30, 3000))
             await members.add_member(s, branch.id, full, joined, now, birth_date=born)
+    placed = {PROVINCE[0]: province, **communes}
+    for code, (official, lat, lon) in DEMO_OFFICIAL.items():
+        await official_units.set_official(s, placed[code].id, official, lat, lon)
     for web_id, name, role, unit_code in DEMO_PEOPLE:
         unit = await org.by_code(s, unit_code)
         assert unit is not None
@@ -153,6 +168,9 @@ async def seed_history(
             )
             added += 1
     await seed_figures(s, now, tz, rng)
+    await seed_dues(s, now, tz, rng)  # issue 17
+    await seed_zalo(s, now, tz)  # issue 19
+    await seed_clubs(s, now, tz)  # issue 16: clubs, a member working far away
     return added
 
 
@@ -241,3 +259,9 @@ async def _unit(s: AsyncSession, code: str) -> OrgUnit:
     unit = await org.by_code(s, code)
     assert unit is not None
     return unit
+
+
+async def dashboard_link(s: AsyncSession, now: dt.datetime) -> str | None:
+    """A one-time dashboard sign-in token for the demo commune chair (None without her)."""
+    person = await people.find_person(s, "web", WEB_BOT, "hong")
+    return None if person is None else await dashboard.new_link(s, person.id, now)

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from bot.domain.textkeys import fold
+from bot.reports import print_setup
 
 DATE_FORMAT = "DD/MM/YYYY"
 TEXT_FORMAT = "@"
@@ -315,12 +316,30 @@ EXPORT_HEADERS = [
 ]
 
 
-def write_export(path: Path, title: str, rows: Sequence[Sequence[Any]]) -> None:
-    """Rows in EXPORT_HEADERS order; dates become date cells shown dd/mm/yyyy."""
+def write_export(
+    path: Path, title: str, rows: Sequence[Sequence[Any]], as_of: dt.date | None = None
+) -> None:
+    """Rows in EXPORT_HEADERS order; dates become date cells shown dd/mm/yyyy. Printed on A4
+    landscape fitted to the width, the header repeated, `title` and `as_of` in the footer."""
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31] or "Hội viên"
-    _style_header(ws, [h for h, _w in EXPORT_HEADERS], [w for _h, w in EXPORT_HEADERS])
+    headers, widths = [h for h, _w in EXPORT_HEADERS], [w for _h, w in EXPORT_HEADERS]
+    _style_header(ws, headers, widths)
+    for cell in ws[1]:
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    listed = "Danh sách hội viên"
+    if as_of is not None:
+        listed += f" đến ngày {as_of.strftime('%d/%m/%Y')}"
+    print_setup.prepare(
+        ws,
+        widths=widths,
+        header_row=1,
+        headers=headers,
+        unit=title,
+        period=listed,
+        page_label="Trang",
+    )
     for row in rows:
         ws.append(list(row))
         for cell in ws[ws.max_row]:

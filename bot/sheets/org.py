@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -29,7 +30,10 @@ class ImportError_(Exception):
     """A bad row: the message carries the row number and the reason."""
 
 
-def read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+Row = tuple[int, dict[str, str]]
+
+
+def read_rows(path: Path) -> list[Row]:
     """(line number as a spreadsheet shows it, row) pairs; header is line 1."""
     if not path.exists():
         raise ImportError_(f"{path}: no such file")
@@ -130,8 +134,17 @@ def in_order(rows: list[UnitSpec], existing: dict[str, OrgUnit]) -> list[UnitSpe
     return out
 
 
-async def import_units(s: Session, path: Path, year: int) -> ImportResult:
-    """Validate the whole file first; then create or update. Importing twice changes nothing."""
+async def import_units(
+    s: Session,
+    path: Path,
+    year: int,
+    convert: Callable[[list[Row], dict[str, str]], list[Row]] | None = None,
+) -> ImportResult:
+    """Validate the whole file first; then create or update. Importing twice changes nothing.
+    `convert` rewrites the rows first (bot/sheets/legacy.py: districts to today's communes)."""
     units = {u.code: u for u in await org.all_units(s)}
-    rows = in_order(validate(read_rows(path), units), units)
+    raw = read_rows(path)
+    if convert is not None:
+        raw = convert(raw, {code: u.name for code, u in units.items()})
+    rows = in_order(validate(raw, units), units)
     return await unit_import.apply(s, rows, units, year)

@@ -1,7 +1,17 @@
 """SQLAlchemy models: the organisation tree, people and roles, members, meetings, bot state,
 and the figures kept beside them. Import models from here."""
 
+from storage.models import dues  # noqa: F401  (issue 17: its tables join the metadata)
 from storage.models.base import NAMING, Base, UTCDateTime
+from storage.models.clubs import (
+    Club,
+    ClubAudience,
+    ClubMeeting,
+    ClubMember,
+    FamilyVisit,
+    IncomingWoman,
+    MigrantInfo,
+)
 from storage.models.core import (
     Attendance,
     Audit,
@@ -23,6 +33,7 @@ from storage.models.core import (
     Role,
     Snooze,
 )
+from storage.models.dashboard import DashboardLink, DashboardSession, UnitOfficial
 from storage.models.figures import (
     MemberTally,
     MemberTallyDay,
@@ -32,6 +43,14 @@ from storage.models.figures import (
     UnitTarget,
 )
 from storage.models.keys import KeyCheck
+from storage.models.zalo import (
+    ChannelQuota,
+    FoldedReminder,
+    OaContact,
+    OaInbox,
+    OaToken,
+    PersonContact,
+)
 
 __all__ = [
     "NAMING",
@@ -39,10 +58,20 @@ __all__ = [
     "Audit",
     "Base",
     "ChannelIdentity",
+    "ChannelQuota",
+    "Club",
+    "ClubAudience",
+    "ClubMeeting",
+    "ClubMember",
     "CodeAttempt",
     "Consent",
     "Conversation",
+    "DashboardLink",
+    "DashboardSession",
+    "FamilyVisit",
+    "FoldedReminder",
     "GroupLink",
+    "IncomingWoman",
     "Invite",
     "KeyCheck",
     "LinkCode",
@@ -51,9 +80,14 @@ __all__ = [
     "MemberEvent",
     "MemberTally",
     "MemberTallyDay",
+    "MigrantInfo",
+    "OaContact",
+    "OaInbox",
+    "OaToken",
     "OrgUnit",
     "Outbox",
     "Person",
+    "PersonContact",
     "ProcessedUpdate",
     "Review",
     "Role",
@@ -61,6 +95,7 @@ __all__ = [
     "Snooze",
     "UTCDateTime",
     "UnitAggregate",
+    "UnitOfficial",
     "UnitPopulation",
     "UnitTarget",
 ]

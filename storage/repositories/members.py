@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain import audiences
 from bot.domain.calendar import RECORDS_BEGAN
 from bot.domain.enums import EventKind, MemberStatus, Residence
 from bot.domain.textkeys import fold, sort_key
@@ -18,7 +19,7 @@ from storage.models import Consent, Member, MemberEvent, OrgUnit
 
 # Fields the erase request clears; birth year, non-sensitive categories, status and the
 # event history stay so that counts and age-group statistics remain right.
-SENSITIVE_CATEGORIES = frozenset({"religious", "ethnic_minority"})
+SENSITIVE_CATEGORIES = audiences.SENSITIVE  # ethnicity, religion, disability (DOMAIN rule 9)
 
 
 async def add_member(

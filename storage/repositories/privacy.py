@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import crypto
 from storage.models import Audit, Member, OrgUnit
-from storage.repositories import audit, members, outbox
+from storage.repositories import audit, members, outbox, privacy_extra
 
 # What stands for an erased member's name in a message already queued (language-neutral).
 ERASED_NAME = "***"
@@ -88,6 +88,7 @@ async def export(s: AsyncSession, member_id: int, now: dt.datetime) -> dict[str,
         "group": await _unit(s, m.group_id),
         "events": events,
         "consents": consents,
+        **await privacy_extra.export(s, m.id),
         "audit": [
             {"at": _iso(a.at), "actor_id": a.actor_id, "action": a.action, "detail": a.detail}
             for a in trail
@@ -107,6 +108,7 @@ async def erase(s: AsyncSession, member_id: int, on: dt.date, now: dt.datetime) 
         if m.full_name:  # a reminder already queued may name her (an absentee list)
             scrubbed = await outbox.scrub_waiting(s, [m.full_name], ERASED_NAME)
         await members.erase(s, m, on, now, None)
+        await privacy_extra.erase(s, m.id)
     detail = {"via": "cli", "queued_messages_scrubbed": scrubbed}
     await audit.record(s, now, None, "privacy_erase", "member", m.id, detail)
     return True

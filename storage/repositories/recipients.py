@@ -29,8 +29,11 @@ class Recipient:
     linked_at: dt.datetime
 
 
-async def reachable(s: AsyncSession, kinds: Collection[RoleKind]) -> list[Recipient]:
-    """Every reachable identity of everyone holding one of `kinds`, by unit, person, identity."""
+async def reachable(
+    s: AsyncSession, kinds: Collection[RoleKind], unit_ids: Collection[int] | None = None
+) -> list[Recipient]:
+    """Every reachable identity of everyone holding one of `kinds` (at `unit_ids` only, when
+    given), by unit, person, identity."""
     stmt = (
         select(
             Role.kind,
@@ -49,6 +52,8 @@ async def reachable(s: AsyncSession, kinds: Collection[RoleKind]) -> list[Recipi
         .where(Role.kind.in_(list(kinds)), ChannelIdentity.unreachable.is_(False))
         .order_by(Role.unit_id, Person.id, ChannelIdentity.id)
     )
+    if unit_ids is not None:
+        stmt = stmt.where(Role.unit_id.in_(list(unit_ids)))
     return [
         Recipient(
             kind, unit_id, pid, iid, channel, bot_id, chat_id, locale or "vi", bool(mute), linked

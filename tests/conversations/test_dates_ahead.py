@@ -64,3 +64,48 @@ def test_past_day_reads_plain_days_and_asks_only_about_yearless_ones() -> None:
     assert past_day("có", TODAY, values) == dt.date(2025, 12, 15)
     assert PENDING not in values
     assert past_day("có", TODAY, values) is None  # nothing was asked: "có" is no date
+
+
+async def test_a_joining_day_not_yet_come_is_asked_about(world: World, chat: Chat) -> None:
+    """Registering a member who joined before: "25/3" typed on 20 March 2026 is not taken as
+    25/03/2026 (ahead) nor silently as 25/03/2025; the same question as the meeting day's."""
+    await chat.script(
+        [
+            ("user", "thêm hội viên"),
+            ("bot", "đồng ý"),
+            ("pick", "Có, chị ấy đồng ý"),
+            ("bot", "Họ và tên"),
+            ("user", "Trần Thị Bích"),
+            ("bot", "Ngày sinh"),
+            ("user", "05/03/1990"),
+            ("bot", "hội viên mới"),
+            ("pick", "Đã là hội viên"),
+            ("bot", "Chị ấy vào Hội"),
+            ("user", "25/3"),
+            ("bot", "25/3 năm nay chưa tới; chị muốn ghi 25/03/2025?"),
+            ("user", "đúng"),
+            ("bot", "Số điện thoại"),
+            ("user", "bỏ qua"),
+            ("bot", "CCCD"),
+            ("user", "không có"),
+            ("bot", "thuộc nhóm nào"),
+            ("user", "0"),
+            ("bot", "Vào Hội: 25/03/2025"),
+        ]
+    )
+
+
+async def test_a_bare_number_for_a_day_of_an_earlier_month_is_asked_about(
+    world: World, chat: Chat
+) -> None:
+    """ "22" (a head count typed one step early?) on 20 March would be 22/02/2026."""
+    await chat.script(
+        [
+            ("user", "ghi sinh hoạt"),
+            ("bot", "ngày nào"),
+            ("user", "22"),
+            ("bot", "Có phải chị muốn ghi ngày 22/02/2026?"),
+            ("user", "có"),
+            ("bot", "Ngày 22/02/2026"),
+        ]
+    )

@@ -130,7 +130,7 @@ async def test_a_day_typed_this_half_year_counts_as_new(world: World, chat: Chat
             *register("Đào Thị Tháng Hai", "1991"),
             ("user", "15/02/2026"),
             *SKIP_REST,
-            ("user", "9"),  # temporary resident, under 6 months
+            ("user", "15"),  # temporary resident, under 6 months
             ("bot", "Cư trú: Tạm trú dưới 6 tháng"),
             ("pick", "Đúng, lưu"),
             ("bot", "Đã lưu"),

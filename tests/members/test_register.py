@@ -202,7 +202,7 @@ async def test_ethnicity_and_religion_only_with_explicit_consent(
         ("pick", "Bỏ qua"),
         ("bot", "dưới 35 tuổi nên được tính là phụ nữ trẻ"),
         ("user", "6 7"),
-        ("bot", "dữ liệu cá nhân nhạy cảm"),
+        ("bot", "là thông tin nhạy cảm"),
     ]
     if agrees:
         script += [

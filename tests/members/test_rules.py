@@ -84,7 +84,7 @@ def test_an_approximate_year_tolerates_one_year() -> None:
         ("1 3", {"core", "disabled"}),
         ("0", set()),
         ("không", set()),
-        ("2-4", {"elderly", "disabled", "migrant_worker"}),
+        ("2-4", {"elderly", "disabled", "worker"}),
         ("cao tuổi, khuyết tật", {"elderly", "disabled"}),
         ("dan toc thieu so va theo ton giao", {"ethnic_minority", "religious"}),
     ],

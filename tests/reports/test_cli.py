@@ -132,7 +132,7 @@ def test_reports_read_the_read_only_copy_when_one_is_set(
         ),
         (
             ["--unit", "TH", "--period", "2026-H2", "--format", "pdf"],
-            "error: format must be xlsx or png\n",
+            "error: format must be xlsx, docx or png\n",
         ),
     ],
 )

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.domain.calendar import HalfYear, Quarter
 from bot.domain.enums import Level, MeetingKind
 from bot.domain.rules import Rules
-from bot.reports import charts, excel
+from bot.reports import charts, excel, print_setup
 from storage.db import transaction
 from storage.models import Meeting, OrgUnit
 from storage.repositories import measures, members, org
@@ -207,9 +207,15 @@ async def test_every_sheet_is_printable_with_a_frozen_header(
     maker: async_sessionmaker[AsyncSession], tree: Tree
 ) -> None:
     wb = load_workbook(io.BytesIO(excel.workbook(await rollup(maker, tree))))
+    # Attendance (5 columns) and the review (4) are narrow: portrait; the others landscape.
+    assert wb["Dự sinh hoạt"].page_setup.orientation == "portrait"
+    assert wb["Tỷ lệ tập hợp"].page_setup.orientation == "landscape"
     for ws in wb.worksheets:
         assert ws.freeze_panes == "C3"  # header row and the code/name columns stay
-        assert ws.page_setup.orientation == "landscape"
+        # Landscape, but portrait where the columns are narrow (issue 21: print_setup.py).
+        width = sum(d.width * (d.max - d.min + 1) for d in ws.column_dimensions.values())
+        narrow = width <= print_setup.PORTRAIT_UNITS
+        assert ws.page_setup.orientation == ("portrait" if narrow else "landscape"), ws.title
         assert int(ws.page_setup.paperSize) == int(Worksheet.PAPERSIZE_A4) == 9
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True
         assert int(ws.page_setup.fitToWidth) == 1

@@ -1,0 +1,1 @@
+"""Default Word report templates and the script that builds them."""

@@ -1,0 +1,183 @@
+"""Dues collection, the quarterly "3 có, 3 biết" and the "1+1" check-in join the sweep
+(issue 17 item 6): once per step, stopped as soon as the task is done, escalated to the
+commune chair and then the province like the meeting reminders.
+
+Reminders go only where the feature is in use, so a province that does not use it hears
+nothing: dues where a rate is set, "3 có, 3 biết" under a province that saved its rubric for
+the year (`chihoi dues rubric`), check-ins where a pair exists. Dues: branches with members who have not paid in full hear `DUES_STEPS` days before the
+year ends; after it, the chair, then the province. The self-assessment: `SELF_STEPS` days
+before the quarter ends (the meeting reminders own its last fortnight); after it, the chair, then the province. "1+1": both branch heads of
+a pair, once, `PAIR_STEP` days before the quarter ends, until each has answered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.core.i18n import period_label
+from bot.domain import rules as R
+from bot.domain.calendar import quarter_of
+from bot.domain.dues import DuesStatus
+from bot.domain.enums import RoleKind
+from bot.scheduler import dues_messages as M
+from bot.scheduler.due import Rule, _escalate
+from bot.scheduler.plan import Plan
+from bot.scheduler.snapshot import Snapshot
+from storage.repositories import assessment, dues, pairs
+from storage.repositories.reminder_facts import Unit, units_by_id
+from storage.sessions import Session
+
+DUES_DUE, DUES_LATE, DUES_LATE_PROVINCE = "dues_due", "dues_late", "dues_late_prov"
+SELF_DUE, SELF_LATE, SELF_LATE_PROVINCE = "self_due", "self_late", "self_late_prov"
+PAIR_DUE = "pair_due"
+DUES_STEPS = (60, 30, 10)
+SELF_STEPS = (35, 20)  # before the meeting reminders' busy last fortnight (30, 14, 5)
+PAIR_STEP = (14,)
+
+
+def _year_end(day: dt.date) -> dt.date:
+    return dt.date(day.year, 12, 31)
+
+
+async def _owing(s: Session, snap: Snapshot, year: int, day: dt.date) -> dict[int, tuple[int, int]]:
+    """Branches with members not paid in full for `year`: (owing, members)."""
+    branches = [b for b in snap.branches() if b.expected(dt.date(year, 1, 1))]
+    full = await units_by_id(s, [b.id for b in branches])
+    out = {}
+    for b in branches:
+        unit = full.get(b.id)
+        if unit is None:
+            continue
+        d = await dues.branch_dues(s, unit, year, day)
+        if d.rate is None:
+            continue
+        owing = d.count(DuesStatus.UNPAID) + d.count(DuesStatus.PARTIAL)
+        if owing:
+            out[b.id] = (owing, len(d.rows))
+    return out
+
+
+async def dues_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+    step = R.latest_step(DUES_STEPS, _year_end(day), day)
+    if step is None:
+        return
+    owing = await _owing(s, snap, day.year, day)
+    for b in snap.branches():
+        heads = snap.recipients(RoleKind.BRANCH_HEAD, b.id)
+        if not heads or b.id not in owing:
+            continue
+        n, members = owing[b.id]
+        plan.add(
+            DUES_DUE,
+            heads,
+            f"{day.year}/{b.id}",
+            step.name,
+            lambda b=b, n=n, m=members: M.dues_due(b.name, day.year, n, m, step.deadline),  # type: ignore[misc]
+            "dues",
+        )
+
+
+async def dues_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+    year = day.year - 1
+    steps = R.escalation_steps(plan.rules, dt.date(year, 12, 31), day)
+    if not steps:
+        return
+    owing = await _owing(s, snap, year, dt.date(year, 12, 31))
+    late = [b for b in snap.branches() if b.id in owing]
+    _escalate(
+        snap,
+        plan,
+        late,
+        steps,
+        (DUES_LATE, DUES_LATE_PROVINCE),
+        str(year),
+        lambda c, names: M.dues_late(year, c.name, names),
+        lambda rows: M.dues_late_province(year, rows),
+        "reports",
+    )
+
+
+async def _assessed(s: Session, snap: Snapshot, year: int) -> list[Unit]:
+    """Branches under a unit that saved a rubric for `year` (the province turned the yearly
+    assessment on; its rubric may be the default)."""
+    on = await assessment.rubric_units(s, year)
+    return [b for b in snap.branches() if on.intersection(b.ids())]
+
+
+async def self_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+    q = quarter_of(day)
+    step = R.latest_step(SELF_STEPS, q.last_day, day)
+    if step is None:
+        return
+    done = await assessment.self_done(s, q.key)
+    for b in await _assessed(s, snap, q.year):
+        heads = snap.recipients(RoleKind.BRANCH_HEAD, b.id)
+        if not heads or b.id in done or not b.expected(q.first_day):
+            continue
+        plan.add(
+            SELF_DUE,
+            heads,
+            f"{q.key}/{b.id}",
+            step.name,
+            lambda b=b: M.self_due(b.name, period_label(q), q.last_day),  # type: ignore[misc]
+            "self_assessment",
+        )
+
+
+async def self_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+    q = quarter_of(day).previous()
+    steps = R.escalation_steps(plan.rules, q.last_day, day)
+    if not steps:
+        return
+    done = await assessment.self_done(s, q.key)
+    late = [
+        b for b in await _assessed(s, snap, q.year) if b.id not in done and b.expected(q.first_day)
+    ]
+    _escalate(
+        snap,
+        plan,
+        late,
+        steps,
+        (SELF_LATE, SELF_LATE_PROVINCE),
+        q.key,
+        lambda c, names: M.self_late(period_label(q), c.name, names),
+        lambda rows: M.self_late_province(period_label(q), rows),
+        "reports",
+    )
+
+
+async def pair_check_ins(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+    q = quarter_of(day)
+    step = R.latest_step(PAIR_STEP, q.last_day, day)
+    if step is None:
+        return
+    answered = await pairs.checked_in(s, q.key)
+    for p in await pairs.active(s):
+        sides = [u for u in (p.helper_unit_id, p.helped_unit_id) if u is not None]
+        helper = snap.units.get(p.helper_unit_id) if p.helper_unit_id else None
+        helped = snap.units.get(p.helped_unit_id)
+        label = f"{helper.name if helper else p.mentor_name} → {helped.name if helped else '?'}"
+        for uid in sides:
+            heads = [
+                r
+                for r in snap.recipients(RoleKind.BRANCH_HEAD, uid)
+                if (p.id, r.person_id) not in answered
+            ]
+            if heads:
+                plan.add(
+                    PAIR_DUE,
+                    heads,
+                    f"{q.key}/{p.id}",
+                    step.name,
+                    lambda label=label: M.pair_due(label, period_label(q)),  # type: ignore[misc]
+                    "pair",
+                )
+
+
+DUES_RULES: list[Rule] = [
+    dues_reminders,
+    dues_escalations,
+    self_reminders,
+    self_escalations,
+    pair_check_ins,
+]
