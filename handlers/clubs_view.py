@@ -3,16 +3,24 @@ report in chat with its Excel sheet and chart (issue 16 items 1 and 3)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.core.context import Ctx
 from bot.core.i18n import _, format_number, period_label
+from bot.core.lazy import lazy
 from bot.core.types import Attachment, Reply
 from bot.domain.calendar import quarter_of
 from bot.domain.clubs import met_in_quarter
-from bot.reports import audiences_chart, audiences_excel
 from bot.reports.audiences import report_text
 from handlers.clubs_common import club_line, communes
 from storage.models import OrgUnit
 from storage.repositories import audience_report, clubs
+
+if TYPE_CHECKING:
+    from bot.reports import audiences_chart, audiences_excel
+else:  # matplotlib and openpyxl load with the first chart or workbook, not with the bot
+    audiences_chart = lazy("bot.reports.audiences_chart")
+    audiences_excel = lazy("bot.reports.audiences_excel")
 
 
 async def club_lines(ctx: Ctx, commune: OrgUnit) -> list[str]:

@@ -3,15 +3,22 @@ browser, and the coverage map as a picture ("Bản đồ tỷ lệ tập hợp")
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.core.context import BRANCH_ROLES, COMMUNE_ROLES, PROVINCE_ROLES, Ctx
 from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _
+from bot.core.lazy import lazy
 from bot.core.types import Attachment, Reply
 from bot.domain.calendar import half_of
 from bot.domain.enums import RoleKind
-from bot.reports import coverage_map
 from storage.repositories import audit, measures, official_units
 from storage.repositories import dashboard as links
+
+if TYPE_CHECKING:
+    from bot.reports import coverage_map
+else:  # matplotlib loads with the first map, not with the bot
+    coverage_map = lazy("bot.reports.coverage_map")
 
 OFFICER_ROLES = COMMUNE_ROLES | PROVINCE_ROLES | {RoleKind.ADMIN}
 SIGN_IN_PATH = "/dashboard/login?t="

@@ -5,19 +5,25 @@ the balance and the year's statement in chat and as an Excel file. Every entry i
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.core.context import BRANCH_ROLES, Ctx
 from bot.core.dialogs import Ask, Choose, Confirm, Dialog, Option, Retry, Values
 from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _, format_date
+from bot.core.lazy import lazy
 from bot.core.types import Attachment, Reply
 from bot.domain.money import FUND_MAX
-from bot.reports.dues_excel import statement_workbook
 from bot.reports.dues_text import entry_label, money, statement_text
 from handlers.dues_common import branch, branch_options, read_amount, read_day, start_branch
 from handlers.scope import still_covers
 from storage.models import OrgUnit
 from storage.repositories import fund
+
+if TYPE_CHECKING:
+    from bot.reports import dues_excel
+else:  # openpyxl loads with the first workbook, not with the bot
+    dues_excel = lazy("bot.reports.dues_excel")
 
 INCOME, SPENDING, CORRECT, BOOK = "income", "spending", "correct", "book"
 TODAY = "today"
@@ -174,7 +180,7 @@ FUND = Dialog(
 async def book(ctx: Ctx, unit: OrgUnit) -> Reply:
     """The year's statement in chat, with the Excel file."""
     st = await fund.statement(ctx.session, unit.id, ctx.today.year)
-    data = statement_workbook(st, unit.name)
+    data = dues_excel.statement_workbook(st, unit.name)
     name = f"quy-chi-hoi-{unit.code}-{st.year}.xlsx"
     return Reply(statement_text(st, unit.name), attachment=Attachment("document", name, data))
 

@@ -21,7 +21,7 @@ from bot.domain.calendar import CURRENT_TERM, Period, Term, Year, half_of, quart
 from bot.domain.enums import RoleKind
 from bot.domain.textkeys import fold
 from bot.reports import text as report_text
-from bot.reports.docx_render import TemplateError
+from bot.reports.docx_sections import TemplateError
 from bot.reports.labels import label
 from storage.models import OrgUnit
 from storage.repositories import measures, org

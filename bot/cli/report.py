@@ -22,7 +22,7 @@ from bot.domain.calendar import half_of
 from bot.domain.enums import TargetMeasure
 from bot.reports import charts, docx_report, excel, targets
 from bot.reports import text as report_text
-from bot.reports.docx_render import TemplateError
+from bot.reports.docx_sections import TemplateError
 from storage.repositories import measures, org, tally, unit_figures
 from storage.sessions import Session
 

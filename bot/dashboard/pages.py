@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.responses import Response
 
+from bot.core.lazy import lazy
 from bot.dashboard import views
 from bot.dashboard.web import PREFIX, NotFound, Page
 from bot.domain.calendar import quarter_of
 from bot.domain.enums import Level
-from bot.reports import charts, coverage_map, excel
 from bot.reports import text as report_text
 from bot.reports.coverage_lines import shows_coverage
 from bot.reports.labels import coverage_footnote
 from handlers.reports import periods
 from storage.repositories import measures, official_units
+
+if TYPE_CHECKING:
+    from bot.reports import charts, coverage_map, excel
+else:  # matplotlib and openpyxl load with the first chart, map or workbook
+    charts, excel = lazy("bot.reports.charts"), lazy("bot.reports.excel")
+    coverage_map = lazy("bot.reports.coverage_map")
 
 DOWNLOAD_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 

@@ -20,16 +20,12 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateSyntaxError, UndefinedError
 
 from bot.reports.docx_context import FIELDS
-from bot.reports.docx_sections import SectionTable
+from bot.reports.docx_sections import SectionTable, TemplateError
 
 TEMPLATE_DIR_ENV = "CHIHOI_REPORT_TEMPLATE_DIR"
 DEFAULT_DIR = Path(__file__).resolve().parent / "templates"
 TABLE_HALF_POINTS = 24  # 12 pt
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-
-class TemplateError(Exception):
-    """The report template cannot be filled; the message is one line naming why."""
 
 
 def template_path(lang: str, folder: str | None = None) -> Path:

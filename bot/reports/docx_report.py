@@ -16,14 +16,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.core.i18n import _, language
+from bot.core.lazy import lazy
 from bot.domain.enums import Level, RoleKind
 from bot.domain.rules import Rules
-from bot.reports import docx_context, docx_render
+from bot.reports import docx_context
 from bot.reports.docx_context import Issue
 from bot.reports.docx_sections import Section
 from bot.reports.labels import label
+
+if TYPE_CHECKING:
+    from bot.reports import docx_render
+else:  # docxtpl and Jinja2 load with the first document, not with the bot
+    docx_render = lazy("bot.reports.docx_render")
 from storage.repositories import measures, org, signers
 from storage.repositories.measures import Rollup
 from storage.sessions import Session

@@ -16,6 +16,10 @@ from bot.reports.labels import label
 from storage.repositories.measures import Rollup
 
 
+class TemplateError(Exception):
+    """The report template cannot be filled; the message is one line naming why."""
+
+
 @dataclass(frozen=True)
 class SectionTable:
     """A small table: header texts and rows of cell texts (all rows as long as the header)."""

@@ -24,7 +24,7 @@ from bot.domain.enums import RoleKind
 from bot.domain.rules import Rules
 from bot.reports import docx_report
 from bot.reports import text as report_text
-from bot.reports.docx_render import TemplateError
+from bot.reports.docx_sections import TemplateError
 from storage.repositories import measures, org, outbox, reminder_facts, tally
 from storage.repositories import recipients as recipients_repo
 from storage.repositories.measures import Rollup
