@@ -65,6 +65,11 @@ class Settings(_FromEnv):
     zalo_api_url: str = Field(default="https://bot-api.zaloplatforms.com", alias="ZALO_API_URL")
     zalo_webhook_url: str | None = Field(default=None, alias="ZALO_WEBHOOK_URL")
     zalo_webhook_secret: SecretStr | None = Field(default=None, alias="ZALO_WEBHOOK_SECRET")
+    # The Official Account (issue 19): read fully by bot/channels/zalo_config.py; here only to
+    # know that a deployment with the OA alone has a channel (no web simulator then).
+    zalo_oa_id: str | None = Field(default=None, alias="ZALO_OA_ID")
+    zalo_oa_app_id: str | None = Field(default=None, alias="ZALO_OA_APP_ID")
+    zalo_oa_app_secret: SecretStr | None = Field(default=None, alias="ZALO_OA_APP_SECRET")
     data_key: SecretStr | None = Field(default=None, alias="CHIHOI_DATA_KEY")
     locale: str = Field(default="vi", alias="CHIHOI_LOCALE")
     # not "tz": the machine's TZ would be read for it (populate_by_name reads field names
@@ -148,12 +153,18 @@ class Settings(_FromEnv):
             self.telegram_webhook_secret,
             self.zalo_webhook_secret,
             self.data_key,
+            self.zalo_oa_app_secret,
         )
         return [v.get_secret_value() for v in held if v is not None] + self.zalo_tokens
 
     @property
     def has_channels(self) -> bool:
-        return self.telegram_bot_token is not None or bool(self.zalo_tokens)
+        return self.telegram_bot_token is not None or bool(self.zalo_tokens) or self.zalo_oa
+
+    @property
+    def zalo_oa(self) -> bool:
+        """As ZaloSettings.oa_enabled: the OA's id, app id and app secret are all set."""
+        return bool(self.zalo_oa_id and self.zalo_oa_app_id and self.zalo_oa_app_secret)
 
 
 def load_settings() -> Settings:

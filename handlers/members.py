@@ -1,7 +1,8 @@
 """Member registry: register a member from the chat (consent first, then name, birth, phone, ID).
 
 Step order is chosen so that a member with name, birth date, phone and ID number takes
-9 replies from the menu: open, consent, name, birth, new or existing, phone, ID, groups, save.
+9 replies from the menu: open, consent, name, birth, new or existing, phone, ID, groups, save
+(10 for a woman joining now: who brought her in, or Skip).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from bot.core.features import Feature, MenuEntry
 from bot.core.i18n import N_, _, tr
 from bot.core.types import Reply
 from bot.domain.enums import Level
-from handlers import members_changes, members_existing, members_search, referral
+from handlers import members_changes, members_existing, members_referral, members_search
 from handlers import members_rules as rules
 from handlers.members_intake import (
     BIRTH_STEP,
@@ -107,6 +108,7 @@ STEPS = [
         when=lambda v: sensitive_agreed(v, "religious"),
         label=N_("Religion"),
     ),
+    members_referral.BROUGHT_BY_STEP,
 ]
 
 
@@ -150,6 +152,8 @@ async def summary(ctx: Ctx, values: Values) -> str:
             lines.append(tr(msg).format(value=values[key]))
     if sensitive_ticked(values) and not values.get("sensitive_ok"):
         lines.append(_("Ethnicity and religion will not be recorded (no consent)."))
+    if (brought := await members_referral.summary_line(ctx, values)) is not None:
+        lines.append(brought)
     lines.append(_("She agrees that her details are stored: yes"))
     return "\n".join(lines)
 
@@ -164,8 +168,7 @@ async def save(ctx: Ctx, values: Values) -> list[Reply]:
     count = await member_counts.members_on(ctx.session, branch["id"], ctx.today)
     msg = _("Saved {name}. {branch} now has {count} members.")
     text = msg.format(name=values["name"], branch=branch["name"], count=count)
-    if (brought := referral.hint(ctx, joined_of(values).day)) is not None:  # issue 17
-        text += "\n" + brought
+    await members_referral.record(ctx, values, got.id)  # issue 17: who brought her in
     return [Reply(text)]
 
 

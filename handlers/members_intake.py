@@ -68,13 +68,15 @@ def parse_joined(text: str, ctx: Ctx, values: Values) -> dict[str, Any] | Retry:
     got = rules.check_joined(typed, ctx.today, birth_of(values))
     if isinstance(got, Problem):
         return Retry(got.reason)
-    return {"day": got.day, "approx": got.approx}
+    # "new": joined this year or last, so who brought her in is asked (handlers/members_referral.py).
+    new = got.day is not None and got.day.year >= ctx.today.year - 1
+    return {"day": got.day, "approx": got.approx, "new": new}
 
 
 def joined_now_options(ctx: Ctx, values: Values) -> list[Option]:
     # "New member" first: the most common answer when a branch head registers someone.
     return [
-        Option({"day": ctx.today, "approx": False}, N_("New member, joining now")),
+        Option({"day": ctx.today, "approx": False, "new": True}, N_("New member, joining now")),
         Option(EXISTING, N_("Already a member before")),
     ]
 

@@ -96,13 +96,6 @@ REFERRAL = Dialog(
 )
 
 
-def hint(ctx: Ctx, joined: dt.date | None) -> str | None:
-    """After registering a member who joined this year or last: how to say who brought her."""
-    if joined is None or joined.year < ctx.today.year - 1:
-        return None
-    return _('Who brought her in? Type "ai vận động" to record it (“1+1”).')
-
-
 FEATURE = Feature(
     name="member_referral",
     dialogs=[REFERRAL],

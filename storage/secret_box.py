@@ -1,7 +1,7 @@
 """Sealing platform secrets at rest (the Zalo OA's tokens) under the data key, the way ID
 numbers are sealed (AES-GCM, version byte, random nonce), with an AAD of their own so a
 sealed token can never be passed off as an ID number or a phone. `chihoi keys rotate`
-does not re-seal them: after a rotation set the pair again (`chihoi zalo oa-token`)."""
+re-seals them with the other sealed values (storage/repositories/data_keys_others.py)."""
 
 from __future__ import annotations
 
@@ -20,18 +20,19 @@ def _aad(what: str) -> bytes:
     return b"chihoi:zalo-oa:" + what.encode()
 
 
-def seal_token(value: str, what: str) -> bytes:
+def seal_token(value: str, what: str, k: crypto.DataKeys | None = None) -> bytes:
     nonce = os.urandom(_NONCE)
-    return _VERSION + nonce + AESGCM(crypto.keys().enc).encrypt(nonce, value.encode(), _aad(what))
+    box = AESGCM((k or crypto.keys()).enc)
+    return _VERSION + nonce + box.encrypt(nonce, value.encode(), _aad(what))
 
 
-def open_token(blob: bytes, what: str) -> str:
+def open_token(blob: bytes, what: str, k: crypto.DataKeys | None = None) -> str:
     blob = bytes(blob)
     if blob[:1] != _VERSION:
         raise crypto.KeyMismatch(f"unknown {what} token encoding")
     nonce, sealed = blob[1 : 1 + _NONCE], blob[1 + _NONCE :]
     try:
-        return AESGCM(crypto.keys().enc).decrypt(nonce, sealed, _aad(what)).decode()
+        return AESGCM((k or crypto.keys()).enc).decrypt(nonce, sealed, _aad(what)).decode()
     except InvalidTag:
         raise crypto.KeyMismatch(
             f"the stored {what} token does not open with this data key"

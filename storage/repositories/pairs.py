@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import MemberStatus
+from bot.domain.textkeys import fold
 from storage.models import Member
 from storage.models.dues import HelpPair, MemberReferral, PairCheckIn
 from storage.repositories import audit
@@ -167,6 +168,28 @@ async def joined_since(s: AsyncSession, branch_id: int, since: dt.date) -> list[
         .order_by(Member.joined_on.desc(), Member.id.desc())
     )
     return [(mid, name or "") for mid, name in (await s.execute(stmt)).all()]
+
+
+async def bringers_named(
+    s: AsyncSession, branch_ids: Iterable[int], text: str, limit: int = 8
+) -> list[tuple[int, str, int]]:
+    """(id, name, branch id) of members on the roll of these branches (a commune's) whose
+    name holds every word typed, accents ignored: who may have brought a new member in."""
+    ids, words = list(branch_ids), fold(text).split()
+    if not ids or not words:
+        return []
+    stmt = (
+        select(Member.id, Member.full_name, Member.branch_id)
+        .where(
+            Member.branch_id.in_(ids),
+            Member.status.in_(ON_ROLL),
+            Member.erased_at.is_(None),
+            *[Member.name_folded.contains(w, autoescape=True) for w in words],
+        )
+        .order_by(Member.name_sort, Member.id)
+        .limit(limit)
+    )
+    return [(mid, name or "", b) for mid, name, b in (await s.execute(stmt)).all()]
 
 
 async def brought_by_of(s: AsyncSession, member_id: int) -> int | None:

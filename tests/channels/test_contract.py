@@ -47,7 +47,8 @@ async def conversation(world: World, user: User) -> WireChat:
             ("pick", "Hội viên mới kết nạp"), ("bot", "Số điện thoại"),
             ("user", "0912 345 678"), ("bot", "Số căn cước"),
             ("user", "038 190 001 234"), ("bot", "thuộc nhóm nào"),
-            ("user", "1"), ("bot", "Số CCCD: 038******234"),
+            ("user", "1"), ("bot", "vận động"),
+            ("pick", "Bỏ qua"), ("bot", "Số CCCD: 038******234"),
             ("pick", "Đúng, lưu"), ("bot", "Đã lưu hội viên Trần Thị Bích"),
         ])  # fmt: skip
     if "meetings" in FEATURE_NAMES:

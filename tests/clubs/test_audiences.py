@@ -64,6 +64,8 @@ async def test_elderly_for_a_woman_born_in_1985_is_asked_then_kept_if_repeated(
             ("user", "2"),
             ("bot", "Nếu vẫn giữ, chị gửi lại đúng câu trả lời này"),
             ("user", "2"),
+            ("bot", "vận động"),
+            ("pick", "Bỏ qua"),
             ("bot", "Nhóm: Cao tuổi"),
         ]
     )

@@ -32,6 +32,7 @@ REGISTER = (
     "0912345678",
     "038190001234",
     "0",
+    ("pick", "Bỏ qua"),  # who brought her in ("1+1")
     ("pick", "Đúng, lưu"),
 )
 FIND = (("pick", "Tìm hội viên"), "cuc", ("pick", "Bùi Thu Cúc"))

@@ -17,7 +17,7 @@ from tests.support.chat_fixtures import World
 EXPECTED = {  # task: (buttons, text)
     "log a meeting by head count": (4, 4),
     "log a meeting by tick-list": (12, 5),
-    "register a member": (9, 9),
+    "register a member": (10, 10),
     "record a change (a death)": (6, 6),
     "find a member": (3, 3),
     "answer a reminder (log the meeting)": (4, 4),

@@ -13,9 +13,9 @@ from typer.testing import CliRunner, Result
 
 from bot.cli import app
 from bot.config import ConfigError, load_settings
-from storage import crypto
-from storage.models import KeyCheck, Member
-from storage.repositories import data_keys, org
+from storage import crypto, secret_box
+from storage.models import KeyCheck, Member, MigrantInfo, OaToken, Person, PersonContact
+from storage.repositories import data_keys, data_keys_others, org
 from tests.members.support import in_db, seeded
 from tests.support import databases
 
@@ -168,3 +168,79 @@ def test_the_demo_key_lives_beside_the_database_whatever_the_folder(tmp_path: Pa
     assert crypto.key_file_for(url) == tmp_path / "db" / "data.key"
     relative = crypto.key_file_for("sqlite+aiosqlite:///var/chihoi.sqlite3")
     assert relative.is_absolute() and relative.name == "data.key"
+
+
+def test_officers_phones_contacts_far_away_and_the_oa_tokens_are_re_sealed_too(
+    sealed_db: str,
+) -> None:
+    """Issue 19: a rotation used to leave these under the old key (the OA then stopped, and
+    no ZNS phone opened). Killed after one of the four values, the rerun re-seals the other
+    three and leaves the first as it was."""
+    old, new = with_key(OLD), with_key(NEW)
+
+    async def add(s: AsyncSession) -> None:
+        lan = await s.scalar(select(Person).where(Person.display_name == "Nguyễn Thị Lan"))
+        member = await s.scalar(select(Member).order_by(Member.id).limit(1))
+        assert lan is not None and member is not None
+        tel, away = crypto.seal_phone("84912345678", old), crypto.seal_phone("0987000009", old)
+        assert tel is not None and away is not None
+        s.add(
+            PersonContact(
+                person_id=lan.id, phone_enc=tel.blob, phone_index=tel.index, updated_at=NOW
+            )
+        )
+        s.add(
+            MigrantInfo(
+                member_id=member.id,
+                destination="Bình Dương",
+                since=dt.date(2025, 1, 1),
+                contact_enc=away.blob,
+                contact_index=away.index,
+                updated_at=NOW,
+            )
+        )
+        s.add(
+            OaToken(
+                oa_id="oa-1",
+                access_enc=secret_box.seal_token("access-abc", "access", old),
+                refresh_enc=secret_box.seal_token("refresh-xyz", "refresh", old),
+                access_expires_at=NOW,
+                refreshed_at=NOW,
+            )
+        )
+
+    in_db(sealed_db, add)
+    assert run(sealed_db, "keys", "check").exit_code == 0
+
+    async def half(s: AsyncSession) -> None:  # killed after the members and one more value
+        done = await data_keys.begin_rotation(s, old, new, NOW)
+        while (step := await data_keys.rotate_batch(s, old, new, done, 50, NOW)) is not None:
+            done = step[0]
+        assert await data_keys_others.counts(s, new) == (4, 4)
+        assert await data_keys_others.reseal_batch(s, old, new, 1) == 1
+
+    in_db(sealed_db, half)
+    first = in_db(sealed_db, lambda s: s.scalar(select(PersonContact.phone_enc)))
+    resumed = run(sealed_db, "keys", "rotate", "--batch", "1", new=NEW)
+    assert resumed.exit_code == 0, resumed.output
+    assert "and 4 other sealed values" in resumed.output
+
+    async def check(s: AsyncSession) -> None:
+        contact = await s.scalar(select(PersonContact))
+        away = await s.scalar(select(MigrantInfo))
+        token = await s.get(OaToken, "oa-1")
+        assert contact is not None and away is not None and token is not None
+        assert contact.phone_enc == first  # done before the kill: not redone
+        assert crypto.decrypt_phone(contact.phone_enc, new) == "84912345678"
+        assert contact.phone_index == crypto.phone_index("84912345678", new)
+        assert away.contact_enc is not None
+        assert crypto.decrypt_phone(away.contact_enc, new) == "0987000009"
+        assert away.contact_index == crypto.phone_index("0987000009", new)
+        assert secret_box.open_token(token.access_enc, "access", new) == "access-abc"
+        assert secret_box.open_token(token.refresh_enc, "refresh", new) == "refresh-xyz"
+        with pytest.raises(crypto.KeyMismatch):
+            secret_box.open_token(token.refresh_enc, "refresh", old)
+        assert await data_keys_others.counts(s, new) == (4, 0)
+
+    in_db(sealed_db, check)
+    assert run(sealed_db, "keys", "check", key=NEW).exit_code == 0

@@ -54,6 +54,8 @@ async def test_a_new_member_joins_today(world: World, chat: Chat) -> None:
             ("pick", "Hội viên mới kết nạp"),
             *SKIP_REST,
             ("user", "0"),
+            ("bot", "vận động"),
+            ("pick", "Bỏ qua"),
             ("bot", "Vào Hội: 20/03/2026"),
             ("pick", "Đúng, lưu"),
             ("bot", "Đã lưu"),
@@ -131,6 +133,8 @@ async def test_a_day_typed_this_half_year_counts_as_new(world: World, chat: Chat
             ("user", "15/02/2026"),
             *SKIP_REST,
             ("user", "15"),  # temporary resident, under 6 months
+            ("bot", "vận động"),
+            ("pick", "Bỏ qua"),
             ("bot", "Cư trú: Tạm trú dưới 6 tháng"),
             ("pick", "Đúng, lưu"),
             ("bot", "Đã lưu"),

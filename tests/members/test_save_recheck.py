@@ -52,7 +52,8 @@ async def test_a_role_revoked_while_registering_stops_the_save(world: World, cha
         ("pick", "Hội viên mới kết nạp"), ("bot", "Số điện thoại"),
         ("pick", "Bỏ qua"), ("bot", "Số căn cước"),
         ("pick", "Bỏ qua"), ("bot", "thuộc nhóm nào"),
-        ("user", "0"), ("bot", "Trần Thị Bích"),
+        ("user", "0"), ("bot", "vận động"),
+        ("pick", "Bỏ qua"), ("bot", "Trần Thị Bích"),
         ("pick", "Đúng, lưu"), ("bot", "không còn phụ trách chi hội này"),
     ])  # fmt: skip
     assert await count_members(world) == before

@@ -15,6 +15,9 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: pytest.TempPathFactory)
         "DATABASE_URL",
         "TELEGRAM_BOT_TOKEN",
         "ZALO_BOTS",
+        "ZALO_OA_ID",
+        "ZALO_OA_APP_ID",
+        "ZALO_OA_APP_SECRET",
         "CHIHOI_TZ",
         "CHIHOI_WEB_PORT",
         "CHIHOI_LOCALE",
@@ -28,6 +31,16 @@ def test_defaults_are_embedded_sqlite_and_no_channels() -> None:
     assert s.database_url.startswith("sqlite+aiosqlite:///var/")
     assert not s.has_channels
     assert s.tz == "Asia/Ho_Chi_Minh" and s.locale == "vi" and s.web_port == 8080
+
+
+def test_an_official_account_alone_is_a_channel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An OA-only deployment (issue 19) must not fall back to the web simulator, which acts
+    as anyone; an OA half configured (no app secret) is no channel, as zalo_config says."""
+    monkeypatch.setenv("ZALO_OA_ID", "1234567890")
+    monkeypatch.setenv("ZALO_OA_APP_ID", "42")
+    assert not load_settings().has_channels
+    monkeypatch.setenv("ZALO_OA_APP_SECRET", "app-secret-0123456789")
+    assert load_settings().has_channels
 
 
 @pytest.mark.parametrize(

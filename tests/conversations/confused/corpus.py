@@ -55,7 +55,8 @@ KIND = (*BIRTH, "05/03/1990")
 PHONE = (*KIND, ("pick", "Hội viên mới kết nạp"))
 CCCD = (*PHONE, "0912345678")
 TICKS = (*CCCD, ("pick", "Bỏ qua"))
-REG_CONFIRM = (*TICKS, "0")
+BROUGHT = (*TICKS, "0")
+REG_CONFIRM = (*BROUGHT, ("pick", "Bỏ qua"))
 ENTER = ("nhập hội viên từ sổ",)
 FIND = ("tìm hội viên",)
 CARD = (*FIND, ("pick", "Xem cả danh sách"), "1")
@@ -534,11 +535,11 @@ PROMPTS: list[Prompt] = [
         TICKS,
         f"{REG}:ticks",
         (
-            R("0", "step:confirm"),
+            R("0", "step:brought_by"),
             R("1 3", "step:sensitive_ok"),
-            R("không", "step:confirm"),
+            R("không", "step:brought_by"),
             R("1, 3", "step:sensitive_ok"),
-            R("8 9", "step:confirm"),
+            R("8 9", "step:brought_by"),
             R("16", "hint"),
             R("8 99", "hint"),
             R("cốt cán", "hint"),
@@ -582,11 +583,34 @@ PROMPTS: list[Prompt] = [
         (
             R("đồng ý", "step:ethnicity"),
             R("co", "step:ethnicity"),
-            R("không", "step:confirm"),
+            R("không", "step:brought_by"),
             R("chị ấy không muốn", "hint"),
             R("Tày", "hint"),
             R("5", "hint"),
             R("👍", "step:ethnicity"),
+            HELP,
+            back("step:ticks"),
+            CANCEL,
+        ),
+    ),
+    Prompt(
+        "register: who brought her in (1+1)",
+        BROUGHT,
+        f"{REG}:brought_by",
+        (
+            R("bỏ qua", "step:confirm"),
+            R("khong", "step:confirm"),
+            R("không có ai", "hint"),
+            R("cuc", "hint"),  # several Cúc in the commune: numbered to choose from
+            R("chị Cúc", "hint"),
+            R("Bùi Thu Cúc", "step:confirm"),
+            R("nguyen", "step:confirm"),
+            R("zzz", "hint"),
+            R("5", "hint"),
+            R("0912345678", "hint"),
+            R("05/03/1990", "hint"),
+            THUMB,
+            MENU,
             HELP,
             back("step:ticks"),
             CANCEL,
@@ -605,7 +629,7 @@ PROMPTS: list[Prompt] = [
             R("Trần Thị Bích", "hint"),
             R("👍", "saved"),
             HELP,
-            back("step:ticks"),
+            back("step:brought_by"),
             CANCEL,
         ),
     ),
