@@ -21,7 +21,9 @@ from bot.core.i18n import _, language
 from bot.domain.enums import Level, RoleKind
 from bot.domain.rules import Rules
 from bot.reports import docx_context, docx_render
+from bot.reports.docx_clubs import clubs_section
 from bot.reports.docx_context import Issue
+from bot.reports.docx_dues import assessment_section, dues_section
 from bot.reports.docx_sections import Section
 from bot.reports.labels import label
 from storage.repositories import measures, org, signers
@@ -32,7 +34,7 @@ SectionProvider = Callable[[Session, Rollup, int], Awaitable[Section | None]]
 
 # Later features' sections, in the order they print (after members, coverage, meetings,
 # attendance, leaders' visits and the review).
-SECTION_PROVIDERS: list[SectionProvider] = []
+SECTION_PROVIDERS: list[SectionProvider] = [clubs_section, dues_section, assessment_section]
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SIGNER_ROLES = {
@@ -89,8 +91,8 @@ async def build_report_docx(
 
     Raises docx_render.TemplateError (a one-line reason) when the template cannot be filled.
     """
-    issue = await issue_of(s, r, unit_id, issued_on)
-    with language(lang):
+    with language(lang):  # the sections' texts too
+        issue = await issue_of(s, r, unit_id, issued_on)
         fields = docx_context.context(r, unit_id, issue)
         data = docx_render.render(fields, lang, template_dir)
         caption = _("Report for the {period} – {unit}").format(
