@@ -3,7 +3,8 @@
 `build_report_docx` is what every place offering the report calls (the CLI, the chat's
 "Gửi báo cáo Word", the pushed semi-annual report, the dashboard's downloads).
 
-Adding a section (clubs, dues, assessment...): write a provider
+Clubs (bot/reports/docx_clubs.py), dues and the assessment (bot/reports/docx_dues.py) are
+listed below. Adding a section: write a provider
 `async def my_section(s, r: Rollup, unit_id: int) -> Section | None` in the feature's own
 module (returning None when it has nothing for the period; use `Section("dues", _("Fund
 and dues"), lines, SectionTable(...))` from bot/reports/docx_sections.py) and add it to
