@@ -33,6 +33,8 @@ Core members: Thôn Một only → 1/3 branches; tổ: Tổ 1 has m1, Tổ 2 non
 from __future__ import annotations
 
 import datetime as dt
+import random
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -43,9 +45,10 @@ from bot.domain.rules import Rules
 from bot.reports.docx_clubs import clubs_section
 from bot.reports.docx_dues import assessment_section, dues_section
 from bot.reports.docx_report import build_report_docx
+from bot.seeding import demo
 from storage.db import transaction
 from storage.models import OrgUnit
-from storage.repositories import measures
+from storage.repositories import measures, org
 from tests.reports.features import add_features
 from tests.reports.test_docx import words
 from tests.reports.test_worked_example import build
@@ -199,3 +202,26 @@ async def test_nothing_entered_means_no_section(
         with language("vi"):
             for provider in (clubs_section, dues_section, assessment_section):
                 assert await provider(s, r, units["WX"].id) is None
+
+
+async def test_the_demo_report_has_the_three_sections(
+    maker: async_sessionmaker[AsyncSession],
+) -> None:
+    """`make demo`: Quảng Phú's report for the second half of 2026 (20/11/2026) shows the
+    demo's clubs, its dues and funds, and its assessment (a half-year: the latest year with
+    an approved one, 2026)."""
+    now = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
+    async with transaction(maker) as s:
+        await demo.seed(s, now, random.Random(7))
+        await demo.seed_history(s, now, ZoneInfo("Asia/Ho_Chi_Minh"), random.Random(11))
+    async with maker() as s:
+        qp = await org.by_code(s, "TH-QP")
+        assert qp is not None
+    text = await _text(maker, qp, HalfYear(2026, 2), now.date())
+    for heading in (
+        "Câu lạc bộ và các đối tượng phụ nữ đặc thù",
+        "Hội phí và quỹ chi hội",
+        "Đánh giá, xếp loại năm và hội viên nòng cốt",
+    ):
+        assert any(line.endswith(heading) for line in text), heading
+    assert any(line.startswith("- Đánh giá chi hội năm 2026:") for line in text)
