@@ -46,6 +46,7 @@ def routes(
         Route(f"{unit}/grid", site.page(pages.grid)),
         Route(f"{unit}/downloads", site.page(pages.downloads)),
         Route(f"{unit}/report.xlsx", site.page(pages.workbook)),
+        Route(f"{unit}/report.docx", site.page(pages.word_report)),
         Route(f"{unit}/chart/{{name}}.png", site.page(pages.chart)),
         Route(f"{unit}/map.png", site.page(pages.map_png)),
         Route(f"{unit}/review", site.page(actions.review)),

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from starlette.responses import Response
 
+from bot.core.i18n import _, current_language
 from bot.core.lazy import lazy
 from bot.dashboard import views
 from bot.dashboard.web import PREFIX, NotFound, Page
@@ -13,6 +14,8 @@ from bot.domain.calendar import quarter_of
 from bot.domain.enums import Level
 from bot.reports import text as report_text
 from bot.reports.coverage_lines import shows_coverage
+from bot.reports.docx_report import DOCX_MIME, build_report_docx
+from bot.reports.docx_sections import TemplateError
 from bot.reports.labels import coverage_footnote
 from handlers.reports import periods
 from storage.repositories import measures, official_units
@@ -120,6 +123,17 @@ async def workbook(p: Page) -> Response:
     unit = await p.unit()
     r = await p.rollup(unit, p.period())
     return _file(excel.workbook(r), _stem(r) + ".xlsx", excel_type())
+
+
+async def word_report(p: Page) -> Response:
+    """The Word report to print and sign, as the chat and the CLI build it."""
+    unit = await p.unit()
+    r = await p.rollup(unit, p.period())
+    try:
+        word = await build_report_docx(p.s, r, unit.id, issued_on=p.today, lang=current_language())
+    except TemplateError as e:  # a province's own template that cannot be filled
+        return p.site.kind_page(500, _("The Word report could not be made"), str(e), p.officer)
+    return _file(word.data, word.filename, DOCX_MIME)
 
 
 def excel_type() -> str:

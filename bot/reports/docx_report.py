@@ -3,7 +3,8 @@
 `build_report_docx` is what every place offering the report calls (the CLI, the chat's
 "Gửi báo cáo Word", the pushed semi-annual report, the dashboard's downloads).
 
-Adding a section (clubs, dues, assessment...): write a provider
+Clubs (bot/reports/docx_clubs.py), dues and the assessment (bot/reports/docx_dues.py) are
+listed below. Adding a section: write a provider
 `async def my_section(s, r: Rollup, unit_id: int) -> Section | None` in the feature's own
 module (returning None when it has nothing for the period; use `Section("dues", _("Fund
 and dues"), lines, SectionTable(...))` from bot/reports/docx_sections.py) and add it to
@@ -23,23 +24,25 @@ from bot.core.lazy import lazy
 from bot.domain.enums import Level, RoleKind
 from bot.domain.rules import Rules
 from bot.reports import docx_context
+from bot.reports.docx_clubs import clubs_section
 from bot.reports.docx_context import Issue
+from bot.reports.docx_dues import assessment_section, dues_section
 from bot.reports.docx_sections import Section
 from bot.reports.labels import label
+from storage.repositories import measures, org, signers
+from storage.repositories.measures import Rollup
+from storage.sessions import Session
 
 if TYPE_CHECKING:
     from bot.reports import docx_render
 else:  # docxtpl and Jinja2 load with the first document, not with the bot
     docx_render = lazy("bot.reports.docx_render")
-from storage.repositories import measures, org, signers
-from storage.repositories.measures import Rollup
-from storage.sessions import Session
 
 SectionProvider = Callable[[Session, Rollup, int], Awaitable[Section | None]]
 
 # Later features' sections, in the order they print (after members, coverage, meetings,
 # attendance, leaders' visits and the review).
-SECTION_PROVIDERS: list[SectionProvider] = []
+SECTION_PROVIDERS: list[SectionProvider] = [clubs_section, dues_section, assessment_section]
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 SIGNER_ROLES = {
@@ -96,8 +99,8 @@ async def build_report_docx(
 
     Raises docx_render.TemplateError (a one-line reason) when the template cannot be filled.
     """
-    issue = await issue_of(s, r, unit_id, issued_on)
-    with language(lang):
+    with language(lang):  # the sections' texts too
+        issue = await issue_of(s, r, unit_id, issued_on)
         fields = docx_context.context(r, unit_id, issue)
         data = docx_render.render(fields, lang, template_dir)
         caption = _("Report for the {period} – {unit}").format(

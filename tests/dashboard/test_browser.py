@@ -22,6 +22,7 @@ from playwright.async_api import Browser, Page, ViewportSize, async_playwright, 
 from tests.dashboard.conftest import Dash, dashboard_app
 from tests.dashboard.support import unit_id
 from tests.dashboard.test_pages import _review_rows
+from tests.reports.test_docx import words
 from tests.support.chat_fixtures import World
 from tests.web.test_browser import ARGS, CHROMIUM, need_chromium
 
@@ -125,6 +126,12 @@ async def test_the_chair_on_a_phone(served: Dash, browser: Browser) -> None:
     with open(saved, "rb") as f:
         book = load_workbook(io.BytesIO(f.read()))
     assert any(ws.max_row > 1 for ws in book.worksheets)
+    async with page.expect_download() as info:
+        await page.get_by_role("link", name="Báo cáo Word (.docx)").click()
+    word = await info.value
+    assert word.suggested_filename == "bao-cao-th-qp-2026-h1.docx"
+    with open(await word.path(), "rb") as f:
+        assert "HỘI LHPN XÃ QUẢNG PHÚ" in words(f.read())
 
 
 async def test_the_province_on_a_desktop(served: Dash, browser: Browser) -> None:

@@ -12,11 +12,13 @@ from sqlalchemy import select
 
 from bot.core.types import ZALO_CAPS
 from bot.domain.enums import OutboxStatus, RoleKind
+from bot.reports.docx_report import DOCX_MIME
 from storage.db import transaction
 from storage.models import Outbox
-from storage.repositories import audit, members, outbox, people
+from storage.repositories import audit, dues, members, outbox, people
 from tests.dashboard.conftest import Dash
 from tests.dashboard.support import csrf, unit_id
+from tests.reports.test_docx import words
 from tests.support.chat import Chat
 
 ROW = r'<th scope="row" data-label="[^"]*"><a href="[^"]*">([^<]+)</a>'
@@ -236,3 +238,30 @@ async def test_the_page_switches_to_english_and_back(dash: Dash, chair: httpx.As
     assert (await chair.post("/dashboard/language", data=elsewhere)).status_code == 404
     await chair.post("/dashboard/language", data={**form, "lang": "vi"})
     assert "Tổng quan" in (await chair.get(back)).text
+
+
+async def test_downloads_give_the_word_report(dash: Dash, chair: httpx.AsyncClient) -> None:
+    """The same report as the chat's "Gửi báo cáo Word", scoped like the other files, with
+    the sections of what was entered: Quảng Phú's 29 members owe 24.000 đ each for 2026 and
+    none has paid by 20/03/2026 → 0 of 29 × 24.000 = 696.000 đ collected."""
+    qp = await unit_id(dash.world, "TH-QP")
+    async with transaction(dash.world.maker) as s:
+        await dues.set_rate(s, qp, 2026, 24_000, None, None, None, dash.world.clock())
+    page = await chair.get(f"/dashboard/unit/{qp}/downloads?period=2026-H1")
+    assert f"/dashboard/unit/{qp}/report.docx?period=2026-H1" in page.text
+    assert "Báo cáo Word (.docx)" in page.text
+    got = await chair.get(f"/dashboard/unit/{qp}/report.docx?period=2026-H1")
+    assert got.status_code == 200
+    assert got.headers["content-type"] == DOCX_MIME
+    assert 'filename="bao-cao-th-qp-2026-h1.docx"' in got.headers["content-disposition"]
+    text = words(got.content)  # opened with python-docx
+    assert "HỘI LHPN XÃ QUẢNG PHÚ" in text
+    assert "- Hội viên: 29 (0 so với đầu kỳ)" in text
+    assert "6. Hội phí và quỹ chi hội" in text
+    assert (
+        "- Hội phí: 0 đã đóng, 0 đóng một phần, 0 được miễn, 29 chưa đóng trên 29; "
+        "đã thu 0 đ/696.000 đ"
+    ) in text
+    other = await unit_id(dash.world, "TH-HT")
+    refused = await chair.get(f"/dashboard/unit/{other}/report.docx?period=2026-H1")
+    assert refused.status_code == 404 and "Hạc Thành" not in refused.text

@@ -17,7 +17,8 @@ async def test_a_branch_head_is_refused_on_her_commune_page(dash: Dash) -> None:
     home = await lan.get("/dashboard/", follow_redirects=True)
     assert home.url.path == f"/dashboard/unit/{branch}"
     assert "Chi hội Thôn Đông" in home.text
-    for path in ("", "/grid", "/review", "/downloads", "/report.xlsx", "/chart/sinh-hoat.png"):
+    paths = ("", "/grid", "/review", "/downloads", "/report.xlsx", "/report.docx")
+    for path in (*paths, "/chart/sinh-hoat.png"):
         refused = await lan.get(f"/dashboard/unit/{commune}{path}")
         assert refused.status_code == 404, path
         assert "Quảng Phú" not in refused.text

@@ -3,7 +3,9 @@ to PDF, their pages counted and their text read back (poppler's pdftotext).
 
 The figures are the worked example's (tests/reports/test_worked_example.py; see
 tests/reports/test_docx.py for the hand count): Hội LHPN xã Mẫu, first half of 2026, members
-24, coverage 38/70 = 54,3%, roster 11/40, attendance 84,4%, 1 of 3 branches visited in Q2.
+24, coverage 38/70 = 54,3%, roster 11/40, attendance 84,4%, 1 of 3 branches visited in Q2;
+with the clubs, dues and assessment of tests/reports/features.py (hand count in
+tests/reports/test_docx_features.py): 2 clubs, 180.000 đ collected, the 2025 assessment.
 Outside CI the tests skip, saying why, when soffice or pdftotext is missing; under CI=true
 they fail instead (.ci/run installs libreoffice-writer-nogui, libreoffice-calc-nogui and
 poppler-utils).
@@ -36,6 +38,7 @@ from storage import db
 from storage.db import transaction
 from storage.models import OrgUnit
 from storage.repositories import measures, members, org
+from tests.reports.features import add_features
 from tests.reports.test_worked_example import build
 
 D = dt.date
@@ -113,6 +116,7 @@ async def commune(
     maker = db.make_sessionmaker(engine)
     async with transaction(maker) as s:
         units = await build(s)
+        await add_features(s, units)
     yield maker, units
     await engine.dispose()
 
@@ -144,6 +148,13 @@ async def test_the_word_report_prints_with_its_title_unit_figures_and_signature(
         "Danh sách đã nhập 11/40",
         "Dự sinh hoạt: bình quân 84,4%; 3/4 buổi đạt 2/3 hội viên",
         "Lãnh đạo Hội xã dự sinh hoạt: 1/3 chi hội trong Quý 2/2026",
+        # The sections issues 16 and 17 add, after the core ones.
+        "7. Câu lạc bộ và các đối tượng phụ nữ đặc thù",
+        "Câu lạc bộ, mô hình: 2 (Câu lạc bộ 1; Mô hình 1)",
+        "8. Hội phí và quỹ chi hội",
+        "đã thu 180.000 đ/552.000 đ",
+        "9. Đánh giá, xếp loại năm và hội viên nòng cốt",
+        "Đánh giá chi hội năm 2025: 3/3 chi hội",
         "II. CÁC ĐƠN VỊ CẦN QUAN TÂM",
         "Chi hội Thôn Hai",
         "TM. BAN THƯỜNG VỤ",
