@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core.context import COMMUNE_ROLES, PROVINCE_ROLES, Ctx
-from bot.core.dates import past_day
+from bot.core.dates import day_done
 from bot.core.dialogs import Option, Retry, Values
 from bot.core.i18n import N_, _, format_date, tr
 from bot.domain.clubs import ClubKind
@@ -97,15 +97,9 @@ async def commune_of_club(ctx: Ctx, values: Values) -> OrgUnit:
 def read_past_day(
     text: str, ctx: Ctx, values: Values, not_before: dt.date | None
 ) -> dt.date | Retry:
-    day = past_day(text, ctx.today, values)
+    day = day_done(text, ctx.today, values)
     if isinstance(day, Retry):
         return day
-    if day is None:
-        return Retry(_("Please type the day, for example: hôm qua, 5/3 or 05/03/2026."))
-    if day > ctx.today:
-        return Retry(
-            _("{date} has not come yet. Please check the day.").format(date=format_date(day))
-        )
     if not_before is not None and day < not_before:
         msg = _("That is before {date}. Please check the day.")
         return Retry(msg.format(date=format_date(not_before)))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core.context import BRANCH_ROLES, Ctx
-from bot.core.dates import past_day
+from bot.core.dates import day_done
 from bot.core.dialogs import Option, Retry, Values
-from bot.core.i18n import _, format_date
+from bot.core.i18n import _
 from bot.domain.money import MoneyProblem, money_digits, read_money
 from bot.reports.dues_text import money
 from storage.models import OrgUnit
@@ -62,15 +62,9 @@ def read_amount(text: str, most: int) -> int | Retry:
 
 
 def read_day(text: str, ctx: Ctx, values: Values) -> dt.date | Retry:
-    day = past_day(text, ctx.today, values)
+    day = day_done(text, ctx.today, values)
     if isinstance(day, Retry):
         return day
-    if day is None:
-        return Retry(_("Please type the day, for example: hôm qua, 5/3 or 05/03/2026."))
-    if day > ctx.today:
-        return Retry(
-            _("{date} has not come yet. Please check the day.").format(date=format_date(day))
-        )
     return day
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.core.context import Ctx
-from bot.core.dates import past_day
+from bot.core.dates import day_done
 from bot.core.dialogs import Option, Retry, Values
 from bot.core.i18n import N_, _, format_date
 from handlers.meetings_common import branch_of, editable, unit_id_of, unit_of
@@ -44,15 +44,9 @@ async def date_choices(ctx: Ctx, values: Values) -> list[Option]:
 
 
 async def parse_date(text: str, ctx: Ctx, values: Values) -> dt.date | Retry:
-    day = past_day(text, ctx.today, values)
+    day = day_done(text, ctx.today, values)
     if isinstance(day, Retry):
         return day
-    if day is None:
-        return Retry(_("Please type the day, for example: hôm qua, 5/3 or 05/03/2026."))
-    if day > ctx.today:
-        return Retry(
-            _("{date} has not come yet. Please check the day.").format(date=format_date(day))
-        )
     unit = await branch_of(ctx, values)
     if unit.founded_on is not None and day < unit.founded_on:
         msg = _("The branch was founded on {founded}; the meeting cannot be earlier.")

@@ -106,6 +106,22 @@ def past_day(text: str, today: date, values: Values) -> date | Retry | None:
     return read
 
 
+def day_done(text: str, today: date, values: Values) -> date | Retry:
+    """A day that has come (today or before), as typed at a "which day?" step: past_day's
+    question about a yearless day ahead, a hint with an example when the text is no date, and
+    a refusal of a day still to come."""
+    day = past_day(text, today, values)
+    if isinstance(day, Retry):
+        return day
+    if day is None:
+        return Retry(_("Please type the day, for example: hôm qua, 5/3 or 05/03/2026."))
+    if day > today:
+        return Retry(
+            _("{date} has not come yet. Please check the day.").format(date=format_date(day))
+        )
+    return day
+
+
 def _read_day_word(s: str, today: date) -> _Read:
     back = _DAY_WORDS.get(_PART_OF_DAY.sub("", s))
     return _NOT_MINE if back is None else today - timedelta(days=back)
