@@ -19,7 +19,7 @@ GROUPS: dict[str, tuple[str, str]] = {
     "demo": ("bot.cli.demo", "Demo data."),
     "jobs": ("bot.cli.jobs", "Reminders: sweeps and the outbox."),
     "members": ("bot.cli.members", "Member lists (Excel)."),
-    "privacy": ("bot.cli.privacy", "Data-subject requests for member records."),
+    "privacy": ("bot.cli.privacy", "Data-subject requests for members and officers."),
     "keys": ("bot.cli.keys", "The data key that seals ID numbers."),
     "people": ("bot.cli.people", "Officers: roles and linked apps."),
     "report": ("bot.cli.report", "Reports: coverage, meetings, attendance, members."),
