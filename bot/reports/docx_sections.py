@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.core.i18n import _, format_date, format_number, format_pct
+from bot.core.i18n import _, format_number, format_pct
 from bot.domain.enums import Level
 from bot.domain.figures import UnitRow
 from bot.reports import text as report_text
@@ -200,31 +200,8 @@ def leaders_section(r: Rollup, unit: UnitRow) -> Section:
 
 
 def review_section(r: Rollup, unit: UnitRow) -> Section:
-    """The member review (rule 7): branches' confirmations, and the commune's software update."""
-    f, deadline = r.of(unit.id), r.review_deadline
-    lines = []
-    if deadline is not None and f.review_branches and unit.level in (Level.BRANCH, Level.GROUP):
-        if not f.reviewed:
-            state = _("not confirmed yet (deadline {deadline})")
-        elif f.on_time:
-            state = _("the branch confirmed its list on time (deadline {deadline})")
-        else:
-            state = _("the branch confirmed its list after the deadline {deadline}")
-        lines.append(
-            _("Member review: {state}").format(state=state.format(deadline=format_date(deadline)))
-        )
-    elif deadline is not None and f.review_branches:
-        lines.append(
-            _(
-                "Member review: {done} of {branches} branches confirmed ({on_time} by {deadline})"
-            ).format(
-                done=format_number(f.reviewed),
-                branches=format_number(f.review_branches),
-                on_time=format_number(f.on_time),
-                deadline=format_date(deadline),
-            )
-        )
-        lines += [unmarked(line) for line in report_text.software_line(r, unit)]
+    """The member review (rule 7): the chat report's review lines, without their marks."""
+    lines = [unmarked(line) for line in report_text.review_lines(r, unit)]
     return Section("review", _("Member review"), lines)
 
 

@@ -163,7 +163,14 @@ def unit_lines(r: Rollup, unit: UnitRow) -> list[str]:
             )
             + mark(f.visited[i] == f.branches[i])
         )
-    deadline = r.review_deadline
+    return lines + review_lines(r, unit)
+
+
+def review_lines(r: Rollup, unit: UnitRow) -> list[str]:
+    """The member review (rule 7): the branch's confirmation, or the branches' and the
+    commune's software update."""
+    f, deadline = r.of(unit.id), r.review_deadline
+    lines: list[str] = []
     if deadline is not None and f.review_branches and _own(unit):
         if not f.reviewed:
             state = _("not confirmed yet (deadline {deadline})")
