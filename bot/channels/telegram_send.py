@@ -96,21 +96,12 @@ class TelegramSender:
         assert a is not None
         caption = html.escape(a.caption[:CAPTION_LIMIT], quote=False) or None
         markup = keyboard(reply.choices)
-        if a.kind == "photo":
-            await self.bot.send_photo(
-                chat_id,
-                a.data,
-                caption=caption,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-                filename=a.filename,
-            )
-        else:
-            await self.bot.send_document(
-                chat_id,
-                a.data,
-                caption=caption,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-                filename=a.filename,
-            )
+        send = self.bot.send_photo if a.kind == "photo" else self.bot.send_document
+        await send(
+            chat_id,
+            a.data,
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            filename=a.filename,
+        )
