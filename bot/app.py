@@ -37,6 +37,10 @@ class Runtime:
     db: Database
     maker: Maker
     engine: Engine
+    # Where reports and the dashboard's figures are read: a read-only replica when
+    # REPORTS_DATABASE_URL is set, else the same database (and engine) as everything else.
+    reports: Maker
+    reports_db: Database | None = None
     # Every configured channel bot, for sending outside a turn (the outbox sender).
     transports: Transports = field(default_factory=Transports)
 
@@ -51,10 +55,16 @@ class Runtime:
         db = make_engine(settings.database_url)
         maker = make_sessionmaker(db)
         engine = Engine(maker, registry(), rules, default_language=settings.locale)
-        return cls(settings, rules, db, maker, engine)
+        reports_db = None
+        if settings.reports_database_url:
+            reports_db = make_engine(settings.reports_database_url)
+        reports = make_sessionmaker(reports_db) if reports_db is not None else maker
+        return cls(settings, rules, db, maker, engine, reports, reports_db)
 
     async def close(self) -> None:
         await self.db.dispose()
+        if self.reports_db is not None:
+            await self.reports_db.dispose()
 
 
 def channels(rt: Runtime) -> Services:
@@ -88,7 +98,8 @@ def http_app(
     dash: list[BaseRoute] = []
     if rt.rules.dashboard_url is not None:
         idle = dt.timedelta(minutes=load(DashboardSettings).idle_minutes)
-        dash = dashboard.routes(rt.maker, rt.rules, rt.engine.registry, idle)
+        replica = rt.reports if rt.reports_db is not None else None
+        dash = dashboard.routes(rt.maker, rt.rules, rt.engine.registry, idle, reports=replica)
     app = build_app([*routes, *sim, *dash], health)
     app.state.sim_key = guard.key
     return app

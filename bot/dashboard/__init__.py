@@ -30,9 +30,11 @@ def routes(
     registry: Registry | None,
     idle: dt.timedelta,
     clock: Callable[[], dt.datetime] | None = None,
+    reports: Maker | None = None,
 ) -> list[BaseRoute]:
-    """The dashboard's routes; `clock` is for tests (links and sessions age by it)."""
-    site = Site(maker, rules, registry, idle, clock)
+    """The dashboard's routes; `clock` is for tests (links and sessions age by it);
+    `reports`, a read-only replica the figures are computed on (None: `maker`'s database)."""
+    site = Site(maker, rules, registry, idle, clock, reports)
     unit = f"{PREFIX}/unit/{{unit}}"
     return [
         Mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="dash-static"),

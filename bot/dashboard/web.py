@@ -8,13 +8,14 @@ A unit id, a period or a page number that is bad, unknown or outside her roles r
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -171,7 +172,8 @@ class Page:
         once, share one computation for ROLLUP_TTL (an action reads them `fresh`)."""
 
         async def make() -> measures.Rollup:
-            return await measures.measure(self.s, unit, period, self.today, self.rules)
+            async with self.site.reading(self.s) as s:
+                return await measures.measure(s, unit, period, self.today, self.rules)
 
         return await self.site.cached(("rollup", unit.id, period.key, self.today), make, fresh)
 
@@ -179,7 +181,8 @@ class Page:
         """Compliance of the units below over the last 8 quarters (shared like `rollup`)."""
 
         async def make() -> measures.Trend:
-            return await measures.compliance_trend(self.s, unit, quarter_of(self.today), 8)
+            async with self.site.reading(self.s) as s:
+                return await measures.compliance_trend(s, unit, quarter_of(self.today), 8)
 
         return await self.site.cached(("trend", unit.id, "", self.today), make)
 
@@ -208,8 +211,10 @@ class Site:
         registry: Registry | None,
         idle: dt.timedelta,
         clock: Callable[[], dt.datetime] | None = None,
+        reports: Maker | None = None,
     ):
         self._clock = clock
+        self.reports = reports
         # Recent figures by (unit, period, day): derived data, never the source of a write.
         self._kept: dict[tuple[str, int, str, dt.date], tuple[float, object]] = {}
         self.maker = maker
@@ -251,6 +256,16 @@ class Site:
             del self._kept[min(self._kept, key=lambda k: self._kept[k][0])]
         self._kept[key] = (now + ROLLUP_TTL, value)
         return value
+
+    @contextlib.asynccontextmanager
+    async def reading(self, s: Session) -> AsyncIterator[Session]:
+        """Where figures are computed: the replica's own session when there is one (a
+        report then never holds the primary's connection), else the page's `s`."""
+        if self.reports is None:
+            yield s
+            return
+        async with self.reports() as replica:
+            yield replica
 
     def clock(self) -> dt.datetime:
         return self._clock() if self._clock is not None else dt.datetime.now(dt.UTC)

@@ -14,7 +14,7 @@ from tests.support.chat_fixtures import World
 def runtime(world: World, sqlite_url: str, url: str | None) -> Runtime:
     settings = Settings(_env_file=None, DATABASE_URL=sqlite_url)  # type: ignore[call-arg]
     rules = replace(world.engine.rules, dashboard_url=url)
-    return Runtime(settings, rules, world.maker.kw["bind"], world.maker, world.engine)
+    return Runtime(settings, rules, world.maker.kw["bind"], world.maker, world.engine, world.maker)
 
 
 async def test_off_without_a_base_url(world: World, sqlite_url: str) -> None:

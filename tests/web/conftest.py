@@ -17,7 +17,9 @@ from tests.support.chat_fixtures import World
 def sim_app(world: World, sqlite_url: str) -> Starlette:
     """The simulator as `chihoi run` serves it, on the seeded demo world and its clock."""
     settings = Settings(_env_file=None, DATABASE_URL=sqlite_url)  # type: ignore[call-arg]
-    rt = Runtime(settings, world.engine.rules, world.maker.kw["bind"], world.maker, world.engine)
+    rt = Runtime(
+        settings, world.engine.rules, world.maker.kw["bind"], world.maker, world.engine, world.maker
+    )
     return http_app(rt)
 
 
