@@ -17,22 +17,30 @@ app = typer.Typer(no_args_is_help=True, help="Database schema.")
 @app.command()
 def upgrade(revision: str = "head") -> None:
     """Migrate the database to REVISION (default: the newest)."""
+    from alembic.util import CommandError
+
     url = settings().database_url
     try:
         db.upgrade(url, revision)
     except (crypto.KeyMissing, crypto.KeyMismatch) as exc:  # a migration that seals data
         fail(str(exc))
+    except CommandError as exc:  # e.g. a database migrated by a newer chihoi
+        fail(f"cannot migrate: {exc}")
     typer.echo(f"database at {revision}")
 
 
 @app.command()
 def downgrade(revision: str = typer.Argument(..., help="target, e.g. base")) -> None:
     """Migrate the database down to REVISION."""
+    from alembic.util import CommandError
+
     url = settings().database_url
     try:
         db.downgrade(url, revision)
     except (crypto.KeyMissing, crypto.KeyMismatch) as exc:
         fail(str(exc))
+    except CommandError as exc:
+        fail(f"cannot migrate: {exc}")
     typer.echo(f"database at {revision}")
 
 

@@ -151,6 +151,9 @@ class Audit(Base):
 
 # Residences the coverage numerator leaves out: temporary under 6 months, away.
 NOT_RESIDENT = "residence IN ('temporary_short', 'away')"
+# A partial index's predicate as each backend's planner matches it against `Member.is_core`
+# (SQLite sees `is_core = 1`, PostgreSQL the bare boolean).
+CORE_PG, CORE_SQLITE = "is_core", "is_core = 1"
 
 
 class Member(Base):
@@ -164,6 +167,22 @@ class Member(Base):
             "branch_id",
             postgresql_where=text(NOT_RESIDENT),
             sqlite_where=text(NOT_RESIDENT),
+        ),
+        # Core members are a few per branch: counted per branch and per tổ without reading
+        # the others (a province's dues report read half a million rows for them).
+        Index(
+            "ix_member_core_branch",
+            "branch_id",
+            "status",
+            postgresql_where=text(CORE_PG),
+            sqlite_where=text(CORE_SQLITE),
+        ),
+        Index(
+            "ix_member_core_group",
+            "group_id",
+            "status",
+            postgresql_where=text(CORE_PG),
+            sqlite_where=text(CORE_SQLITE),
         ),
     )
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import assessment as A
-from bot.domain.dues import DuesStatus
 from bot.domain.enums import Level
 from storage.models import OrgUnit
-from storage.repositories import assessment, dues, fund, org, pairs
+from storage.repositories import assessment, fund, org, pairs
+from storage.repositories.dues_counts import DuesCounts, dues_counts, rate_of, rates_under
 
 
 @dataclass
@@ -73,24 +73,26 @@ async def overview(s: AsyncSession, root: OrgUnit, year: int, day: dt.date) -> O
     by_id = {u.id: u for u in units}
     branches = [u for u in units if u.level == Level.BRANCH]
     groups = [u for u in units if u.level == Level.GROUP]
+    groups_of: dict[int | None, list[OrgUnit]] = defaultdict(list)
+    for g in groups:
+        groups_of[g.parent_id].append(g)
     last = min(day, dt.date(year, 12, 31))
     ids = [b.id for b in branches]
     funds = await fund.balances(s, ids, last)
     graded = await assessment.of_units(s, ids, year)
-    core = await pairs.core_counts(s, ids, [g.id for g in groups])
+    core = await pairs.core_counts(s, root)
     brought = await pairs.brought_by_branch(s, ids)
+    counted = await dues_counts(s, root, year, last)
+    rates = await rates_under(s, root, year)  # for branches with no member yet
     ancestors = await org.ancestors(s, root)
     above = {u.id: u for u in ancestors}
     lines: list[BranchLine] = []
     for b in branches:
         commune = _commune_of(b, {**above, **by_id})
         line = BranchLine(b.id, b.name, commune.id if commune else None)
-        d = await dues.branch_dues(s, b, year, last)
-        line.members = len(d.rows)
-        line.paid = d.count(DuesStatus.PAID)
-        line.partial = d.count(DuesStatus.PARTIAL)
-        line.exempt = d.count(DuesStatus.EXEMPT)
-        line.unpaid = d.count(DuesStatus.UNPAID)
+        d = counted.get(b.id) or DuesCounts(rate_of(b.path, rates))
+        line.members, line.paid, line.partial = d.members, d.paid, d.partial
+        line.exempt, line.unpaid = d.exempt, d.unpaid
         line.collected, line.expected = d.collected, d.expected
         line.rate = d.rate.amount if d.rate else None
         line.fund_balance, line.fund_entries = funds.get(b.id, (0, 0))
@@ -99,7 +101,7 @@ async def overview(s: AsyncSession, root: OrgUnit, year: int, day: dt.date) -> O
             line.model, line.reason = row.model, row.adjust_reason
             line.lines = assessment.lines_of(row)
         line.core = core.get(b.id, 0)
-        mine = [g for g in groups if g.parent_id == b.id]
+        mine = groups_of.get(b.id, [])
         line.groups = len(mine)
         line.groups_without_core = [g.name for g in mine if core.get(g.id, 0) == 0]
         line.brought = brought.get(b.id, 0)

@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.enums import MemberStatus
+from bot.domain.enums import Level, MemberStatus
 from bot.domain.textkeys import fold
-from storage.models import Member
+from storage.models import Member, OrgUnit
 from storage.models.dues import HelpPair, MemberReferral, PairCheckIn
 from storage.repositories import audit
+from storage.repositories.measures.scope import in_subtree
 
 BRANCH, MENTOR = "branch", "mentor"
 ON_ROLL = (MemberStatus.ACTIVE, MemberStatus.MIGRANT)
@@ -136,27 +137,18 @@ async def bringers(s: AsyncSession, branch_id: int) -> list[tuple[str, int]]:
 # --- core members -------------------------------------------------------------------------
 
 
-async def core_counts(
-    s: AsyncSession, branch_ids: Iterable[int], group_ids: Iterable[int]
-) -> dict[int, int]:
-    """Core members on the roll per branch and per tổ (a tổ's are those whose record names it)."""
+async def core_counts(s: AsyncSession, root: OrgUnit) -> dict[int, int]:
+    """Core members on the roll per branch and per tổ at or under `root` (a tổ's are those
+    whose record names it). The units are chosen by path, not listed: a province's 2,800
+    branches as an IN list cost more than the count."""
     out: dict[int, int] = {}
-    b, g = list(branch_ids), list(group_ids)
     on_roll = (Member.is_core, Member.status.in_(ON_ROLL))
-    if b:
-        stmt = (
-            select(Member.branch_id, func.count())
-            .where(Member.branch_id.in_(b), *on_roll)
-            .group_by(Member.branch_id)
+    for column, level in ((Member.branch_id, Level.BRANCH), (Member.group_id, Level.GROUP)):
+        units = select(OrgUnit.id).where(
+            OrgUnit.level == level, in_subtree(OrgUnit.path, root.path)
         )
-        out.update({u: int(n) for u, n in (await s.execute(stmt)).all()})
-    if g:
-        by_group = (
-            select(Member.group_id, func.count())
-            .where(Member.group_id.in_(g), *on_roll)
-            .group_by(Member.group_id)
-        )
-        out.update({u: int(n) for u, n in (await s.execute(by_group)).all() if u is not None})
+        stmt = select(column, func.count()).where(column.in_(units), *on_roll).group_by(column)
+        out.update({u: int(n) for u, n in (await s.execute(stmt)).all() if u is not None})
     return out
 
 

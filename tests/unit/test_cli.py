@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,20 @@ def test_db_upgrade_on_a_new_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     code, out, _ = databases.in_thread(lambda: invoke("db", "upgrade"))
     assert code == 0 and out == "database at head\n"
     assert (tmp_path / "new" / "chihoi.sqlite3").exists()
+
+
+def test_db_upgrade_of_a_newer_database_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database a newer chihoi migrated names a revision this one does not know."""
+    path = tmp_path / "newer.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{path}")
+    assert databases.in_thread(lambda: invoke("db", "upgrade"))[0] == 0
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099_future'")
+    code, _, err = databases.in_thread(lambda: invoke("db", "upgrade"))
+    assert code == 1 and err.startswith("error: cannot migrate:") and err.count("\n") == 1
+    assert "0099_future" in err
 
 
 def test_log_lines_carry_their_extra_fields() -> None:
