@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.core.features import Registry
-from bot.dashboard import actions, pages, signin
+from bot.dashboard import actions, pages, rubric, signin
 from bot.dashboard.web import HERE, PREFIX, NotFound, Page, Site
 from bot.domain.rules import Rules
 from storage.sessions import Maker
@@ -54,6 +54,8 @@ def routes(
         Route(f"{unit}/review", site.page(actions.review)),
         Route(f"{unit}/review/remind", site.page(actions.remind, post=True), methods=["POST"]),
         Route(f"{unit}/members", site.page(actions.branch_members)),
+        Route(f"{unit}/rubric", site.page(rubric.rubric_page)),
+        Route(f"{unit}/rubric", site.page(rubric.save_rubric, post=True), methods=["POST"]),
         Route(f"{PREFIX}/admin/audit", site.page(actions.audit_log)),
         Route(f"{PREFIX}/admin/failed", site.page(actions.failed)),
         Route(
