@@ -170,3 +170,19 @@ async def test_a_used_link_is_refused_in_the_browser(served: Dash, browser: Brow
     await expect(second.get_by_role("heading", level=1)).to_have_text(
         "Đường dẫn không còn dùng được"
     )
+
+
+async def test_the_province_sets_its_rubric_on_a_phone(served: Dash, browser: Browser) -> None:
+    dash = served
+    page = await open_link(browser, await dash.link_for("thu"), PHONE)
+    await page.get_by_role("link", name="Thang điểm xếp loại").click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Thang điểm xếp loại")
+    await page.get_by_label("quý có sinh hoạt định kỳ", exact=False).fill("30")
+    await page.get_by_role("button", name="Lưu thang điểm", exact=False).click()
+    await expect(page.get_by_role("alert")).to_contain_text("Tổng điểm đang là 110")
+    await no_sideways_scroll(page)
+    await shot(page, "rubric-error-390x844")
+    await page.get_by_label("quý có sinh hoạt định kỳ", exact=False).fill("20")
+    await page.get_by_role("button", name="Lưu thang điểm", exact=False).click()
+    await expect(page.get_by_role("status")).to_contain_text("Đã lưu")
+    await shot(page, "rubric-390x844")
