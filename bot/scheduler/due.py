@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from bot.core.i18n import period_label
 from bot.domain import rules as R
@@ -13,9 +14,10 @@ from bot.domain.calendar import HalfYear, Quarter, quarter_of
 from bot.domain.enums import Level, RoleKind
 from bot.scheduler import messages
 from bot.scheduler.club_due import club_reminders
-from bot.scheduler.plan import Plan
+from bot.scheduler.plan import Plan, Shared
 from bot.scheduler.review_due import software_escalations, software_reminders
 from bot.scheduler.snapshot import Snapshot
+from storage.repositories import reminder_facts, unreached
 from storage.repositories.meetings import held_regular, leader_visited
 from storage.repositories.outbox import Claimed
 from storage.repositories.reminder_facts import (
@@ -24,6 +26,7 @@ from storage.repositories.reminder_facts import (
     members_joined,
     reviewed,
 )
+from storage.repositories.unreached import Scope
 from storage.sessions import Session
 
 Rule = Callable[["Session", Snapshot, Plan, dt.date], Awaitable[None]]
@@ -32,13 +35,46 @@ Rule = Callable[["Session", Snapshot, Plan, dt.date], Awaitable[None]]
 # --- branch heads --------------------------------------------------------------------------
 
 
+async def unreached_units(
+    s: Session, plan: Plan, role: RoleKind, kind: str, period: str, step: str
+) -> set[int]:
+    """Units whose `role` holder `kind`'s step has not reached: a commune-level rule with
+    none has nothing to write, and reads no tree."""
+    return await unreached.role_units_pending(s, role, plan.parts(kind, period, step))
+
+
 def _groups_by_branch(snap: Snapshot) -> dict[int, list[Unit]]:
-    """Each branch's tổ (rule 1 asks a regular meeting of every branch and tổ each quarter)."""
+    """Each branch's tổ, from the loaded tree (for the escalations)."""
     out: dict[int, list[Unit]] = defaultdict(list)
     for u in sorted(snap.units.values(), key=lambda u: u.id):
         if u.level == Level.GROUP and (b := snap.ancestor(u, Level.BRANCH)) is not None:
             out[b.id].append(u)
     return out
+
+
+async def _late_groups(s: Session, q: Quarter) -> dict[int, list[tuple[int, str]]]:
+    """Each branch's tổ (id, name) without a regular meeting in `q` (rule 1 asks one of
+    every branch and tổ each quarter), under the tổ's nearest branch ancestor."""
+    late = await unreached.late_units(
+        s, Level.GROUP, q.first_day, unreached.met_in(q.first_day, q.last_day)
+    )
+    if not late:
+        return {}
+    paths = {gid: [int(p) for p in path.strip("/").split("/") if p][:-1] for gid, _n, path in late}
+    above = await reminder_facts.units(s, {uid for ids in paths.values() for uid in ids})
+    out: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for gid, name, _path in late:
+        branch = next(
+            (
+                uid
+                for uid in reversed(paths[gid])
+                if (u := above.get(uid)) and u.level == Level.BRANCH
+            ),
+            None,
+        )
+        if branch is not None:
+            out[branch].append((gid, name))
+    return dict(out)
 
 
 async def meeting_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
@@ -48,26 +84,48 @@ async def meeting_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date
     if due is None:
         return
     q, step = due
-    met = await held_regular(s, q)
-    groups = _groups_by_branch(snap)
-    for b in snap.branches():
-        heads = snap.recipients(RoleKind.BRANCH_HEAD, b.id)
-        if not heads or not b.expected(q.first_day):
-            continue
-        waiting = [g for g in groups.get(b.id, []) if g.id not in met and g.expected(q.first_day)]
-        late = ([] if b.id in met else [b]) + waiting
+    waiting = await _late_groups(s, q)
+    parts = plan.parts(R.MEETING_DUE, q.key, step.name)
+    scope = Scope(Level.BRANCH, q.first_day, done=unreached.met_in(q.first_day, q.last_day))
+    texts: dict[tuple[bool, tuple[str, ...]], Shared] = {}
+
+    def text(met: bool, groups: tuple[str, ...]) -> Shared:
+        if (met, groups) not in texts:
+            texts[(met, groups)] = Shared(
+                (met, groups),
+                lambda name: messages.meeting_due(
+                    name, period_label(q), step.days_left, q.last_day, list(groups), met
+                ),
+            )
+        return texts[(met, groups)]
+
+    head = RoleKind.BRANCH_HEAD
+    # The many branches without tổ to name, written by the database at once; snoozed heads
+    # and branches with late tổ one by one below.
+    bulk = len(waiting) <= unreached.IN_LIMIT
+    if bulk:
+        ids = unreached.ID_MARK
+        check = {"what": "meeting", "period": q.key, "unit": ids, "units": [ids]}
+        await plan.write_shared(
+            s, head, parts, text(False, ()), "log_meeting", check, scope, exclude=waiting
+        )
+    found = await unreached.role_pending(s, head, parts, scope, snoozed_only=bulk)
+    if waiting:  # branches that met while a tổ did not
+        more = await unreached.role_pending(s, head, parts, scope, only=waiting)
+        found = unreached.merged(found, more)
+    for f in found:
+        groups = waiting.get(f.unit_id, [])
+        late = ([] if f.done else [f.unit_id]) + [gid for gid, _name in groups]
         if not late:
             continue
-        plan.add(
+        plan.add_pending(
             R.MEETING_DUE,
-            heads,
-            f"{q.key}/{b.id}",
+            f,
+            f"{q.key}/{f.unit_id}",
             step.name,
-            lambda b=b, t=waiting, m=b.id in met: messages.meeting_due(  # type: ignore[misc]
-                b.name, period_label(q), step.days_left, q.last_day, [g.name for g in t], m
-            ),
+            text(f.done, tuple(name for _id, name in groups)),
             "log_meeting",
-            {"what": "meeting", "period": q.key, "unit": b.id, "units": [u.id for u in late]},
+            {"what": "meeting", "period": q.key, "unit": f.unit_id, "units": late},
         )
 
 
@@ -76,21 +134,19 @@ async def review_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date)
     if due is None:
         return
     half, step = due
-    done = await reviewed(s, half.key)
-    for b in snap.branches():
-        heads = snap.recipients(RoleKind.BRANCH_HEAD, b.id)
-        if not heads or b.id in done or not b.expected(half.first_day):
-            continue
-        plan.add(
-            R.REVIEW_DUE,
-            heads,
-            f"{half.key}/{b.id}",
-            step.name,
-            lambda b=b: messages.review_due(
-                b.name, period_label(half), step.days_left, step.deadline
-            ),  # type: ignore[misc]
-            "review",
-            {"what": "review", "period": half.key, "unit": b.id},
+    parts = plan.parts(R.REVIEW_DUE, half.key, step.name)
+    scope = Scope(Level.BRANCH, half.first_day, done=unreached.reviewed_for(half.key))
+    text = Shared(
+        "review",
+        lambda name: messages.review_due(name, period_label(half), step.days_left, step.deadline),
+    )
+    head = RoleKind.BRANCH_HEAD
+    shared: dict[str, Any] = {"what": "review", "period": half.key, "unit": unreached.ID_MARK}
+    await plan.write_shared(s, head, parts, text, "review", shared, scope)
+    for f in await unreached.role_pending(s, head, parts, scope, snoozed_only=True):
+        check: dict[str, Any] = {"what": "review", "period": half.key, "unit": f.unit_id}
+        plan.add_pending(
+            R.REVIEW_DUE, f, f"{half.key}/{f.unit_id}", step.name, text, "review", check
         )
 
 
@@ -139,11 +195,29 @@ def _escalate(
         )
 
 
+async def _escalation_unreached(
+    s: Session, plan: Plan, kinds: tuple[str, str], period: str, steps: list[str]
+) -> bool:
+    """Whether a chair (or, on its step, a province officer) has yet to hear of `period`."""
+    chair = RoleKind.COMMUNE_CHAIR
+    if await unreached_units(s, plan, chair, kinds[0], period, R.CHAIR_STEP):
+        return True
+    if R.PROVINCE_STEP not in steps:
+        return False
+    officer = RoleKind.PROVINCE_OFFICER
+    return bool(await unreached_units(s, plan, officer, kinds[1], period, R.PROVINCE_STEP))
+
+
 async def meeting_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
     due = R.meeting_escalation(plan.rules, day)
     if due is None:
         return
     q, steps = due
+    if not await _escalation_unreached(
+        s, plan, (R.MEETING_LATE, R.MEETING_LATE_PROVINCE), q.key, steps
+    ):
+        return
+    await snap.load(s)
     met = await held_regular(s, q)
     late = [b for b in snap.branches() if b.id not in met and b.expected(q.first_day)]
     # Late tổ go to the chair on their own line, named with their branch; the province
@@ -183,6 +257,10 @@ async def review_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.dat
 async def _review_escalation(
     s: Session, snap: Snapshot, plan: Plan, half: HalfYear, steps: list[str]
 ) -> None:
+    kinds = (R.REVIEW_LATE, R.REVIEW_LATE_PROVINCE)
+    if not await _escalation_unreached(s, plan, kinds, half.key, steps):
+        return
+    await snap.load(s)
     deadline = plan.rules.review_deadline(half)
     done = await reviewed(s, half.key)
     late = [b for b in snap.branches() if b.id not in done and b.expected(half.first_day)]
@@ -191,7 +269,7 @@ async def _review_escalation(
         plan,
         late,
         steps,
-        (R.REVIEW_LATE, R.REVIEW_LATE_PROVINCE),
+        kinds,
         half.key,
         lambda c, names: messages.review_late(deadline, c.name, names),
         lambda rows: messages.review_late_province(period_label(half), deadline, rows),
@@ -206,6 +284,9 @@ async def leader_visits(s: Session, snap: Snapshot, plan: Plan, day: dt.date) ->
     q = R.leader_check(plan.rules, day)
     if q is None:
         return
+    if not await unreached_units(s, plan, RoleKind.COMMUNE_CHAIR, R.LEADER_VISIT, q.key, "mid"):
+        return
+    await snap.load(s)
     visited = await leader_visited(s, q)
     todo = [b for b in snap.branches() if b.id not in visited and b.expected(q.first_day)]
     for cid, branches in snap.by_ancestor(todo, Level.COMMUNE).items():
@@ -224,9 +305,12 @@ async def weekly_digest(s: Session, snap: Snapshot, plan: Plan, day: dt.date) ->
     week = R.digest_week(plan.rules, plan.now)
     if week is None:
         return
-    chaired = sorted({uid for kind, uid in snap.roles if kind == RoleKind.COMMUNE_CHAIR})
+    chaired = sorted(
+        await unreached_units(s, plan, RoleKind.COMMUNE_CHAIR, R.DIGEST, week.key, "week")
+    )
     if not chaired:
         return
+    await snap.load(s)
     tz = plan.rules.tz
     start = dt.datetime.combine(week.first_day, dt.time(), tzinfo=tz)
     end = start + dt.timedelta(days=7)

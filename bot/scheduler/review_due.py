@@ -17,6 +17,7 @@ from bot.domain.enums import Level, RoleKind
 from bot.scheduler import review_messages
 from bot.scheduler.plan import Plan
 from bot.scheduler.snapshot import Snapshot
+from storage.repositories import unreached
 from storage.repositories.reminder_facts import Unit, reviewed
 from storage.sessions import Session
 
@@ -32,6 +33,10 @@ async def software_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.dat
     if due is None:
         return
     half, step = due
+    parts = plan.parts(R.SOFTWARE_DUE, half.key, step.name)
+    if not await unreached.role_units_pending(s, RoleKind.COMMUNE_CHAIR, parts):
+        return
+    await snap.load(s)
     done = await reviewed(s, half.key)
     for cid, branches in _branches_by_commune(snap, half).items():
         chairs = snap.recipients(RoleKind.COMMUNE_CHAIR, cid)
@@ -53,7 +58,12 @@ async def software_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.dat
 
 
 async def software_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+    officer = RoleKind.PROVINCE_OFFICER
     for half in R.software_escalations(plan.rules, day):
+        parts = plan.parts(R.SOFTWARE_LATE_PROVINCE, half.key, R.PROVINCE_STEP)
+        if not await unreached.role_units_pending(s, officer, parts):
+            continue
+        await snap.load(s)
         done = await reviewed(s, half.key)
         late = [snap.units[cid] for cid in _branches_by_commune(snap, half) if cid not in done]
         _tell_province(snap, plan, half, late)

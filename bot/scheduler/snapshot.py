@@ -1,4 +1,9 @@
-"""What a sweep reads once: the unit tree and who can be reached in which role (set-based)."""
+"""What a sweep reads of the tree: the chairs and province officers it writes to at once, the
+unit tree only when a commune-level rule still has someone to tell (set-based).
+
+Branch heads are not held here: the per-branch rules ask storage/repositories/unreached.py
+for the heads their step has not reached, so a national sweep never loads 90,000 of them.
+"""
 
 from __future__ import annotations
 
@@ -12,22 +17,39 @@ from storage.repositories.recipients import Recipient
 from storage.repositories.reminder_facts import Unit
 from storage.sessions import Session
 
-# Roles a sweep writes to; deputies and officers are not reminded.
-REMINDED = (RoleKind.BRANCH_HEAD, RoleKind.COMMUNE_CHAIR, RoleKind.PROVINCE_OFFICER)
+# Roles above the branch that a sweep writes to; deputies and officers are not reminded.
+ABOVE_BRANCH = (RoleKind.COMMUNE_CHAIR, RoleKind.PROVINCE_OFFICER)
 
 
 @dataclass
 class Snapshot:
-    units: dict[int, Unit]
     roles: dict[tuple[RoleKind, int], list[Recipient]]
+    _units: dict[int, Unit] | None = None
+    _branches: list[Unit] | None = None
     _up: dict[tuple[int, Level], Unit | None] = field(default_factory=dict)
 
+    async def load(self, s: Session) -> Snapshot:
+        """Read the unit tree once (the first rule that needs it pays for it)."""
+        if self._units is None:
+            self._units = await reminder_facts.units(s)
+        return self
+
+    @property
+    def units(self) -> dict[int, Unit]:
+        if self._units is None:
+            raise RuntimeError("the unit tree is read on first need: await snap.load(s)")
+        return self._units
+
     def branches(self) -> list[Unit]:
-        return sorted(
-            (u for u in self.units.values() if u.level == Level.BRANCH), key=lambda u: u.path
-        )
+        if self._branches is None:
+            branches = (u for u in self.units.values() if u.level == Level.BRANCH)
+            self._branches = sorted(branches, key=lambda u: u.path)
+        return self._branches
 
     def recipients(self, kind: RoleKind, unit_id: int) -> list[Recipient]:
+        """Reachable commune chairs or province officers of the unit."""
+        if kind not in ABOVE_BRANCH:
+            raise ValueError(f"{kind} is not held by the snapshot")
         return self.roles.get((kind, unit_id), [])
 
     def ancestor(self, unit: Unit, level: Level) -> Unit | None:
@@ -54,8 +76,7 @@ class Snapshot:
 
 
 async def load_snapshot(s: Session) -> Snapshot:
-    units = await reminder_facts.units(s)
     roles: dict[tuple[RoleKind, int], list[Recipient]] = defaultdict(list)
-    for r in await recipients_repo.reachable(s, REMINDED):
+    for r in await recipients_repo.reachable(s, ABOVE_BRANCH):
         roles[(r.kind, r.unit_id)].append(r)
-    return Snapshot(units, dict(roles))
+    return Snapshot(dict(roles))

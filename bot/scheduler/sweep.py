@@ -66,6 +66,7 @@ async def sweep_in(
     for rule in [*RULES, *DUES_RULES]:
         await rule(s, snap, plan, report.day)
     added = set(await outbox.enqueue_many(s, plan.messages, now))
+    added.update(plan.written)
     added.update(await due_report_pushes(s, now, rules, plan.not_before))
     await _repeat_after_snooze(s, plan, added, now)
     for key in added:
@@ -77,9 +78,10 @@ async def sweep_in(
 async def _repeat_after_snooze(s: Session, plan: Plan, added: set[str], now: dt.datetime) -> None:
     """After a snooze, repeat the reminder once, unless a newer step went out meanwhile."""
     repeat = []
+    written = {k.rsplit("|", 1)[0] + "|" for k in added}
     for msg, snoozed_at in plan.again:
         regular = msg.key.rsplit("|", 1)[0] + "|"
-        if any(k.startswith(regular) for k in added):
+        if regular in written:
             continue
         newer = await outbox.keys_since(s, msg.person_id, msg.kind, snoozed_at)
         if not any(k.startswith(regular) for k in newer):

@@ -34,11 +34,16 @@ class Unit:
         return self.founded_on is None or self.founded_on <= first_day
 
 
-async def units(s: AsyncSession) -> dict[int, Unit]:
-    """Every unit of the tree, by id."""
-    rows = await s.execute(
-        select(OrgUnit.id, OrgUnit.level, OrgUnit.name, OrgUnit.path, OrgUnit.founded_on)
-    )
+async def units(s: AsyncSession, ids: Collection[int] | None = None) -> dict[int, Unit]:
+    """Every unit of the tree (or those of `ids`), by id."""
+    stmt = select(OrgUnit.id, OrgUnit.level, OrgUnit.name, OrgUnit.path, OrgUnit.founded_on)
+    if ids is None:
+        rows = list((await s.execute(stmt)).all())
+    else:
+        wanted, rows = sorted(set(ids)), []
+        for start in range(0, len(wanted), 5000):  # asyncpg takes 32,767 parameters at most
+            chunk = wanted[start : start + 5000]
+            rows += (await s.execute(stmt.where(OrgUnit.id.in_(chunk)))).all()
     return {r.id: Unit(r.id, r.level, r.name, r.path, r.founded_on) for r in rows}
 
 
