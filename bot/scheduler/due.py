@@ -14,12 +14,12 @@ from bot.domain.calendar import HalfYear, Quarter, quarter_of
 from bot.domain.enums import Level, RoleKind
 from bot.scheduler import messages
 from bot.scheduler.club_due import club_reminders
+from bot.scheduler.obsolete import obsolete as obsolete  # the sender's last look
 from bot.scheduler.plan import Plan, Shared
 from bot.scheduler.review_due import software_escalations, software_reminders
 from bot.scheduler.snapshot import Snapshot
 from storage.repositories import reminder_facts, unreached
 from storage.repositories.meetings import held_regular, leader_visited
-from storage.repositories.outbox import Claimed
 from storage.repositories.reminder_facts import (
     Unit,
     meetings_logged,
@@ -370,29 +370,3 @@ RULES: list[Rule] = [
     weekly_digest,
     club_reminders,  # issue 16: clubs with no meeting this quarter
 ]
-
-
-# --- the sender's last look ----------------------------------------------------------------
-
-
-async def obsolete(s: Session, rows: list[Claimed]) -> set[int]:
-    """Reminders whose task got done after the sweep wrote them: they need not go out."""
-    checks: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    for row in rows:
-        check = row.payload.get("check")
-        if isinstance(check, dict) and check.get("what") in ("meeting", "review"):
-            # a meeting reminder may cover the branch and its tổ: obsolete once all have met
-            for unit in check.get("units") or [check["unit"]]:
-                key = (str(check["what"]), str(check["period"]))
-                checks[key].append((row.id, int(unit)))
-    skip: set[int] = set()
-    for (what, period), pairs in checks.items():
-        units = [u for _id, u in pairs]
-        if what == "meeting":
-            q = Quarter.parse(period)
-            done = await held_regular(s, q, units) if q else set()
-        else:
-            done = await reviewed(s, period, units)
-        pending = {row_id for row_id, unit in pairs if unit not in done}
-        skip.update(row_id for row_id, _unit in pairs if row_id not in pending)
-    return skip

@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection
 from typing import Any
 
 from bot.core.i18n import period_label
 from bot.domain import rules as R
 from bot.domain.calendar import quarter_of
-from bot.domain.dues import DuesStatus
 from bot.domain.enums import Level, RoleKind
 from bot.scheduler import dues_messages as M
 from bot.scheduler.due import Rule, _escalate, _escalation_unreached
@@ -29,7 +27,7 @@ from bot.scheduler.snapshot import Snapshot
 from storage.repositories import assessment, dues, pairs, reminder_facts, unreached
 from storage.repositories import recipients as recipients_repo
 from storage.repositories.recipients import Recipient
-from storage.repositories.reminder_facts import Unit, units_by_id
+from storage.repositories.reminder_facts import Unit
 from storage.sessions import Session
 
 DUES_DUE, DUES_LATE, DUES_LATE_PROVINCE = "dues_due", "dues_late", "dues_late_prov"
@@ -47,26 +45,7 @@ def _year_end(day: dt.date) -> dt.date:
 async def _owing(s: Session, snap: Snapshot, year: int, day: dt.date) -> dict[int, tuple[int, int]]:
     """Branches with members not paid in full for `year`: (owing, members)."""
     branches = [b.id for b in snap.branches() if b.expected(dt.date(year, 1, 1))]
-    return await owing_of(s, branches, year, day)
-
-
-async def owing_of(
-    s: Session, branch_ids: Collection[int], year: int, day: dt.date
-) -> dict[int, tuple[int, int]]:
-    """Of these branches, those with members not paid in full for `year`: (owing, members)."""
-    full = await units_by_id(s, branch_ids)
-    out = {}
-    for bid in sorted(branch_ids):
-        unit = full.get(bid)
-        if unit is None:
-            continue
-        d = await dues.branch_dues(s, unit, year, day)
-        if d.rate is None:
-            continue
-        owing = d.count(DuesStatus.UNPAID) + d.count(DuesStatus.PARTIAL)
-        if owing:
-            out[bid] = (owing, len(d.rows))
-    return out
+    return await dues.owing(s, branches, year, day)
 
 
 async def dues_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
@@ -76,7 +55,7 @@ async def dues_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -
     parts = plan.parts(DUES_DUE, str(day.year), step.name)
     scope = unreached.Scope(Level.BRANCH, dt.date(day.year, 1, 1))
     found = await unreached.role_pending(s, RoleKind.BRANCH_HEAD, parts, scope)
-    owing = await owing_of(s, {f.unit_id for f in found}, day.year, day)
+    owing = await dues.owing(s, {f.unit_id for f in found}, day.year, day)
     texts: dict[tuple[int, int], Shared] = {}
     for f in found:
         if f.unit_id not in owing:
