@@ -181,6 +181,8 @@ class Plan:
         payload is rendered here once per language and channel kind, with marks for the
         unit's name and id (`unreached.ID_MARK` in `check` too). Snoozed holders and the
         units of `exclude` are left to `add_pending`."""
+        if not await unreached.any_plain(s, role, parts, scope, exclude):
+            return
         payloads = {}
         for lang in await unreached.locales(s):
             for buttons in (True, False):

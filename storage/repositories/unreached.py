@@ -216,6 +216,40 @@ NAME_MARK = "\ue000"
 ID_MARK = "\ue001"
 
 
+def _plain(
+    stmt: Select[Any],
+    role: RoleKind,
+    parts: KeyParts,
+    scope: Scope,
+    exclude: Collection[int],
+) -> Select[Any]:
+    """`stmt` over the identities `parts`' step has not reached and no snooze concerns."""
+    rows = _holders(stmt, role, parts).where(
+        Snooze.until.is_(None), ~_written(_key(parts, parts.step)), *scope.where()
+    )
+    if scope.done is not None:
+        rows = rows.where(~scope.done)
+    if exclude:
+        rows = rows.where(OrgUnit.id.not_in(sorted(set(exclude))))
+    return rows
+
+
+async def any_plain(
+    s: AsyncSession,
+    role: RoleKind,
+    parts: KeyParts,
+    scope: Scope | None = None,
+    exclude: Collection[int] = (),
+) -> bool:
+    """Whether `insert_shared` would write anything (so a sweep with nothing new renders
+    nothing)."""
+    # Planned for all rows (a CTE is), read up to the first: hash joins that stop early,
+    # not LIMIT 1's nested loops that probe the outbox once per head when nothing is new.
+    found = _plain(select(OrgUnit.id), role, parts, scope or Scope(), exclude)
+    plain = found.cte("plain").prefix_with("MATERIALIZED")
+    return (await s.scalar(select(plain.c.id).limit(1))) is not None
+
+
 async def insert_shared(
     s: AsyncSession,
     role: RoleKind,
@@ -256,7 +290,7 @@ async def insert_shared(
         escaped,
     )
     payload = cast(text_, JSON) if dialect == "postgresql" else type_coerce(text_, JSON)
-    rows = _holders(
+    rows = _plain(
         select(
             _key(parts, parts.step),
             literal(parts.kind, String),
@@ -272,12 +306,11 @@ async def insert_shared(
         ),
         role,
         parts,
-    ).where(Snooze.until.is_(None), ~_written(_key(parts, parts.step)), *scope.where())
-    if scope.done is not None:
-        rows = rows.where(~scope.done)
-    if exclude:
-        rows = rows.where(OrgUnit.id.not_in(sorted(set(exclude))))
-    rows = rows.order_by(OrgUnit.path, Person.id, ChannelIdentity.id)
+        scope,
+        exclude,
+    )
+    # A language that appeared since `payloads` was made waits for the next sweep.
+    rows = rows.where(template.is_not(None)).order_by(OrgUnit.path, Person.id, ChannelIdentity.id)
     columns = ["key", "kind", "person_id", "channel", "bot_id", "chat_id", "payload", "status",
                "attempts", "not_before", "created_at"]  # fmt: skip
     stmt = (
