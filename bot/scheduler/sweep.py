@@ -4,7 +4,9 @@ It remembers nothing between runs. Each run recomputes what is due from the tabl
 branch with a regular meeting this quarter is simply not reminded), and each message gets
 the outbox key `kind|period|recipient|step`, so a second run, or a run in another process
 at the same moment, adds nothing new. One sweep holds a PostgreSQL advisory lock for its
-transaction; a concurrent one returns at once ("skipped").
+transaction; a concurrent one returns at once ("skipped"). The rules ask the database only for
+what their step has not reached yet (storage/repositories/unreached.py), so a sweep with
+nothing new reads and renders next to nothing.
 """
 
 from __future__ import annotations
