@@ -26,7 +26,7 @@ class Snapshot:
     roles: dict[tuple[RoleKind, int], list[Recipient]]
     _units: dict[int, Unit] | None = None
     _branches: list[Unit] | None = None
-    _up: dict[tuple[int, Level], Unit | None] = field(default_factory=dict)
+    _up: dict[tuple[str, Level], Unit | None] = field(default_factory=dict)
 
     async def load(self, s: Session) -> Snapshot:
         """Read the unit tree once (the first rule that needs it pays for it)."""
@@ -54,11 +54,13 @@ class Snapshot:
 
     def ancestor(self, unit: Unit, level: Level) -> Unit | None:
         """The unit's ancestor at `level`, at whatever depth it sits."""
-        key = (unit.id, level)
+        # Siblings share their ancestors: look them up once per parent path ("/1/35/").
+        parent = unit.path[: unit.path.rstrip("/").rfind("/") + 1]
+        key = (parent, level)
         if key not in self._up:
             found = None
-            for uid in reversed(unit.ids()[:-1]):
-                up = self.units.get(uid)
+            for part in reversed(parent.strip("/").split("/")):
+                up = self.units.get(int(part)) if part else None
                 if up is not None and up.level == level:
                     found = up
                     break
