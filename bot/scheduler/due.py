@@ -35,14 +35,6 @@ Rule = Callable[["Session", Snapshot, Plan, dt.date], Awaitable[None]]
 # --- branch heads --------------------------------------------------------------------------
 
 
-async def unreached_units(
-    s: Session, plan: Plan, role: RoleKind, kind: str, period: str, step: str
-) -> set[int]:
-    """Units whose `role` holder `kind`'s step has not reached: a commune-level rule with
-    none has nothing to write, and reads no tree."""
-    return await unreached.role_units_pending(s, role, plan.parts(kind, period, step))
-
-
 def _groups_by_branch(snap: Snapshot) -> dict[int, list[Unit]]:
     """Each branch's tổ, from the loaded tree (for the escalations)."""
     out: dict[int, list[Unit]] = defaultdict(list)
@@ -193,6 +185,14 @@ def _escalate(
             lambda rows=rows: province_text(rows),  # type: ignore[misc]
             "reports",
         )
+
+
+async def unreached_units(
+    s: Session, plan: Plan, role: RoleKind, kind: str, period: str, step: str
+) -> set[int]:
+    """Units whose `role` holder `kind`'s step has not reached: a commune-level rule with
+    none has nothing to write, and reads no tree."""
+    return await unreached.role_units_pending(s, role, plan.parts(kind, period, step))
 
 
 async def _escalation_unreached(

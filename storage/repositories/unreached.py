@@ -329,7 +329,7 @@ async def locales(s: AsyncSession) -> list[str]:
 
 
 def merged(*found: list[Pending]) -> list[Pending]:
-    """Rows of several queries, each (unit, identity) once, in the queries' own order."""
+    """Rows of several queries, each (unit, identity) once, in unit path order."""
     seen: dict[tuple[int, int], Pending] = {}
     for rows in found:
         for p in rows:
