@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -59,8 +60,8 @@ class Plan:
     _extras: dict[tuple[str, str, bool, str | None], tuple[list[list[str]], str]] = field(
         default_factory=dict
     )
-    # Keys the database wrote at once (write_shared), beside `messages`.
-    written: list[str] = field(default_factory=list)
+    # Rows the database wrote at once (write_shared), by kind, beside `messages`.
+    written: Counter[str] = field(default_factory=Counter)
     _templates: dict[tuple[str, str, bool, str | None, Hashable], dict[str, Any]] = field(
         default_factory=dict
     )
@@ -193,9 +194,10 @@ class Plan:
                 if check is not None:
                     payload["check"] = check
                 payloads[(lang, buttons)] = json.dumps(payload, ensure_ascii=False)
-        self.written += await unreached.insert_shared(
+        if added := await unreached.insert_shared(
             s, role, parts, payloads, self.not_before, scope, exclude
-        )
+        ):
+            self.written[parts.kind] += added
 
     def _shared(
         self, kind: str, locale: str, buttons: bool, text: Shared, action: str | None

@@ -68,11 +68,11 @@ async def sweep_in(
     for rule in [*RULES, *DUES_RULES]:
         await rule(s, snap, plan, report.day)
     added = set(await outbox.enqueue_many(s, plan.messages, now))
-    added.update(plan.written)
     added.update(await due_report_pushes(s, now, rules, plan.not_before))
     await _repeat_after_snooze(s, plan, added, now)
     for key in added:
         report.added[key.split("|", 1)[0]] += 1
+    report.added.update(plan.written)
     log.info("sweep_done", extra={"day": report.day.isoformat(), "added": report.total()})
     return report
 
