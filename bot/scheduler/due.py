@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.core.i18n import period_label
@@ -19,12 +19,10 @@ from bot.scheduler.plan import Plan, Shared
 from bot.scheduler.review_due import software_escalations, software_reminders
 from bot.scheduler.snapshot import Snapshot
 from storage.repositories import reminder_facts, unreached
-from storage.repositories.meetings import held_regular, leader_visited
 from storage.repositories.reminder_facts import (
     Unit,
     meetings_logged,
     members_joined,
-    reviewed,
 )
 from storage.repositories.unreached import Scope
 from storage.sessions import Session
@@ -35,37 +33,20 @@ Rule = Callable[["Session", Snapshot, Plan, dt.date], Awaitable[None]]
 # --- branch heads --------------------------------------------------------------------------
 
 
-def _groups_by_branch(snap: Snapshot) -> dict[int, list[Unit]]:
-    """Each branch's tổ, from the loaded tree (for the escalations)."""
-    out: dict[int, list[Unit]] = defaultdict(list)
-    for u in sorted(snap.units.values(), key=lambda u: u.id):
-        if u.level == Level.GROUP and (b := snap.ancestor(u, Level.BRANCH)) is not None:
-            out[b.id].append(u)
-    return out
-
-
-async def _late_groups(s: Session, q: Quarter) -> dict[int, list[tuple[int, str]]]:
-    """Each branch's tổ (id, name) without a regular meeting in `q` (rule 1 asks one of
-    every branch and tổ each quarter), under the tổ's nearest branch ancestor."""
-    late = await unreached.late_units(
-        s, Level.GROUP, q.first_day, unreached.met_in(q.first_day, q.last_day)
-    )
+async def _late_groups(s: Session, q: Quarter) -> dict[Unit, list[Unit]]:
+    """Each branch with tổ without a regular meeting in `q` (rule 1 asks one of every branch
+    and tổ each quarter): the tổ, by id, under their nearest branch ancestor."""
+    met = unreached.met_in(q.first_day, q.last_day)
+    late = sorted(await unreached.late_units(s, Level.GROUP, q.first_day, met), key=lambda g: g.id)
     if not late:
         return {}
-    paths = {gid: [int(p) for p in path.strip("/").split("/") if p][:-1] for gid, _n, path in late}
-    above = await reminder_facts.units(s, {uid for ids in paths.values() for uid in ids})
-    out: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for gid, name, _path in late:
-        branch = next(
-            (
-                uid
-                for uid in reversed(paths[gid])
-                if (u := above.get(uid)) and u.level == Level.BRANCH
-            ),
-            None,
-        )
+    above = await reminder_facts.units(s, {uid for g in late for uid in g.ids()[:-1]})
+    out: dict[Unit, list[Unit]] = defaultdict(list)
+    for g in late:
+        up = (above.get(uid) for uid in reversed(g.ids()[:-1]))
+        branch = next((u for u in up if u is not None and u.level == Level.BRANCH), None)
         if branch is not None:
-            out[branch].append((gid, name))
+            out[branch].append(g)
     return dict(out)
 
 
@@ -76,7 +57,7 @@ async def meeting_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date
     if due is None:
         return
     q, step = due
-    waiting = await _late_groups(s, q)
+    waiting = {b.id: groups for b, groups in (await _late_groups(s, q)).items()}
     parts = plan.parts(R.MEETING_DUE, q.key, step.name)
     scope = Scope(Level.BRANCH, q.first_day, done=unreached.met_in(q.first_day, q.last_day))
     texts: dict[tuple[bool, tuple[str, ...]], Shared] = {}
@@ -107,7 +88,7 @@ async def meeting_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date
         found = unreached.merged(found, more)
     for f in found:
         groups = waiting.get(f.unit_id, [])
-        late = ([] if f.done else [f.unit_id]) + [gid for gid, _name in groups]
+        late = ([] if f.done else [f.unit_id]) + [g.id for g in groups]
         if not late:
             continue
         plan.add_pending(
@@ -115,7 +96,7 @@ async def meeting_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date
             f,
             f"{q.key}/{f.unit_id}",
             step.name,
-            text(f.done, tuple(name for _id, name in groups)),
+            text(f.done, tuple(g.name for g in groups)),
             "log_meeting",
             {"what": "meeting", "period": q.key, "unit": f.unit_id, "units": late},
         )
@@ -156,10 +137,14 @@ def _escalate(
     province_text: Callable[[list[tuple[str, int]]], str],
     chair_action: str,
     province_late: list[Unit] | None = None,
+    tell: Unreached | None = None,
 ) -> None:
-    """The chair hears of `late`; the province of `province_late` (default: `late`)."""
+    """The chair hears of `late`; the province of `province_late` (default: `late`); only
+    those `tell` names (default: all) are written to."""
     by_commune = snap.by_ancestor(late, Level.COMMUNE)
     for cid, branches in by_commune.items():
+        if tell is not None and cid not in tell.chairs:
+            continue
         commune = snap.units[cid]
         names = [b.name for b in branches]
         plan.add(
@@ -176,6 +161,8 @@ def _escalate(
         by_commune = snap.by_ancestor(province_late, Level.COMMUNE)
     communes = [snap.units[cid] for cid in by_commune]
     for pid, in_province in snap.by_ancestor(communes, Level.PROVINCE).items():
+        if tell is not None and pid not in tell.officers:
+            continue
         rows = [(c.name, len(by_commune[c.id])) for c in sorted(in_province, key=lambda u: u.path)]
         plan.add(
             kinds[1],
@@ -195,17 +182,41 @@ async def unreached_units(
     return await unreached.role_units_pending(s, role, plan.parts(kind, period, step))
 
 
+@dataclass(frozen=True)
+class Unreached:
+    """Communes whose chair, and provinces whose officers, an escalation has not reached."""
+
+    chairs: set[int]
+    officers: set[int]
+
+    def __bool__(self) -> bool:
+        return bool(self.chairs or self.officers)
+
+    def under(self) -> set[int] | None:
+        return few(self.chairs | self.officers)
+
+
+# Once a step has reached nearly everyone, those left (a chair whose commune has nothing
+# late, say) are looked at alone: their branches read with a LIKE on the path each, not
+# every late branch of the country on every sweep.
+FEW = 20
+
+
+def few(units: set[int]) -> set[int] | None:
+    """`units` to read below, when they are few; None: read everything."""
+    return units if len(units) <= FEW else None
+
+
 async def _escalation_unreached(
     s: Session, plan: Plan, kinds: tuple[str, str], period: str, steps: list[str]
-) -> bool:
-    """Whether a chair (or, on its step, a province officer) has yet to hear of `period`."""
-    chair = RoleKind.COMMUNE_CHAIR
-    if await unreached_units(s, plan, chair, kinds[0], period, R.CHAIR_STEP):
-        return True
-    if R.PROVINCE_STEP not in steps:
-        return False
-    officer = RoleKind.PROVINCE_OFFICER
-    return bool(await unreached_units(s, plan, officer, kinds[1], period, R.PROVINCE_STEP))
+) -> Unreached:
+    """Who has yet to hear of `period`: chairs, and on its step province officers."""
+    chair, officer = RoleKind.COMMUNE_CHAIR, RoleKind.PROVINCE_OFFICER
+    chairs = await unreached_units(s, plan, chair, kinds[0], period, R.CHAIR_STEP)
+    officers = set()
+    if R.PROVINCE_STEP in steps:
+        officers = await unreached_units(s, plan, officer, kinds[1], period, R.PROVINCE_STEP)
+    return Unreached(chairs, officers)
 
 
 async def meeting_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
@@ -213,23 +224,23 @@ async def meeting_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.da
     if due is None:
         return
     q, steps = due
-    if not await _escalation_unreached(
+    tell = await _escalation_unreached(
         s, plan, (R.MEETING_LATE, R.MEETING_LATE_PROVINCE), q.key, steps
-    ):
+    )
+    if not tell:
         return
     await snap.load(s)
-    met = await held_regular(s, q)
-    late = [b for b in snap.branches() if b.id not in met and b.expected(q.first_day)]
+    met = unreached.met_in(q.first_day, q.last_day)
+    late = snap.add(await unreached.late_units(s, Level.BRANCH, q.first_day, met, tell.under()))
     # Late tổ go to the chair on their own line, named with their branch; the province
     # digest counts branches as before.
     labels = set()
     late_groups = []
-    for bid, gs in _groups_by_branch(snap).items():
-        for g in gs:
-            if g.id not in met and g.expected(q.first_day):
-                label = f"{g.name} ({snap.units[bid].name})"
-                labels.add(label)
-                late_groups.append(replace(g, name=label))
+    for branch, groups in (await _late_groups(s, q)).items():
+        for g in groups:
+            label = f"{g.name} ({branch.name})"
+            labels.add(label)
+            late_groups.append(replace(g, name=label))
     _escalate(
         snap,
         plan,
@@ -246,6 +257,7 @@ async def meeting_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.da
         lambda rows: messages.meeting_late_province(period_label(q), rows),
         "reports",
         province_late=late,
+        tell=tell,
     )
 
 
@@ -258,12 +270,13 @@ async def _review_escalation(
     s: Session, snap: Snapshot, plan: Plan, half: HalfYear, steps: list[str]
 ) -> None:
     kinds = (R.REVIEW_LATE, R.REVIEW_LATE_PROVINCE)
-    if not await _escalation_unreached(s, plan, kinds, half.key, steps):
+    tell = await _escalation_unreached(s, plan, kinds, half.key, steps)
+    if not tell:
         return
     await snap.load(s)
     deadline = plan.rules.review_deadline(half)
-    done = await reviewed(s, half.key)
-    late = [b for b in snap.branches() if b.id not in done and b.expected(half.first_day)]
+    done = unreached.reviewed_for(half.key)
+    late = snap.add(await unreached.late_units(s, Level.BRANCH, half.first_day, done, tell.under()))
     _escalate(
         snap,
         plan,
@@ -274,6 +287,7 @@ async def _review_escalation(
         lambda c, names: messages.review_late(deadline, c.name, names),
         lambda rows: messages.review_late_province(period_label(half), deadline, rows),
         "review_status",
+        tell=tell,
     )
 
 
@@ -284,12 +298,15 @@ async def leader_visits(s: Session, snap: Snapshot, plan: Plan, day: dt.date) ->
     q = R.leader_check(plan.rules, day)
     if q is None:
         return
-    if not await unreached_units(s, plan, RoleKind.COMMUNE_CHAIR, R.LEADER_VISIT, q.key, "mid"):
+    chairs = await unreached_units(s, plan, RoleKind.COMMUNE_CHAIR, R.LEADER_VISIT, q.key, "mid")
+    if not chairs:
         return
     await snap.load(s)
-    visited = await leader_visited(s, q)
-    todo = [b for b in snap.branches() if b.id not in visited and b.expected(q.first_day)]
+    visited = unreached.visited_in(q.first_day, q.last_day)
+    todo = snap.add(await unreached.late_units(s, Level.BRANCH, q.first_day, visited, few(chairs)))
     for cid, branches in snap.by_ancestor(todo, Level.COMMUNE).items():
+        if cid not in chairs:
+            continue
         names = [b.name for b in branches]
         plan.add(
             R.LEADER_VISIT,
@@ -316,14 +333,13 @@ async def weekly_digest(s: Session, snap: Snapshot, plan: Plan, day: dt.date) ->
     end = start + dt.timedelta(days=7)
     logged = await meetings_logged(s, week, start, end)
     joined = await members_joined(s, week)
+    snap.add((await reminder_facts.units(s, {u for u, _n in [*logged, *joined]})).values())
     meetings = _per_commune(snap, logged)
     members = _per_commune(snap, joined)
     q = quarter_of(day)
-    met = await held_regular(s, q)
-    not_met = snap.by_ancestor(
-        [b for b in snap.branches() if b.id not in met and b.expected(q.first_day)],
-        Level.COMMUNE,
-    )
+    met = unreached.met_in(q.first_day, q.last_day)
+    late = await unreached.late_units(s, Level.BRANCH, q.first_day, met, few(set(chaired)))
+    not_met = snap.by_ancestor(snap.add(late), Level.COMMUNE)
     show_names = day >= q.last_day - dt.timedelta(days=max(plan.rules.meeting_steps, default=0))
     for cid in chaired:
         commune = snap.units.get(cid)

@@ -44,7 +44,7 @@ def _year_end(day: dt.date) -> dt.date:
 
 async def _owing(s: Session, snap: Snapshot, year: int, day: dt.date) -> dict[int, tuple[int, int]]:
     """Branches with members not paid in full for `year`: (owing, members)."""
-    branches = [b.id for b in snap.branches() if b.expected(dt.date(year, 1, 1))]
+    branches = [b.id for b in await snap.branches(s) if b.expected(dt.date(year, 1, 1))]
     return await dues.owing(s, branches, year, day)
 
 
@@ -79,9 +79,8 @@ async def dues_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.date)
         return
     if not await _escalation_unreached(s, plan, (DUES_LATE, DUES_LATE_PROVINCE), str(year), steps):
         return
-    await snap.load(s)
     owing = await _owing(s, snap, year, dt.date(year, 12, 31))
-    late = [b for b in snap.branches() if b.id in owing]
+    late = [b for b in await snap.branches(s) if b.id in owing]
     _escalate(
         snap,
         plan,
@@ -101,8 +100,7 @@ async def _assessed(s: Session, snap: Snapshot, year: int) -> list[Unit]:
     on = await assessment.rubric_units(s, year)
     if not on:
         return []
-    await snap.load(s)
-    return [b for b in snap.branches() if on.intersection(b.ids())]
+    return [b for b in await snap.branches(s) if on.intersection(b.ids())]
 
 
 async def self_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:

@@ -34,9 +34,13 @@ class Unit:
         return self.founded_on is None or self.founded_on <= first_day
 
 
-async def units(s: AsyncSession, ids: Collection[int] | None = None) -> dict[int, Unit]:
-    """Every unit of the tree (or those of `ids`), by id."""
+async def units(
+    s: AsyncSession, ids: Collection[int] | None = None, levels: Collection[Level] | None = None
+) -> dict[int, Unit]:
+    """Every unit of the tree (or those of `ids`, or of `levels`), by id."""
     stmt = select(OrgUnit.id, OrgUnit.level, OrgUnit.name, OrgUnit.path, OrgUnit.founded_on)
+    if levels is not None:
+        stmt = stmt.where(OrgUnit.level.in_(list(levels)))
     # Core, not the ORM session's execute: a national tree is 100,000 rows, and the ORM's
     # result machinery doubled the time to read them.
     conn = await s.connection()

@@ -49,6 +49,7 @@ from storage.models import (
 )
 from storage.models.dues import SelfAssessment
 from storage.repositories.meetings import regular_meeting_in
+from storage.repositories.reminder_facts import Unit
 
 AGAIN = "again"
 # Above this many units an IN list costs more than reading them all (and asyncpg takes at
@@ -364,17 +365,29 @@ def self_assessed(quarter: str) -> ColumnElement[bool]:
     return exists().where(SelfAssessment.unit_id == OrgUnit.id, SelfAssessment.quarter == quarter)
 
 
-async def late_units(
-    s: AsyncSession, level: Level, first_day: dt.date, done: ColumnElement[bool]
-) -> list[tuple[int, str, str]]:
-    """(id, name, path) of units of `level` founded by `first_day` whose task is not done."""
-    stmt = (
-        select(OrgUnit.id, OrgUnit.name, OrgUnit.path)
-        .where(
-            OrgUnit.level == level,
-            or_(OrgUnit.founded_on.is_(None), OrgUnit.founded_on <= first_day),
-            ~done,
-        )
-        .order_by(OrgUnit.id)
+def visited_in(first: dt.date, last: dt.date) -> ColumnElement[bool]:
+    """A commune leader attended one of the unit's meetings between the days."""
+    return exists().where(
+        Meeting.unit_id == OrgUnit.id,
+        Meeting.leader_present.is_(True),
+        Meeting.superseded_by.is_(None),
+        Meeting.held_on.between(first, last),
     )
-    return [(i, n, p) for i, n, p in (await s.execute(stmt)).all()]
+
+
+async def late_units(
+    s: AsyncSession,
+    level: Level,
+    first_day: dt.date,
+    done: ColumnElement[bool],
+    under: Collection[int] | None = None,
+) -> list[Unit]:
+    """Units of `level` founded by `first_day` whose task is not done (below `under` only,
+    if given), by path."""
+    scope = Scope(level, first_day, under)
+    stmt = (
+        select(OrgUnit.id, OrgUnit.level, OrgUnit.name, OrgUnit.path, OrgUnit.founded_on)
+        .where(*scope.where(), ~done)
+        .order_by(OrgUnit.path)
+    )
+    return [Unit(*row) for row in (await (await s.connection()).execute(stmt)).all()]

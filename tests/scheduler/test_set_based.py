@@ -32,7 +32,7 @@ from bot.domain import rules as R
 from bot.domain.calendar import Quarter
 from bot.domain.enums import Level, MeetingKind, RoleKind
 from bot.domain.rules import Rules
-from bot.scheduler import messages
+from bot.scheduler import due, messages
 from bot.scheduler.sweep import sweep
 from handlers import registry
 from storage.db import transaction
@@ -44,8 +44,9 @@ NOW = local(2026, 3, 18)
 Q1 = dt.date(2026, 1, 1)
 
 
-async def build(maker: async_sessionmaker[AsyncSession]) -> dict[str, int]:
-    """The tree above; returns unit ids by name."""
+async def build(maker: async_sessionmaker[AsyncSession], chair: bool = False) -> dict[str, int]:
+    """The tree above (with Hằng as the commune's chair, if `chair`); returns unit ids by
+    name."""
     ids: dict[str, int] = {}
     async with transaction(maker) as s:
         province = await org.add_unit(s, "N", "Tỉnh Nam", Level.PROVINCE, None)
@@ -103,6 +104,9 @@ async def build(maker: async_sessionmaker[AsyncSession]) -> dict[str, int]:
         muoi = await branch("Mười")
         await head(muoi, "Lụa")
         await met(muoi, MeetingKind.THEMED)
+        if chair:
+            hang = await head(None, "Hằng")
+            await people.grant_role(s, hang.id, commune.id, RoleKind.COMMUNE_CHAIR)
     return ids
 
 
@@ -212,3 +216,28 @@ async def test_a_reminder_stops_the_moment_the_meeting_is_logged(
         keys = (await s.scalars(select(Outbox.key).where(Outbox.key.like("%|d5")))).all()
     reminded = {int(k.split("|")[1].split("/")[1]) for k in keys}
     assert reminded == {ids[b] for b in ("Hai", "Ba", "Sáu", "Chín", "Mười", "Năm")}
+
+
+@pytest.mark.parametrize("few", [0, 20])
+async def test_the_chair_hears_of_every_late_branch_however_they_are_read(
+    maker: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch, few: int
+) -> None:
+    """1 April: the chair hears of the branches and tổ with no regular meeting in Q1, whether
+    the sweep reads the late branches below her commune only (few chairs left to tell) or
+    every late branch of the country (FEW = 0)."""
+    monkeypatch.setattr(due, "FEW", few)
+    await build(maker, chair=True)
+    report = await sweep(maker, local(2026, 4, 1), Rules(), registry())
+    assert report.added[R.MEETING_LATE] == 1
+    async with maker() as s:
+        (payload,) = (
+            await s.scalars(select(Outbox.payload).where(Outbox.kind == R.MEETING_LATE))
+        ).all()
+        paths = {u.name: u.path for u in await org.all_units(s)}
+    # Hai met and Bốn was founded after Q1 began; the others are late, heads or not.
+    late = ["Một", "Ba", "Năm", "Sáu", "Bảy", "Tám", "Chín", "Mười"]
+    names = sorted((f"Chi hội {b}" for b in late), key=lambda n: paths[n])
+    with language("vi"):
+        label = period_label(Quarter(2026, 1))
+        expected = messages.meeting_late(label, "Xã Hòa", names, ["Tổ Hai A (Chi hội Hai)"])
+    assert payload["text"].startswith(expected)
