@@ -1,14 +1,15 @@
 """A reminder to 90,000 branch heads, and one national sweep over 100,000 branches.
 
 Run: .venv/bin/python -m bench.broadcast [--rate 3000] [--ptb-rate 150] [--ptb-messages 9000]
-     [--repeat N] (BENCH_PROFILE=FILE cProfiles the sender process into FILE.raw / FILE.ptb;
+     [--repeat N] [--sweeps-only] (BENCH_PROFILE=FILE cProfiles the sender process into FILE.raw / FILE.ptb;
      BENCH_WINDOW_AT_START=1 counts sends from their start, as limits.py did before)
 
 1. A scratch PostgreSQL database (TEST_DATABASE_URL's server) gets a national tree by bulk
    COPY: 34 provinces, 3,300 communes, 100,000 branches; 90,000 branch heads on Telegram;
    the 10,000 branches without a head held their meeting. It is dropped at the end.
 2. The sweep of 18/03/2026 08:00 (the 14-days-left step) is timed, then run again (nothing
-   new) and the escalation day 16/04/2026 is timed.
+   new) and the escalation day 16/04/2026 is timed, each beside its target (3 s, 1 s) and
+   the first beside its floor: the database inserting the same rows by itself.
 3. Broadcast: a sender process drains the 90,000 reminders to bench/fake_bot_api.py (its own
    process; enforces the limits and counts copies) with Telegram's limits scaled up to
    --rate. Then --ptb-messages of them again through the real Telegram channel (python-
@@ -179,6 +180,35 @@ async def timed_sweep(url: str, moment: dt.datetime) -> tuple[float, int]:
     seconds = time.perf_counter() - start
     await engine.dispose()
     return seconds, report.total()
+
+
+# issue 20 item 2: the national sweep, and a sweep with nothing new
+SWEEP_TARGETS = {"national sweep 18/03/2026": 3.0, "the same sweep again": 1.0}
+
+
+async def insert_floor(url: str) -> float:
+    """Seconds the database takes to insert the outbox's rows again by itself (a copy of
+    them, one INSERT ... SELECT, rolled back): what any sweep writing them must spend."""
+    conn = await asyncpg.connect(dsn(url))
+    try:
+        async with conn.transaction():
+            await conn.execute("CREATE TEMP TABLE copied ON COMMIT DROP AS SELECT * FROM outbox")
+            await conn.execute("DELETE FROM outbox")
+            start = time.perf_counter()
+            await conn.execute(
+                "INSERT INTO outbox SELECT * FROM copied ON CONFLICT (key) DO NOTHING"
+            )
+            seconds = time.perf_counter() - start
+            raise _Undo
+    except _Undo:
+        pass
+    finally:
+        await conn.close()
+    return seconds
+
+
+class _Undo(Exception):
+    """Rolls the floor's transaction back."""
 
 
 # --- a lean Bot API client, for the raw run ----------------------------------------------------
@@ -475,9 +505,16 @@ async def main(args: argparse.Namespace) -> None:
         day = dt.datetime(2026, 3, 18, 8, tzinfo=VN)
         sweeps = [("national sweep 18/03/2026", day), ("the same sweep again", day),
                   ("escalation day 16/04/2026", dt.datetime(2026, 4, 16, 8, tzinfo=VN))]  # fmt: skip
-        for label, moment in sweeps[: 0 if args.queue else args.sweeps]:
+        for n, (label, moment) in enumerate(sweeps[: 0 if args.queue else args.sweeps]):
             seconds, added = await timed_sweep(url, moment)
-            print(f"{label}: {seconds:.1f} s, {added} new messages")
+            target = SWEEP_TARGETS.get(label)
+            aim = f" (target <= {target:.0f} s)" if target else ""
+            print(f"{label}: {seconds:.2f} s{aim}, {added} new messages")
+            if n == 0:
+                floor = await insert_floor(url)
+                print(f"  floor: the database alone inserting the same {added} rows: {floor:.2f} s")
+        if args.sweeps_only:
+            return
         conn = await asyncpg.connect(dsn(url))
         await conn.execute("UPDATE outbox SET not_before = now() - interval '1 minute'")
         await conn.close()
@@ -520,5 +557,8 @@ if __name__ == "__main__":
         parser.add_argument("--repeat", type=int, default=1, help="runs of each broadcast")
         parser.add_argument(
             "--sweeps", type=int, default=3, choices=(1, 2, 3), help="1: only the one that queues"
+        )
+        parser.add_argument(
+            "--sweeps-only", action="store_true", help="time the sweeps, broadcast nothing"
         )
         asyncio.run(main(parser.parse_args()))

@@ -11,6 +11,7 @@ from bot.domain import rules as R
 from bot.domain.enums import RoleKind
 from bot.scheduler.plan import Plan
 from bot.scheduler.snapshot import Snapshot
+from storage.models import Club
 from storage.repositories import clubs
 from storage.sessions import Session
 
@@ -32,14 +33,15 @@ async def club_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -
     q, step = due
     found = [c for c in await clubs.open_clubs(s) if c.founded_on <= q.first_day]
     days = await clubs.meeting_days(s, [c.id for c in found], q.first_day, q.last_day)
-    late: dict[int, list[str]] = defaultdict(list)
+    late: dict[int, list[Club]] = defaultdict(list)
     for c in found:
         if not days.get(c.id):
-            late[c.commune_id].append(c.name)
-    for commune_id, names in sorted(late.items()):
+            late[c.commune_id].append(c)
+    for commune_id, waiting in sorted(late.items()):
         chairs = snap.recipients(RoleKind.COMMUNE_CHAIR, commune_id)
         if not chairs:
             continue
+        names = [c.name for c in waiting]
         plan.add(
             CLUB_MEETING_DUE,
             chairs,
@@ -47,4 +49,6 @@ async def club_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -
             step.name,
             lambda n=names: club_due_text(n, period_label(q), q.last_day),  # type: ignore[misc]
             None,
+            # the sender drops it once every club named has met (due.obsolete)
+            {"what": "club", "period": q.key, "unit": commune_id, "units": [c.id for c in waiting]},
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 from bot.core.i18n import period_label
 from bot.domain import rules as R
@@ -13,17 +14,17 @@ from bot.domain.calendar import HalfYear, Quarter, quarter_of
 from bot.domain.enums import Level, RoleKind
 from bot.scheduler import messages
 from bot.scheduler.club_due import club_reminders
-from bot.scheduler.plan import Plan
+from bot.scheduler.obsolete import obsolete as obsolete  # the sender's last look
+from bot.scheduler.plan import Plan, Shared
 from bot.scheduler.review_due import software_escalations, software_reminders
 from bot.scheduler.snapshot import Snapshot
-from storage.repositories.meetings import held_regular, leader_visited
-from storage.repositories.outbox import Claimed
+from storage.repositories import reminder_facts, unreached
 from storage.repositories.reminder_facts import (
     Unit,
     meetings_logged,
     members_joined,
-    reviewed,
 )
+from storage.repositories.unreached import Scope
 from storage.sessions import Session
 
 Rule = Callable[["Session", Snapshot, Plan, dt.date], Awaitable[None]]
@@ -32,13 +33,21 @@ Rule = Callable[["Session", Snapshot, Plan, dt.date], Awaitable[None]]
 # --- branch heads --------------------------------------------------------------------------
 
 
-def _groups_by_branch(snap: Snapshot) -> dict[int, list[Unit]]:
-    """Each branch's tổ (rule 1 asks a regular meeting of every branch and tổ each quarter)."""
-    out: dict[int, list[Unit]] = defaultdict(list)
-    for u in sorted(snap.units.values(), key=lambda u: u.id):
-        if u.level == Level.GROUP and (b := snap.ancestor(u, Level.BRANCH)) is not None:
-            out[b.id].append(u)
-    return out
+async def _late_groups(s: Session, q: Quarter) -> dict[Unit, list[Unit]]:
+    """Each branch with tổ without a regular meeting in `q` (rule 1 asks one of every branch
+    and tổ each quarter): the tổ, by id, under their nearest branch ancestor."""
+    met = unreached.met_in(q.first_day, q.last_day)
+    late = sorted(await unreached.late_units(s, Level.GROUP, q.first_day, met), key=lambda g: g.id)
+    if not late:
+        return {}
+    above = await reminder_facts.units(s, {uid for g in late for uid in g.ids()[:-1]})
+    out: dict[Unit, list[Unit]] = defaultdict(list)
+    for g in late:
+        up = (above.get(uid) for uid in reversed(g.ids()[:-1]))
+        branch = next((u for u in up if u is not None and u.level == Level.BRANCH), None)
+        if branch is not None:
+            out[branch].append(g)
+    return dict(out)
 
 
 async def meeting_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
@@ -48,26 +57,48 @@ async def meeting_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date
     if due is None:
         return
     q, step = due
-    met = await held_regular(s, q)
-    groups = _groups_by_branch(snap)
-    for b in snap.branches():
-        heads = snap.recipients(RoleKind.BRANCH_HEAD, b.id)
-        if not heads or not b.expected(q.first_day):
-            continue
-        waiting = [g for g in groups.get(b.id, []) if g.id not in met and g.expected(q.first_day)]
-        late = ([] if b.id in met else [b]) + waiting
+    waiting = {b.id: groups for b, groups in (await _late_groups(s, q)).items()}
+    parts = plan.parts(R.MEETING_DUE, q.key, step.name)
+    scope = Scope(Level.BRANCH, q.first_day, done=unreached.met_in(q.first_day, q.last_day))
+    texts: dict[tuple[bool, tuple[str, ...]], Shared] = {}
+
+    def text(met: bool, groups: tuple[str, ...]) -> Shared:
+        if (met, groups) not in texts:
+            texts[(met, groups)] = Shared(
+                (met, groups),
+                lambda name: messages.meeting_due(
+                    name, period_label(q), step.days_left, q.last_day, list(groups), met
+                ),
+            )
+        return texts[(met, groups)]
+
+    head = RoleKind.BRANCH_HEAD
+    # The many branches without tổ to name, written by the database at once; snoozed heads
+    # and branches with late tổ one by one below.
+    bulk = len(waiting) <= unreached.IN_LIMIT
+    if bulk:
+        ids = unreached.ID_MARK
+        check = {"what": "meeting", "period": q.key, "unit": ids, "units": [ids]}
+        await plan.write_shared(
+            s, head, parts, text(False, ()), "log_meeting", check, scope, exclude=waiting
+        )
+    found = await unreached.role_pending(s, head, parts, scope, snoozed_only=bulk)
+    if waiting:  # branches that met while a tổ did not
+        more = await unreached.role_pending(s, head, parts, scope, only=waiting)
+        found = unreached.merged(found, more)
+    for f in found:
+        groups = waiting.get(f.unit_id, [])
+        late = ([] if f.done else [f.unit_id]) + [g.id for g in groups]
         if not late:
             continue
-        plan.add(
+        plan.add_pending(
             R.MEETING_DUE,
-            heads,
-            f"{q.key}/{b.id}",
+            f,
+            f"{q.key}/{f.unit_id}",
             step.name,
-            lambda b=b, t=waiting, m=b.id in met: messages.meeting_due(  # type: ignore[misc]
-                b.name, period_label(q), step.days_left, q.last_day, [g.name for g in t], m
-            ),
+            text(f.done, tuple(g.name for g in groups)),
             "log_meeting",
-            {"what": "meeting", "period": q.key, "unit": b.id, "units": [u.id for u in late]},
+            {"what": "meeting", "period": q.key, "unit": f.unit_id, "units": late},
         )
 
 
@@ -76,21 +107,19 @@ async def review_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date)
     if due is None:
         return
     half, step = due
-    done = await reviewed(s, half.key)
-    for b in snap.branches():
-        heads = snap.recipients(RoleKind.BRANCH_HEAD, b.id)
-        if not heads or b.id in done or not b.expected(half.first_day):
-            continue
-        plan.add(
-            R.REVIEW_DUE,
-            heads,
-            f"{half.key}/{b.id}",
-            step.name,
-            lambda b=b: messages.review_due(
-                b.name, period_label(half), step.days_left, step.deadline
-            ),  # type: ignore[misc]
-            "review",
-            {"what": "review", "period": half.key, "unit": b.id},
+    parts = plan.parts(R.REVIEW_DUE, half.key, step.name)
+    scope = Scope(Level.BRANCH, half.first_day, done=unreached.reviewed_for(half.key))
+    text = Shared(
+        "review",
+        lambda name: messages.review_due(name, period_label(half), step.days_left, step.deadline),
+    )
+    head = RoleKind.BRANCH_HEAD
+    shared: dict[str, Any] = {"what": "review", "period": half.key, "unit": unreached.ID_MARK}
+    await plan.write_shared(s, head, parts, text, "review", shared, scope)
+    for f in await unreached.role_pending(s, head, parts, scope, snoozed_only=True):
+        check: dict[str, Any] = {"what": "review", "period": half.key, "unit": f.unit_id}
+        plan.add_pending(
+            R.REVIEW_DUE, f, f"{half.key}/{f.unit_id}", step.name, text, "review", check
         )
 
 
@@ -108,10 +137,14 @@ def _escalate(
     province_text: Callable[[list[tuple[str, int]]], str],
     chair_action: str,
     province_late: list[Unit] | None = None,
+    tell: Unreached | None = None,
 ) -> None:
-    """The chair hears of `late`; the province of `province_late` (default: `late`)."""
+    """The chair hears of `late`; the province of `province_late` (default: `late`); only
+    those `tell` names (default: all) are written to."""
     by_commune = snap.by_ancestor(late, Level.COMMUNE)
     for cid, branches in by_commune.items():
+        if tell is not None and cid not in tell.chairs:
+            continue
         commune = snap.units[cid]
         names = [b.name for b in branches]
         plan.add(
@@ -128,6 +161,8 @@ def _escalate(
         by_commune = snap.by_ancestor(province_late, Level.COMMUNE)
     communes = [snap.units[cid] for cid in by_commune]
     for pid, in_province in snap.by_ancestor(communes, Level.PROVINCE).items():
+        if tell is not None and pid not in tell.officers:
+            continue
         rows = [(c.name, len(by_commune[c.id])) for c in sorted(in_province, key=lambda u: u.path)]
         plan.add(
             kinds[1],
@@ -139,23 +174,73 @@ def _escalate(
         )
 
 
+async def unreached_units(
+    s: Session, plan: Plan, role: RoleKind, kind: str, period: str, step: str
+) -> set[int]:
+    """Units whose `role` holder `kind`'s step has not reached: a commune-level rule with
+    none has nothing to write, and reads no tree."""
+    return await unreached.role_units_pending(s, role, plan.parts(kind, period, step))
+
+
+@dataclass(frozen=True)
+class Unreached:
+    """Communes whose chair, and provinces whose officers, an escalation has not reached."""
+
+    chairs: set[int]
+    officers: set[int]
+
+    def __bool__(self) -> bool:
+        return bool(self.chairs or self.officers)
+
+    def under(self) -> set[int] | None:
+        return few(self.chairs | self.officers)
+
+
+# Once a step has reached nearly everyone, those left (a chair whose commune has nothing
+# late, say) are looked at alone: their branches read with a LIKE on the path each, not
+# every late branch of the country on every sweep.
+FEW = 20
+
+
+def few(units: set[int]) -> set[int] | None:
+    """`units` to read below, when they are few; None: read everything."""
+    return units if len(units) <= FEW else None
+
+
+async def _escalation_unreached(
+    s: Session, plan: Plan, kinds: tuple[str, str], period: str, steps: list[str]
+) -> Unreached:
+    """Who has yet to hear of `period`: chairs, and on its step province officers."""
+    chair, officer = RoleKind.COMMUNE_CHAIR, RoleKind.PROVINCE_OFFICER
+    chairs = await unreached_units(s, plan, chair, kinds[0], period, R.CHAIR_STEP)
+    officers = set()
+    if R.PROVINCE_STEP in steps:
+        officers = await unreached_units(s, plan, officer, kinds[1], period, R.PROVINCE_STEP)
+    return Unreached(chairs, officers)
+
+
 async def meeting_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
     due = R.meeting_escalation(plan.rules, day)
     if due is None:
         return
     q, steps = due
-    met = await held_regular(s, q)
-    late = [b for b in snap.branches() if b.id not in met and b.expected(q.first_day)]
+    tell = await _escalation_unreached(
+        s, plan, (R.MEETING_LATE, R.MEETING_LATE_PROVINCE), q.key, steps
+    )
+    if not tell:
+        return
+    await snap.load(s)
+    met = unreached.met_in(q.first_day, q.last_day)
+    late = snap.add(await unreached.late_units(s, Level.BRANCH, q.first_day, met, tell.under()))
     # Late tổ go to the chair on their own line, named with their branch; the province
     # digest counts branches as before.
     labels = set()
     late_groups = []
-    for bid, gs in _groups_by_branch(snap).items():
-        for g in gs:
-            if g.id not in met and g.expected(q.first_day):
-                label = f"{g.name} ({snap.units[bid].name})"
-                labels.add(label)
-                late_groups.append(replace(g, name=label))
+    for branch, groups in (await _late_groups(s, q)).items():
+        for g in groups:
+            label = f"{g.name} ({branch.name})"
+            labels.add(label)
+            late_groups.append(replace(g, name=label))
     _escalate(
         snap,
         plan,
@@ -172,6 +257,7 @@ async def meeting_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.da
         lambda rows: messages.meeting_late_province(period_label(q), rows),
         "reports",
         province_late=late,
+        tell=tell,
     )
 
 
@@ -183,19 +269,25 @@ async def review_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.dat
 async def _review_escalation(
     s: Session, snap: Snapshot, plan: Plan, half: HalfYear, steps: list[str]
 ) -> None:
+    kinds = (R.REVIEW_LATE, R.REVIEW_LATE_PROVINCE)
+    tell = await _escalation_unreached(s, plan, kinds, half.key, steps)
+    if not tell:
+        return
+    await snap.load(s)
     deadline = plan.rules.review_deadline(half)
-    done = await reviewed(s, half.key)
-    late = [b for b in snap.branches() if b.id not in done and b.expected(half.first_day)]
+    done = unreached.reviewed_for(half.key)
+    late = snap.add(await unreached.late_units(s, Level.BRANCH, half.first_day, done, tell.under()))
     _escalate(
         snap,
         plan,
         late,
         steps,
-        (R.REVIEW_LATE, R.REVIEW_LATE_PROVINCE),
+        kinds,
         half.key,
         lambda c, names: messages.review_late(deadline, c.name, names),
         lambda rows: messages.review_late_province(period_label(half), deadline, rows),
         "review_status",
+        tell=tell,
     )
 
 
@@ -206,9 +298,15 @@ async def leader_visits(s: Session, snap: Snapshot, plan: Plan, day: dt.date) ->
     q = R.leader_check(plan.rules, day)
     if q is None:
         return
-    visited = await leader_visited(s, q)
-    todo = [b for b in snap.branches() if b.id not in visited and b.expected(q.first_day)]
+    chairs = await unreached_units(s, plan, RoleKind.COMMUNE_CHAIR, R.LEADER_VISIT, q.key, "mid")
+    if not chairs:
+        return
+    await snap.load(s)
+    visited = unreached.visited_in(q.first_day, q.last_day)
+    todo = snap.add(await unreached.late_units(s, Level.BRANCH, q.first_day, visited, few(chairs)))
     for cid, branches in snap.by_ancestor(todo, Level.COMMUNE).items():
+        if cid not in chairs:
+            continue
         names = [b.name for b in branches]
         plan.add(
             R.LEADER_VISIT,
@@ -224,22 +322,24 @@ async def weekly_digest(s: Session, snap: Snapshot, plan: Plan, day: dt.date) ->
     week = R.digest_week(plan.rules, plan.now)
     if week is None:
         return
-    chaired = sorted({uid for kind, uid in snap.roles if kind == RoleKind.COMMUNE_CHAIR})
+    chaired = sorted(
+        await unreached_units(s, plan, RoleKind.COMMUNE_CHAIR, R.DIGEST, week.key, "week")
+    )
     if not chaired:
         return
+    await snap.load(s)
     tz = plan.rules.tz
     start = dt.datetime.combine(week.first_day, dt.time(), tzinfo=tz)
     end = start + dt.timedelta(days=7)
     logged = await meetings_logged(s, week, start, end)
     joined = await members_joined(s, week)
+    snap.add((await reminder_facts.units(s, {u for u, _n in [*logged, *joined]})).values())
     meetings = _per_commune(snap, logged)
     members = _per_commune(snap, joined)
     q = quarter_of(day)
-    met = await held_regular(s, q)
-    not_met = snap.by_ancestor(
-        [b for b in snap.branches() if b.id not in met and b.expected(q.first_day)],
-        Level.COMMUNE,
-    )
+    met = unreached.met_in(q.first_day, q.last_day)
+    late = await unreached.late_units(s, Level.BRANCH, q.first_day, met, few(set(chaired)))
+    not_met = snap.by_ancestor(snap.add(late), Level.COMMUNE)
     show_names = day >= q.last_day - dt.timedelta(days=max(plan.rules.meeting_steps, default=0))
     for cid in chaired:
         commune = snap.units.get(cid)
@@ -286,29 +386,3 @@ RULES: list[Rule] = [
     weekly_digest,
     club_reminders,  # issue 16: clubs with no meeting this quarter
 ]
-
-
-# --- the sender's last look ----------------------------------------------------------------
-
-
-async def obsolete(s: Session, rows: list[Claimed]) -> set[int]:
-    """Reminders whose task got done after the sweep wrote them: they need not go out."""
-    checks: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
-    for row in rows:
-        check = row.payload.get("check")
-        if isinstance(check, dict) and check.get("what") in ("meeting", "review"):
-            # a meeting reminder may cover the branch and its tổ: obsolete once all have met
-            for unit in check.get("units") or [check["unit"]]:
-                key = (str(check["what"]), str(check["period"]))
-                checks[key].append((row.id, int(unit)))
-    skip: set[int] = set()
-    for (what, period), pairs in checks.items():
-        units = [u for _id, u in pairs]
-        if what == "meeting":
-            q = Quarter.parse(period)
-            done = await held_regular(s, q, units) if q else set()
-        else:
-            done = await reviewed(s, period, units)
-        pending = {row_id for row_id, unit in pairs if unit not in done}
-        skip.update(row_id for row_id, _unit in pairs if row_id not in pending)
-    return skip

@@ -13,18 +13,21 @@ a pair, once, `PAIR_STEP` days before the quarter ends, until each has answered.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from typing import Any
 
 from bot.core.i18n import period_label
 from bot.domain import rules as R
 from bot.domain.calendar import quarter_of
-from bot.domain.dues import DuesStatus
-from bot.domain.enums import RoleKind
+from bot.domain.enums import Level, RoleKind
 from bot.scheduler import dues_messages as M
-from bot.scheduler.due import Rule, _escalate
-from bot.scheduler.plan import Plan
+from bot.scheduler.due import Rule, _escalate, _escalation_unreached
+from bot.scheduler.plan import Plan, Shared
 from bot.scheduler.snapshot import Snapshot
-from storage.repositories import assessment, dues, pairs
-from storage.repositories.reminder_facts import Unit, units_by_id
+from storage.repositories import assessment, dues, pairs, reminder_facts, unreached
+from storage.repositories import recipients as recipients_repo
+from storage.repositories.recipients import Recipient
+from storage.repositories.reminder_facts import Unit
 from storage.sessions import Session
 
 DUES_DUE, DUES_LATE, DUES_LATE_PROVINCE = "dues_due", "dues_late", "dues_late_prov"
@@ -41,39 +44,31 @@ def _year_end(day: dt.date) -> dt.date:
 
 async def _owing(s: Session, snap: Snapshot, year: int, day: dt.date) -> dict[int, tuple[int, int]]:
     """Branches with members not paid in full for `year`: (owing, members)."""
-    branches = [b for b in snap.branches() if b.expected(dt.date(year, 1, 1))]
-    full = await units_by_id(s, [b.id for b in branches])
-    out = {}
-    for b in branches:
-        unit = full.get(b.id)
-        if unit is None:
-            continue
-        d = await dues.branch_dues(s, unit, year, day)
-        if d.rate is None:
-            continue
-        owing = d.count(DuesStatus.UNPAID) + d.count(DuesStatus.PARTIAL)
-        if owing:
-            out[b.id] = (owing, len(d.rows))
-    return out
+    branches = [b.id for b in await snap.branches(s) if b.expected(dt.date(year, 1, 1))]
+    return await dues.owing(s, branches, year, day)
 
 
 async def dues_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
     step = R.latest_step(DUES_STEPS, _year_end(day), day)
     if step is None:
         return
-    owing = await _owing(s, snap, day.year, day)
-    for b in snap.branches():
-        heads = snap.recipients(RoleKind.BRANCH_HEAD, b.id)
-        if not heads or b.id not in owing:
+    parts = plan.parts(DUES_DUE, str(day.year), step.name)
+    scope = unreached.Scope(Level.BRANCH, dt.date(day.year, 1, 1))
+    found = await unreached.role_pending(s, RoleKind.BRANCH_HEAD, parts, scope)
+    owing = await dues.owing(s, {f.unit_id for f in found}, day.year, day)
+    texts: dict[tuple[int, int], Shared] = {}
+    for f in found:
+        if f.unit_id not in owing:
             continue
-        n, members = owing[b.id]
-        plan.add(
-            DUES_DUE,
-            heads,
-            f"{day.year}/{b.id}",
-            step.name,
-            lambda b=b, n=n, m=members: M.dues_due(b.name, day.year, n, m, step.deadline),  # type: ignore[misc]
-            "dues",
+        n, members = owing[f.unit_id]
+        if (n, members) not in texts:
+            texts[(n, members)] = Shared(
+                (n, members),
+                lambda name, n=n, m=members: M.dues_due(name, day.year, n, m, step.deadline),  # type: ignore[misc]
+            )
+        check = {"what": "dues", "period": str(day.year), "unit": f.unit_id}
+        plan.add_pending(
+            DUES_DUE, f, f"{day.year}/{f.unit_id}", step.name, texts[(n, members)], "dues", check
         )
 
 
@@ -82,8 +77,10 @@ async def dues_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.date)
     steps = R.escalation_steps(plan.rules, dt.date(year, 12, 31), day)
     if not steps:
         return
+    if not await _escalation_unreached(s, plan, (DUES_LATE, DUES_LATE_PROVINCE), str(year), steps):
+        return
     owing = await _owing(s, snap, year, dt.date(year, 12, 31))
-    late = [b for b in snap.branches() if b.id in owing]
+    late = [b for b in await snap.branches(s) if b.id in owing]
     _escalate(
         snap,
         plan,
@@ -101,7 +98,9 @@ async def _assessed(s: Session, snap: Snapshot, year: int) -> list[Unit]:
     """Branches under a unit that saved a rubric for `year` (the province turned the yearly
     assessment on; its rubric may be the default)."""
     on = await assessment.rubric_units(s, year)
-    return [b for b in snap.branches() if on.intersection(b.ids())]
+    if not on:
+        return []
+    return [b for b in await snap.branches(s) if on.intersection(b.ids())]
 
 
 async def self_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
@@ -109,18 +108,19 @@ async def self_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -
     step = R.latest_step(SELF_STEPS, q.last_day, day)
     if step is None:
         return
-    done = await assessment.self_done(s, q.key)
-    for b in await _assessed(s, snap, q.year):
-        heads = snap.recipients(RoleKind.BRANCH_HEAD, b.id)
-        if not heads or b.id in done or not b.expected(q.first_day):
-            continue
-        plan.add(
-            SELF_DUE,
-            heads,
-            f"{q.key}/{b.id}",
-            step.name,
-            lambda b=b: M.self_due(b.name, period_label(q), q.last_day),  # type: ignore[misc]
-            "self_assessment",
+    on = await assessment.rubric_units(s, q.year)
+    if not on:
+        return
+    parts = plan.parts(SELF_DUE, q.key, step.name)
+    scope = unreached.Scope(Level.BRANCH, q.first_day, on, unreached.self_assessed(q.key))
+    text = Shared("self", lambda name: M.self_due(name, period_label(q), q.last_day))
+    head = RoleKind.BRANCH_HEAD
+    shared: dict[str, Any] = {"what": "self", "period": q.key, "unit": unreached.ID_MARK}
+    await plan.write_shared(s, head, parts, text, "self_assessment", shared, scope)
+    for f in await unreached.role_pending(s, head, parts, scope, snoozed_only=True):
+        check: dict[str, Any] = {"what": "self", "period": q.key, "unit": f.unit_id}
+        plan.add_pending(
+            SELF_DUE, f, f"{q.key}/{f.unit_id}", step.name, text, "self_assessment", check
         )
 
 
@@ -128,6 +128,8 @@ async def self_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.date)
     q = quarter_of(day).previous()
     steps = R.escalation_steps(plan.rules, q.last_day, day)
     if not steps:
+        return
+    if not await _escalation_unreached(s, plan, (SELF_LATE, SELF_LATE_PROVINCE), q.key, steps):
         return
     done = await assessment.self_done(s, q.key)
     late = [
@@ -151,18 +153,24 @@ async def pair_check_ins(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -
     step = R.latest_step(PAIR_STEP, q.last_day, day)
     if step is None:
         return
+    active = await pairs.active(s)
+    if not active:
+        return
     answered = await pairs.checked_in(s, q.key)
-    for p in await pairs.active(s):
-        sides = [u for u in (p.helper_unit_id, p.helped_unit_id) if u is not None]
-        helper = snap.units.get(p.helper_unit_id) if p.helper_unit_id else None
-        helped = snap.units.get(p.helped_unit_id)
+    sides_of = {
+        p.id: [u for u in (p.helper_unit_id, p.helped_unit_id) if u is not None] for p in active
+    }
+    ids = {u for sides in sides_of.values() for u in sides}
+    units = await reminder_facts.units(s, ids)
+    heads_of: dict[int, list[Recipient]] = defaultdict(list)
+    for r in await recipients_repo.reachable(s, [RoleKind.BRANCH_HEAD], ids):
+        heads_of[r.unit_id].append(r)
+    for p in active:
+        helper = units.get(p.helper_unit_id) if p.helper_unit_id else None
+        helped = units.get(p.helped_unit_id)
         label = f"{helper.name if helper else p.mentor_name} → {helped.name if helped else '?'}"
-        for uid in sides:
-            heads = [
-                r
-                for r in snap.recipients(RoleKind.BRANCH_HEAD, uid)
-                if (p.id, r.person_id) not in answered
-            ]
+        for uid in sides_of[p.id]:
+            heads = [r for r in heads_of[uid] if (p.id, r.person_id) not in answered]
             if heads:
                 plan.add(
                     PAIR_DUE,
@@ -171,6 +179,7 @@ async def pair_check_ins(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -
                     step.name,
                     lambda label=label: M.pair_due(label, period_label(q)),  # type: ignore[misc]
                     "pair",
+                    {"what": "pair", "period": q.key, "unit": p.id},
                 )
 
 

@@ -17,13 +17,14 @@ from bot.domain.enums import Level, RoleKind
 from bot.scheduler import review_messages
 from bot.scheduler.plan import Plan
 from bot.scheduler.snapshot import Snapshot
+from storage.repositories import unreached
 from storage.repositories.reminder_facts import Unit, reviewed
 from storage.sessions import Session
 
 
-def _branches_by_commune(snap: Snapshot, half: HalfYear) -> dict[int, list[Unit]]:
+async def _branches_by_commune(s: Session, snap: Snapshot, half: HalfYear) -> dict[int, list[Unit]]:
     """The branches expected to review `half`, under their commune."""
-    expected = [b for b in snap.branches() if b.expected(half.first_day)]
+    expected = [b for b in await snap.branches(s) if b.expected(half.first_day)]
     return snap.by_ancestor(expected, Level.COMMUNE)
 
 
@@ -32,8 +33,11 @@ async def software_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.dat
     if due is None:
         return
     half, step = due
+    parts = plan.parts(R.SOFTWARE_DUE, half.key, step.name)
+    if not await unreached.role_units_pending(s, RoleKind.COMMUNE_CHAIR, parts):
+        return
     done = await reviewed(s, half.key)
-    for cid, branches in _branches_by_commune(snap, half).items():
+    for cid, branches in (await _branches_by_commune(s, snap, half)).items():
         chairs = snap.recipients(RoleKind.COMMUNE_CHAIR, cid)
         if cid in done or not chairs:
             continue
@@ -53,9 +57,14 @@ async def software_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.dat
 
 
 async def software_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:
+    officer = RoleKind.PROVINCE_OFFICER
     for half in R.software_escalations(plan.rules, day):
+        parts = plan.parts(R.SOFTWARE_LATE_PROVINCE, half.key, R.PROVINCE_STEP)
+        if not await unreached.role_units_pending(s, officer, parts):
+            continue
         done = await reviewed(s, half.key)
-        late = [snap.units[cid] for cid in _branches_by_commune(snap, half) if cid not in done]
+        by_commune = await _branches_by_commune(s, snap, half)
+        late = [snap.units[cid] for cid in by_commune if cid not in done]
         _tell_province(snap, plan, half, late)
 
 

@@ -4,7 +4,9 @@ It remembers nothing between runs. Each run recomputes what is due from the tabl
 branch with a regular meeting this quarter is simply not reminded), and each message gets
 the outbox key `kind|period|recipient|step`, so a second run, or a run in another process
 at the same moment, adds nothing new. One sweep holds a PostgreSQL advisory lock for its
-transaction; a concurrent one returns at once ("skipped").
+transaction; a concurrent one returns at once ("skipped"). The rules ask the database only for
+what their step has not reached yet (storage/repositories/unreached.py), so a sweep with
+nothing new reads and renders next to nothing.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ async def sweep_in(
     await _repeat_after_snooze(s, plan, added, now)
     for key in added:
         report.added[key.split("|", 1)[0]] += 1
+    report.added.update(plan.written)
     log.info("sweep_done", extra={"day": report.day.isoformat(), "added": report.total()})
     return report
 
@@ -77,9 +80,10 @@ async def sweep_in(
 async def _repeat_after_snooze(s: Session, plan: Plan, added: set[str], now: dt.datetime) -> None:
     """After a snooze, repeat the reminder once, unless a newer step went out meanwhile."""
     repeat = []
+    written = {k.rsplit("|", 1)[0] + "|" for k in added}
     for msg, snoozed_at in plan.again:
         regular = msg.key.rsplit("|", 1)[0] + "|"
-        if any(k.startswith(regular) for k in added):
+        if regular in written:
             continue
         newer = await outbox.keys_since(s, msg.person_id, msg.kind, snoozed_at)
         if not any(k.startswith(regular) for k in newer):

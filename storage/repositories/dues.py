@@ -291,3 +291,23 @@ async def branch_dues(s: AsyncSession, branch: OrgUnit, year: int, day: dt.date)
             st = D.status(owed, paid.get(mid, 0))
         rows.append(DuesRow(mid, name, owed, paid.get(mid, 0), st, why))
     return BranchDues(branch.id, year, found.rate if found else None, rows)
+
+
+async def owing(
+    s: AsyncSession, branch_ids: Iterable[int], year: int, day: dt.date
+) -> dict[int, tuple[int, int]]:
+    """Of these branches, those with a rate set and members not paid in full for `year`:
+    (members owing, members)."""
+    ids = sorted(set(branch_ids))
+    units = {u.id: u for u in (await s.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))).all()}
+    out = {}
+    for bid in ids:
+        if (unit := units.get(bid)) is None:
+            continue
+        d = await branch_dues(s, unit, year, day)
+        if d.rate is None:
+            continue
+        n = d.count(D.DuesStatus.UNPAID) + d.count(D.DuesStatus.PARTIAL)
+        if n:
+            out[bid] = (n, len(d.rows))
+    return out

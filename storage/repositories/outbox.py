@@ -32,9 +32,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import OutboxStatus
-from storage.db import dialect_insert
 from storage.models import Outbox
 from storage.prepared import Prepared
+from storage.repositories import outbox_insert
 
 # Marks a row finished without delivery because the task got done before it went out.
 SKIPPED = "skipped: no longer due"
@@ -63,35 +63,7 @@ async def enqueue_many(
     Inserting with ON CONFLICT DO NOTHING (rather than reading existing keys first) keeps it
     correct when two sweeps race.
     """
-    added: list[str] = []
-    insert = dialect_insert(s)
-    # One compiled statement run for many rows ("insertmanyvalues"): compiling a VALUES list
-    # per chunk costs more than the database's work.
-    table = cast(Table, Outbox.__table__)
-    stmt = insert(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.key)
-    for start in range(0, len(messages), chunk):
-        rows = [
-            dict(
-                key=m.key,
-                kind=m.kind,
-                person_id=m.person_id,
-                channel=m.channel,
-                bot_id=m.bot_id,
-                chat_id=m.chat_id,
-                payload=m.payload,
-                status=OutboxStatus.PENDING,
-                attempts=0,
-                not_before=m.not_before,
-                created_at=now,
-                claimed_at=None,
-                sent_at=None,
-                last_error=None,
-            )
-            for m in messages[start : start + chunk]
-        ]
-        result = await s.execute(stmt, rows)
-        added.extend(result.scalars().all())
-    return added
+    return await outbox_insert.insert_many(s, messages, now, chunk)
 
 
 async def enqueue(
