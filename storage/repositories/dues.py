@@ -293,12 +293,18 @@ async def branch_dues(s: AsyncSession, branch: OrgUnit, year: int, day: dt.date)
     return BranchDues(branch.id, year, found.rate if found else None, rows)
 
 
+# Up to this many branches are counted one by one; more, a whole subtree at once.
+OWING_ONE_BY_ONE = 50
+
+
 async def owing(
     s: AsyncSession, branch_ids: Iterable[int], year: int, day: dt.date
 ) -> dict[int, tuple[int, int]]:
     """Of these branches, those with a rate set and members not paid in full for `year`:
     (members owing, members)."""
     ids = sorted(set(branch_ids))
+    if len(ids) > OWING_ONE_BY_ONE:
+        return await _owing_by_subtree(s, set(ids), year, day)
     units = {u.id: u for u in (await s.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))).all()}
     out = {}
     for bid in ids:
@@ -310,4 +316,28 @@ async def owing(
         n = d.count(D.DuesStatus.UNPAID) + d.count(D.DuesStatus.PARTIAL)
         if n:
             out[bid] = (n, len(d.rows))
+    return out
+
+
+async def _owing_by_subtree(
+    s: AsyncSession, wanted: set[int], year: int, day: dt.date
+) -> dict[int, tuple[int, int]]:
+    """`owing` for many branches: each unit that set the year's rate (the topmost of them)
+    has its whole subtree counted in one query (storage/repositories/dues_counts.py)."""
+    from storage.repositories.dues_counts import dues_counts
+
+    stmt = select(OrgUnit).join(DuesRate, DuesRate.unit_id == OrgUnit.id)
+    setters = sorted(
+        (await s.scalars(stmt.where(DuesRate.year == year))).all(), key=lambda u: u.path
+    )
+    roots: list[OrgUnit] = []
+    for u in setters:
+        if not any(u.path.startswith(r.path) for r in roots):
+            roots.append(u)
+    out = {}
+    for root in roots:
+        for bid, c in (await dues_counts(s, root, year, day)).items():
+            n = c.unpaid + c.partial
+            if bid in wanted and c.rate is not None and n:
+                out[bid] = (n, c.members)
     return out

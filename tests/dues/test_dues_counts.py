@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from bot.domain.dues import DuesStatus, ReliefKind
 from bot.domain.enums import Level
 from storage.db import transaction
@@ -96,3 +98,23 @@ async def dues_rows(world: World, code: str, day: dt.date) -> list[dues.DuesRow]
         unit = await org.by_code(s, code)
         assert unit is not None
         return (await dues.branch_dues(s, unit, 2026, day)).rows
+
+
+async def test_owing_by_subtree_equals_owing_one_by_one(
+    db_world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sweep's dues rule asks `owing` for many branches at once: past
+    OWING_ONE_BY_ONE it counts whole subtrees; both ways must agree."""
+    world = db_world
+    await set_rate(world, "TH", 30_000, elderly=0)
+    day = world.clock().date()
+    async with world.maker() as s:
+        th = await org.by_code(s, "TH")
+        assert th is not None
+        ids = [u.id for u in await org.subtree(s, th) if u.level == Level.BRANCH]
+        one_by_one = await dues.owing(s, ids, 2026, day)
+        monkeypatch.setattr(dues, "OWING_ONE_BY_ONE", 0)
+        at_once = await dues.owing(s, ids, 2026, day)
+        some = await dues.owing(s, ids[:2], 2026, day)
+    assert one_by_one and at_once == one_by_one
+    assert some == {b: v for b, v in one_by_one.items() if b in ids[:2]}
