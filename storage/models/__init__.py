@@ -35,6 +35,8 @@ from storage.models.core import (
 )
 from storage.models.dashboard import DashboardLink, DashboardSession, UnitOfficial
 from storage.models.figures import (
+    FigureRebuild,
+    MeetingFigure,
     MemberTally,
     MemberTallyDay,
     RosterTotal,
@@ -69,6 +71,7 @@ __all__ = [
     "DashboardLink",
     "DashboardSession",
     "FamilyVisit",
+    "FigureRebuild",
     "FoldedReminder",
     "GroupLink",
     "IncomingWoman",
@@ -76,6 +79,7 @@ __all__ = [
     "KeyCheck",
     "LinkCode",
     "Meeting",
+    "MeetingFigure",
     "Member",
     "MemberEvent",
     "MemberTally",

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.calendar import Period, Quarter
 from bot.domain.enums import Level
 from bot.domain.figures import Table, UnitRow
-from storage.models import Meeting, MemberEvent, MemberTally, OrgUnit, RosterTotal
+from storage.models import Meeting, MeetingFigure, MemberEvent, MemberTally, OrgUnit, RosterTotal
 from storage.repositories.measures.members import COUNTING_EVENTS
 from storage.repositories.measures.scope import Scope, fetch_rows
 from storage.repositories.meetings import regular_meeting_in
@@ -163,6 +163,53 @@ def _meeting_statement(
     )
 
 
+@functools.lru_cache(maxsize=16)
+def _stored_statement(nq: int, shape: str) -> Select[Any]:
+    """`meeting_rows` from the kept figures (meeting_figure): the same columns as the
+    recount's, one row per unit, summed over the unit's counted meetings of the period."""
+    f = MeetingFigure
+    if shape == "ids":
+        scoped: ColumnElement[bool] = f.unit_id.in_(bindparam("unit_ids", expanding=True))
+    elif shape == "all":
+        scoped = true()
+    else:
+        inside = select(OrgUnit.id).where(
+            OrgUnit.path >= bindparam("path_lo"), OrgUnit.path < bindparam("path_hi")
+        )
+        scoped = f.unit_id.in_(inside)
+    zero, one = literal(0), literal(1)
+    # the rate base: the larger of the entered members and the stated roster total
+    members = case((f.stated > f.entered, f.stated), else_=f.entered)
+    counted = f.counted == 1
+    rated = and_(counted, members > 0)
+    rate = case(
+        (f.present >= members, literal(1.0, Float)), else_=sql_cast(f.present, Float) / members
+    )
+    quarter_of_day = [
+        f.held_on.between(bindparam(f"q{i}_first", type_=Date), bindparam(f"q{i}_last", type_=Date))
+        for i in range(nq)
+    ]
+    return (
+        select(
+            f.unit_id,
+            func.sum(f.counted),
+            func.sum(case((rated, one), else_=zero)),
+            func.sum(case((rated, rate), else_=None)),
+            func.sum(case((and_(rated, 3 * f.present >= 2 * members), one), else_=zero)),
+            *[func.max(case((and_(counted, in_q), one), else_=zero)) for in_q in quarter_of_day],
+            *[
+                func.max(case((and_(f.visited == 1, in_q), one), else_=zero))
+                for in_q in quarter_of_day
+            ],
+        )
+        .where(
+            scoped,
+            f.held_on.between(bindparam("first", type_=Date), bindparam("as_of", type_=Date)),
+        )
+        .group_by(f.unit_id)
+    )
+
+
 def meeting_duties(table: Table, quarters: Sequence[Quarter], as_of: dt.date) -> None:
     """The branches and groups that must meet each quarter (founded by its end)."""
     units = table.units
@@ -188,8 +235,11 @@ async def meeting_rows(
     quarters: Sequence[Quarter],
     base: dt.date | None,
     has_roster: bool = False,
+    stored: bool = False,
 ) -> Sequence[Any]:
     """Meeting figures aggregated per unit in SQL (one row per unit that met).
+
+    `stored`: from the kept figures (meeting_figures.trusted), else recounted as follows.
 
     Each regular meeting's denominator (members of its unit at the end of its day) is the
     unit's tally on `base` (the tally day the period's start was counted from; none: from
@@ -197,14 +247,19 @@ async def meeting_rows(
     """
     if not quarters:
         return []
-    params: dict[str, Any] = {"first": period.first_day, "as_of": as_of, "base": base}
+    params: dict[str, Any] = {"first": period.first_day, "as_of": as_of}
+    if not stored:
+        params["base"] = base
     if scope.ids is not None:
         params["unit_ids"] = list(scope.ids)
     elif not scope.everything:
         params["path_lo"], params["path_hi"] = scope.path, scope.path[:-1] + "0"
     for i, q in enumerate(quarters):
         params[f"q{i}_first"], params[f"q{i}_last"] = q.first_day, q.last_day
-    stmt = _meeting_statement(len(quarters), base is not None, scope.shape, has_roster)
+    if stored:
+        stmt = _stored_statement(len(quarters), scope.shape)
+    else:
+        stmt = _meeting_statement(len(quarters), base is not None, scope.shape, has_roster)
     return await fetch_rows(s, stmt, params)
 
 

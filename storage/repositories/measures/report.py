@@ -48,6 +48,7 @@ from bot.domain.targets import (
     term_targets,
 )
 from storage.models import OrgUnit
+from storage.repositories import meeting_figures
 from storage.repositories.measures.coverage import (
     add_aggregates,
     add_rosters,
@@ -226,6 +227,7 @@ async def _measure(
         if scope.ids is None and s.bind.dialect.name == "postgresql":
             await _big_report_settings(s)
         stated = await stated_totals(s, scope, as_of)
+        kept = await meeting_figures.trusted(s)
         engine = s.bind
         if scope.ids is None and isinstance(engine, AsyncEngine) and engine.name == "postgresql":
             # The meeting statement (over half of a national report) runs on a second
@@ -233,13 +235,15 @@ async def _measure(
             # reads what is committed when it starts, on one connection or two alike.
             start = await period_base(s, period)
             apart = asyncio.ensure_future(
-                _meetings_apart(engine, scope, period, as_of, quarters, start, bool(stated))
+                _meetings_apart(engine, scope, period, as_of, quarters, start, bool(stated), kept)
             )
         base = await member_facts(s, scope, period, as_of, table)
         if apart is not None:
             met = await apart
         else:
-            met = await meeting_rows(s, scope, period, as_of, quarters, base, bool(stated))
+            met = await meeting_rows(
+                s, scope, period, as_of, quarters, base, bool(stated), stored=kept
+            )
         reviewed = await review_rows(s, scope, period, as_of, rules)
         holders = population_holders(units, await population_rows(s, scope, national, as_of.year))
         await add_aggregates(s, scope, as_of, table)
@@ -302,10 +306,11 @@ async def _meetings_apart(
     quarters: list[Quarter],
     base: dt.date | None,
     has_roster: bool,
+    kept: bool,
 ) -> Sequence[Any]:
     async with AsyncSession(engine) as t, t.begin():
         await _big_report_settings(t)
-        return await meeting_rows(t, scope, period, as_of, quarters, base, has_roster)
+        return await meeting_rows(t, scope, period, as_of, quarters, base, has_roster, kept)
 
 
 BIG_REPORT_SETTINGS = {"work_mem": "64MB", "jit": "off"}
