@@ -49,8 +49,7 @@ def test_check_lists_a_wrong_figure_and_rebuild_mends_it(cli_db: str) -> None:
     # a figure row with no meeting behind it, as a load with the triggers off could leave
     _sql(
         cli_db,
-        "INSERT INTO meeting_figure VALUES "
-        f"(999999, {unit_id}, '2026-02-01', 1, 0, 5, 10, 0)",
+        f"INSERT INTO meeting_figure VALUES (999999, {unit_id}, '2026-02-01', 1, 0, 5, 10, 0)",
     )
     result = runner.invoke(app, ["report", "tally", "--check"])
     assert result.exit_code == 1
