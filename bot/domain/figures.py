@@ -313,6 +313,10 @@ class Table(Mapping[int, Figures]):
         }
         self._order = order
 
+    def row(self, k: int) -> UnitRow:
+        """The unit at position `k`."""
+        return self._order[k]
+
     def col(self, name: str) -> list[int]:
         """A whole-number column by field name (`rate_sum` is `self.rate_sum`)."""
         return self.cols[name]

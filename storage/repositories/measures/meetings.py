@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
-from collections.abc import Mapping, Sequence
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -264,40 +266,47 @@ async def meeting_rows(
 
 
 def add_meetings(table: Table, nq: int, rows: Sequence[Any]) -> None:
-    """The rows of `meeting_rows` into the table (after `meeting_duties`)."""
-    units = table.units
+    """The rows of `meeting_rows` into the table (after `meeting_duties`).
+
+    Column by column (the rows transposed in C), each a tight loop: ~110,000 rows for the
+    nation, whose row-by-row loop with its inner loop over quarters took ~0.35 s."""
     pos = table.pos
-    meetings, rated_col, two_thirds = (
-        table.col("meetings"),
-        table.col("rated"),
-        table.col("two_thirds"),
-    )
-    rate_sum = table.rate_sum
-    met = [table.quarter("met", i) for i in range(nq)]
-    must = [table.quarter("meeting_units", i) for i in range(nq)]
-    groups = [table.quarter("groups", i) for i in range(nq)]
-    groups_met = [table.quarter("groups_met", i) for i in range(nq)]
-    visited = [table.quarter("visited", i) for i in range(nq)]
-    branches = [table.quarter("branches", i) for i in range(nq)]
-    branch_of: dict[int, int | None] = {}
-    for row in rows:
-        uid = row[0]
-        if (k := pos.get(uid)) is None:  # a unit added since the units were read
-            continue
-        meetings[k] = int(row[1])
-        rated_col[k] = int(row[2])
-        rate_sum[k] = float(row[3] or 0.0)
-        two_thirds[k] = int(row[4])
-        for qi in range(nq):
-            if row[5 + qi]:
-                met[qi][k] = must[qi][k]
-                groups_met[qi][k] = groups[qi][k]
-            if row[5 + nq + qi]:
-                if uid not in branch_of:
-                    branch_of[uid] = _branch_of(units, uid)
-                b = branch_of[uid]
-                if b is not None:
-                    visited[qi][pos[b]] = branches[qi][pos[b]]
+    if not rows:
+        return
+    cols: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    found = list(map(pos.get, cols[0]))
+    if None in found:  # units added since the units were read: left out
+        keep = [i for i, k in enumerate(found) if k is not None]
+        cols = [[col[i] for i in keep] for col in cols]
+    ks: list[int] = [k for k in found if k is not None]
+    # (sums of whole numbers: ints on both backends) stored by C loops: map over setitem
+    for name, col in (("meetings", cols[1]), ("rated", cols[2]), ("two_thirds", cols[4])):
+        _scatter(table.col(name), ks, col)
+    _scatter(table.rate_sum, ks, [v or 0.0 for v in cols[3]])
+    branch_at: dict[int, int | None] = {}  # position of a group -> of its branch
+    branch = Level.BRANCH
+    for qi in range(nq):
+        met, must = table.quarter("met", qi), table.quarter("meeting_units", qi)
+        groups_met, groups = table.quarter("groups_met", qi), table.quarter("groups", qi)
+        hits = list(itertools.compress(ks, cols[5 + qi]))
+        _scatter(met, hits, map(must.__getitem__, hits))
+        _scatter(groups_met, hits, map(groups.__getitem__, hits))
+        visited, branches = table.quarter("visited", qi), table.quarter("branches", qi)
+        for k in itertools.compress(ks, cols[5 + nq + qi]):
+            u = table.row(k)
+            if u.level is branch:  # most visits: the branch's own meeting
+                visited[k] = branches[k]
+                continue
+            if k not in branch_at:
+                b = _branch_of(table.units, u.id)
+                branch_at[k] = None if b is None else pos[b]
+            if (at := branch_at[k]) is not None:
+                visited[at] = branches[at]
+
+
+def _scatter(target: list[Any], at: Sequence[int], values: Iterable[Any]) -> None:
+    """target[at[i]] = values[i] for every i, looping in C."""
+    collections.deque(map(target.__setitem__, at, values), maxlen=0)
 
 
 def _branch_of(units: Mapping[int, UnitRow], uid: int) -> int | None:
