@@ -209,8 +209,25 @@ async def _measure(
 ) -> Rollup:
     units = await units_under(s, root)
     quarters = [q for q in quarters_in(period) if q.first_day <= as_of]
-    table = Table(units, len(quarters))
     scope = await scope_of(s, root, list(units))
+    kept = await meeting_figures.trusted(s)
+    engine = s.bind
+    # a big report on PostgreSQL: its meeting query goes on a second connection
+    pg = isinstance(engine, AsyncEngine) and engine.name == "postgresql"
+    apart_on = engine if scope.ids is None and pg and isinstance(engine, AsyncEngine) else None
+    apart: asyncio.Future[Sequence[Any]] | None = None
+    if apart_on is not None and kept:
+        # The kept meeting figures need nothing counted first: their query starts now, on a
+        # second connection, while this one lays out the table and counts members.
+        apart = asyncio.ensure_future(
+            _meetings_apart(apart_on, scope, period, as_of, quarters, None, False, kept)
+        )
+    try:
+        table = Table(units, len(quarters))
+    except BaseException:
+        if apart is not None:
+            apart.cancel()
+        raise
     national = rules.targets
     term = period if isinstance(period, Term) else national.term
 
@@ -229,20 +246,17 @@ async def _measure(
     # while the meeting query runs: the main thread only waits on the socket meanwhile).
     # It writes only its own columns, which nothing else touches before it is awaited.
     duty = None if scope.ids is not None else asyncio.ensure_future(asyncio.to_thread(duties))
-    apart: asyncio.Future[Sequence[Any]] | None = None
     try:
         if scope.ids is None and s.bind.dialect.name == "postgresql":
             await _big_report_settings(s)
         stated = await stated_totals(s, scope, as_of)
-        kept = await meeting_figures.trusted(s)
-        engine = s.bind
-        if scope.ids is None and isinstance(engine, AsyncEngine) and engine.name == "postgresql":
-            # The meeting statement (over half of a national report) runs on a second
+        if apart_on is not None and apart is None:
+            # The meeting recount (over half of a national report) runs on a second
             # connection while this one counts members, reviews and the rest: each statement
             # reads what is committed when it starts, on one connection or two alike.
             start = await period_base(s, period)
             apart = asyncio.ensure_future(
-                _meetings_apart(engine, scope, period, as_of, quarters, start, bool(stated), kept)
+                _meetings_apart(apart_on, scope, period, as_of, quarters, start, bool(stated), kept)
             )
         base = await member_facts(s, scope, period, as_of, table)
         if apart is not None:
