@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
 import functools
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -32,7 +31,7 @@ from bot.domain.enums import Level
 from bot.domain.figures import Table, UnitRow
 from storage.models import Meeting, MeetingFigure, MemberEvent, MemberTally, OrgUnit, RosterTotal
 from storage.repositories.measures.members import COUNTING_EVENTS
-from storage.repositories.measures.scope import Scope, fetch_rows
+from storage.repositories.measures.scope import Scope, fetch_rows, scatter
 from storage.repositories.meetings import regular_meeting_in
 from storage.repositories.member_counts import delta
 
@@ -281,16 +280,16 @@ def add_meetings(table: Table, nq: int, rows: Sequence[Any]) -> None:
     ks: list[int] = [k for k in found if k is not None]
     # (sums of whole numbers: ints on both backends) stored by C loops: map over setitem
     for name, col in (("meetings", cols[1]), ("rated", cols[2]), ("two_thirds", cols[4])):
-        _scatter(table.col(name), ks, col)
-    _scatter(table.rate_sum, ks, [v or 0.0 for v in cols[3]])
+        scatter(table.col(name), ks, col)
+    scatter(table.rate_sum, ks, [v or 0.0 for v in cols[3]])
     branch_at: dict[int, int | None] = {}  # position of a group -> of its branch
     branch = Level.BRANCH
     for qi in range(nq):
         met, must = table.quarter("met", qi), table.quarter("meeting_units", qi)
         groups_met, groups = table.quarter("groups_met", qi), table.quarter("groups", qi)
         hits = list(itertools.compress(ks, cols[5 + qi]))
-        _scatter(met, hits, map(must.__getitem__, hits))
-        _scatter(groups_met, hits, map(groups.__getitem__, hits))
+        scatter(met, hits, map(must.__getitem__, hits))
+        scatter(groups_met, hits, map(groups.__getitem__, hits))
         visited, branches = table.quarter("visited", qi), table.quarter("branches", qi)
         for k in itertools.compress(ks, cols[5 + nq + qi]):
             u = table.row(k)
@@ -302,11 +301,6 @@ def add_meetings(table: Table, nq: int, rows: Sequence[Any]) -> None:
                 branch_at[k] = None if b is None else pos[b]
             if (at := branch_at[k]) is not None:
                 visited[at] = branches[at]
-
-
-def _scatter(target: list[Any], at: Sequence[int], values: Iterable[Any]) -> None:
-    """target[at[i]] = values[i] for every i, looping in C."""
-    collections.deque(map(target.__setitem__, at, values), maxlen=0)
 
 
 def _branch_of(units: Mapping[int, UnitRow], uid: int) -> int | None:
