@@ -225,7 +225,8 @@ async def rebuild(
 
 
 def _close(a: Sequence[Any], b: Sequence[Any]) -> bool:
-    """Rows equal, the rate sum (index 3: floats added in another order) to rounding."""
+    """Rows of `meeting_rows` equal, the rate sum (index 3: floats added in another order)
+    to rounding."""
     if len(a) != len(b):
         return False
     for i, (x, y) in enumerate(zip(a, b, strict=True)):
@@ -265,6 +266,6 @@ async def differences(s: AsyncSession) -> list[str]:
         kept = {r[0]: tuple(r) for r in await measured.meeting_rows(s, *args, stored=True)}
         for uid in sorted(set(fresh) | set(kept)):
             a, b = kept.get(uid), fresh.get(uid)
-            if a is None or b is None or not _close(a[1:], b[1:]):
+            if a is None or b is None or not _close(a, b):
                 out.append(f"{year} unit {uid}: kept {a and a[1:]}, recount {b and b[1:]}")
     return out

@@ -270,3 +270,11 @@ async def test_a_seeded_commune_has_its_figures_built_whichever_way_it_was_loade
         assert await meeting_figures.trusted(s)
         assert await s.scalar(select(func.count()).select_from(MeetingFigure))
         assert await meeting_figures.differences(s) == []
+
+
+def test_rate_sums_added_in_another_order_are_equal_and_counts_are_not() -> None:
+    # 4.0 kept, 3.9999999999999996 recounted: the same five full meetings, summed apart
+    kept = (7, 5, 5, 4.0, 5, 1, 0)
+    assert meeting_figures._close(kept, (7, 5, 5, 3.9999999999999996, 5, 1, 0))
+    assert not meeting_figures._close(kept, (7, 5, 5, 4.0, 4, 1, 0))
+    assert not meeting_figures._close(kept, (7, 5, 5, 3.99, 5, 1, 0))
