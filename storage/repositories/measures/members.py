@@ -146,18 +146,25 @@ async def period_base(s: AsyncSession, period: Period) -> dt.date | None:
     return _on_or_before(await tally_days(s), period.first_day - dt.timedelta(days=1))
 
 
-async def member_facts(
-    s: AsyncSession, scope: Scope, period: Period, as_of: dt.date, table: Table
-) -> dt.date | None:
-    """Members at the start and end, joins in the period and year to date; returns the
-    tally day the period's start was counted from (None: from events alone)."""
+Counted = tuple[list[int], list[list[int]]]
+
+
+async def member_columns(
+    s: AsyncSession, scope: Scope, period: Period, as_of: dt.date
+) -> tuple[dt.date | None, Counted]:
+    """What `member_facts` counts, before it is laid into a table: the tally day the
+    period's start was counted from (None: from events alone) and `count_columns` of the
+    period's start, `as_of` and the year's start."""
     before = period.first_day - dt.timedelta(days=1)
     registered = await tally_days(s)
     base = _on_or_before(registered, before)
     year_start = dt.date(as_of.year, 1, 1) - dt.timedelta(days=1)  # a term: its last year
-    units, (m0, j0, m, j, _my, jy) = await count_columns(
-        s, scope, [before, as_of, year_start], registered
-    )
+    return base, await count_columns(s, scope, [before, as_of, year_start], registered)
+
+
+def add_members(table: Table, counted: Counted) -> None:
+    """Members at the start and end, joins in the period and year to date, into the table."""
+    units, (m0, j0, m, j, _my, jy) = counted
     found = list(map(table.pos.get, units))
     if None in found:  # units added since the units were read: left out
         keep = [i for i, k in enumerate(found) if k is not None]
@@ -167,4 +174,13 @@ async def member_facts(
     scatter(table.col("members"), ks, m)
     scatter(table.col("joined"), ks, map(operator.sub, j, j0))
     scatter(table.col("joined_ytd"), ks, map(operator.sub, j, jy))
+
+
+async def member_facts(
+    s: AsyncSession, scope: Scope, period: Period, as_of: dt.date, table: Table
+) -> dt.date | None:
+    """Members at the start and end, joins in the period and year to date; returns the
+    tally day the period's start was counted from (None: from events alone)."""
+    base, counted = await member_columns(s, scope, period, as_of)
+    add_members(table, counted)
     return base

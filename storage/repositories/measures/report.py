@@ -22,9 +22,9 @@ import contextlib
 import datetime as dt
 import gc
 import operator
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -59,7 +59,7 @@ from storage.repositories.measures.coverage import (
     target_periods,
 )
 from storage.repositories.measures.meetings import add_meetings, meeting_duties, meeting_rows
-from storage.repositories.measures.members import member_facts, period_base
+from storage.repositories.measures.members import add_members, member_columns, period_base
 from storage.repositories.measures.reviews import (
     add_reviews,
     review_deadline,
@@ -71,6 +71,7 @@ from storage.repositories.measures.reviews import (
 from storage.repositories.measures.scope import Scope, fetch_rows, scope_of, units_under
 
 _code = operator.attrgetter("code")
+T = TypeVar("T")
 
 
 def parse_period(key: str) -> Period | None:
@@ -222,30 +223,28 @@ async def _measure(
         apart = asyncio.ensure_future(
             _meetings_apart(apart_on, scope, period, as_of, quarters, None, False, kept)
         )
-    try:
-        table = Table(units, len(quarters))
-    except BaseException:
-        if apart is not None:
-            apart.cancel()
-        raise
     national = rules.targets
     term = period if isinstance(period, Term) else national.term
 
-    def duties() -> dict[int, int | None]:
-        """What needs no facts: who must meet and review, the communes, the default
-        yearly targets (redone below only where the level above set one for the year)."""
+    def lay_out() -> tuple[Table, dict[int, int | None]]:
+        """What needs no facts: the table, who must meet and review, the communes, the
+        default yearly targets (redone below only where the level above set one)."""
+        table = Table(units, len(quarters))
         meeting_duties(table, quarters, as_of)
         review_duties(table, as_of)
         communes = table.col("communes")
         for uid, u in units.items():
             if u.level == Level.COMMUNE:
                 communes[table.pos[uid]] = 1
-        return annual_targets(units, national)
+        return table, annual_targets(units, national)
 
-    # A big report does that in a thread while the database counts (~0.2 s of Python
-    # while the meeting query runs: the main thread only waits on the socket meanwhile).
-    # It writes only its own columns, which nothing else touches before it is awaited.
-    duty = None if scope.ids is not None else asyncio.ensure_future(asyncio.to_thread(duties))
+    # A big report lays out in a thread while the database counts (~0.3 s of Python for
+    # the nation; the main thread only waits on sockets meanwhile). Nothing touches the
+    # table before the layout is awaited.
+    layout: asyncio.Future[tuple[Table, dict[int, int | None]]] = asyncio.ensure_future(
+        asyncio.to_thread(lay_out) if scope.ids is None else _now(lay_out)
+    )
+    rest: asyncio.Future[tuple[Sequence[Any], dict[int, Denominator], Any]] | None = None
     try:
         if scope.ids is None and s.bind.dialect.name == "postgresql":
             await _big_report_settings(s)
@@ -258,25 +257,35 @@ async def _measure(
             apart = asyncio.ensure_future(
                 _meetings_apart(apart_on, scope, period, as_of, quarters, start, bool(stated), kept)
             )
-        base = await member_facts(s, scope, period, as_of, table)
-        if apart is not None:
-            met = await apart
-        else:
+        base, counted = await member_columns(s, scope, period, as_of)
+
+        async def the_rest() -> tuple[Sequence[Any], dict[int, Denominator], Any]:
+            """The smaller facts, on this connection while the figures so far are laid in."""
+            reviewed = await review_rows(s, scope, period, as_of, rules)
+            found = await population_rows(s, scope, national, as_of.year)
+            table, _annual = await layout
+            await add_aggregates(s, scope, as_of, table)
+            await add_uncounted(s, scope, table)
+            chosen = await set_targets(s, scope, target_periods(period, term))
+            return reviewed, population_holders(units, found), chosen
+
+        if apart is None:
             met = await meeting_rows(
                 s, scope, period, as_of, quarters, base, bool(stated), stored=kept
             )
-        reviewed = await review_rows(s, scope, period, as_of, rules)
-        holders = population_holders(units, await population_rows(s, scope, national, as_of.year))
-        await add_aggregates(s, scope, as_of, table)
-        await add_uncounted(s, scope, table)
+        rest = asyncio.ensure_future(the_rest())
+        table, annual = await layout
+        add_members(table, counted)
         add_rosters(stated, table)
-        chosen = await set_targets(s, scope, target_periods(period, term))
+        if apart is not None:
+            met = await apart
+        add_meetings(table, len(quarters), met)
+        reviewed, holders, chosen = await rest
     except BaseException:
-        for pending in (duty, apart):
+        for pending in (layout, apart, rest):
             if pending is not None:
                 pending.cancel()
         raise
-    annual = duties() if duty is None else await duty
     set_for_year = chosen.get((TargetMeasure.NEW_MEMBERS, str(period.year)))
     if set_for_year:
         annual = annual_targets(units, national, set_for_year)
@@ -291,7 +300,6 @@ async def _measure(
         **chosen.get((TargetMeasure.COVERAGE, str(period.year)), {}),
         **chosen.get((TargetMeasure.COVERAGE, term.key), {}),
     }
-    add_meetings(table, len(quarters), met)
     add_reviews(table, reviewed)
     no_data = table.col("communes_no_data")
     for uid in communes_without_data(units, holders):
@@ -317,6 +325,11 @@ async def _measure(
         software=software_confirmed(units, reviewed, rules.tz),
         software_deadline=software_deadline(period, rules),
     )
+
+
+async def _now(fn: Callable[[], T]) -> T:
+    """`fn()` as an awaitable, run in this thread (a small report needs no thread)."""
+    return fn()
 
 
 async def _meetings_apart(
