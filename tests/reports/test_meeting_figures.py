@@ -3,11 +3,12 @@ feeds the same report figures as the recount (both backends)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import random
 
 import pytest
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.domain.calendar import HalfYear
@@ -278,3 +279,74 @@ def test_rate_sums_added_in_another_order_are_equal_and_counts_are_not() -> None
     assert meeting_figures._close(kept, (7, 5, 5, 3.9999999999999996, 5, 1, 0))
     assert not meeting_figures._close(kept, (7, 5, 5, 4.0, 4, 1, 0))
     assert not meeting_figures._close(kept, (7, 5, 5, 3.99, 5, 1, 0))
+
+
+async def _waiting_for_a_lock(s: AsyncSession) -> bool:
+    n = await s.scalar(
+        text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type IN ('Lock', 'advisory')")
+    )
+    return bool(n)
+
+
+@pytest.mark.parametrize("first", ["meeting", "event"])
+async def test_a_meeting_and_an_earlier_event_written_at_once_both_count(
+    maker: async_sessionmaker[AsyncSession], db_url: str, first: str
+) -> None:
+    """Two transactions: one logs B3's meeting of 10/3, the other enters a join of 1/3 in
+    B3, neither seeing the other's rows when it starts. The second to write waits for the
+    first (the unit's lock) and then counts its row: the meeting's base has the join."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite runs one writer at a time: nothing is written concurrently")
+    async with transaction(maker) as s:
+        tree = await build(s)
+        member_id = await s.scalar(select(MemberEvent.member_id).limit(1))
+    b3 = tree["B3"]
+
+    async def log_meeting(s: AsyncSession) -> int:
+        m = await meetings.add_meeting(
+            s,
+            unit_id=b3.id,
+            held_on=D(2026, 3, 10),
+            kind=MeetingKind.REGULAR,
+            present_count=10,
+            now=NOW,
+        )
+        return m.id
+
+    async def enter_join(s: AsyncSession) -> None:
+        s.add(
+            MemberEvent(
+                member_id=member_id,
+                kind=EventKind.JOINED,
+                occurred_on=D(2026, 3, 1),
+                unit_id=b3.id,
+                detail={},
+                recorded_at=NOW,
+            )
+        )
+        await s.flush()
+
+    a = maker()
+    await a.begin()
+    meeting_id = await log_meeting(a) if first == "meeting" else await enter_join(a)
+
+    async def second() -> int | None:
+        async with transaction(maker) as b:
+            return await enter_join(b) if first == "meeting" else await log_meeting(b)
+
+    task = asyncio.create_task(second())
+    async with maker() as watcher:
+        for _ in range(500):  # the second reaches the lock within a few polls
+            if await _waiting_for_a_lock(watcher):
+                break
+            await asyncio.sleep(0.01)
+        else:
+            pytest.fail("the second writer never waited for the unit's lock")
+    await a.commit()
+    await a.close()
+    later = await task
+    meeting_id = meeting_id if first == "meeting" else later
+    assert meeting_id is not None
+    async with transaction(maker) as s:
+        assert await _figure(s, meeting_id) == (22, 0)  # 20 + moved in 20/1 + the join
+        assert await meeting_figures.differences(s) == []
