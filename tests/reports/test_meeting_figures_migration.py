@@ -55,8 +55,7 @@ def test_existing_meetings_get_their_figures(kind: str, tmp_path: Path) -> None:
             )
         _execute(
             url,
-            "INSERT INTO roster_total (unit_id, as_of, total, entered_at) "
-            "VALUES (1, :d, 10, :now)",
+            "INSERT INTO roster_total (unit_id, as_of, total, entered_at) VALUES (1, :d, 10, :now)",
             d=D(2026, 1, 6),
             now=NOW,
         )
