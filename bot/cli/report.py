@@ -25,6 +25,7 @@ from bot.reports import charts, docx_report, excel, targets
 from bot.reports import text as report_text
 from bot.reports.docx_sections import TemplateError
 from storage.repositories import measures, meeting_figures, org, tally, unit_figures
+from storage.repositories.measures import figure_check
 from storage.sessions import Session
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ async def _check(s: Session) -> None:
     if not await meeting_figures.trusted(s):
         typer.echo("meeting figures: a rebuild is pending (reports recount meanwhile)")
     else:
-        wrong += [f"meeting figures {line}" for line in await meeting_figures.differences(s)]
+        wrong += [f"meeting figures {line}" for line in await figure_check.differences(s)]
     for line in wrong:
         typer.echo(line)
     if wrong:

@@ -4,14 +4,13 @@ Each current meeting a report counts has a meeting_figure row holding its unit's
 the end of its day; the triggers of migration 0011 keep the rows exact in the writing
 transaction. The rebuild recomputes them in batches of units, one transaction each, and
 records where it got to, so a killed rebuild resumes there; until it ends, reports recount
-(`trusted` is False). `differences` compares the reports' figures from the rows with the
-recount path (measures/meetings.py), year by year.
+(`trusted` is False). storage/repositories/measures/figure_check.py compares them with the
+recount.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -33,7 +32,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bot.domain.calendar import Year
 from bot.domain.enums import MeetingKind
 from storage.models import FigureRebuild, Meeting, MeetingFigure, MemberEvent, OrgUnit, RosterTotal
 from storage.repositories import tally
@@ -222,50 +220,3 @@ async def rebuild(
     async with AsyncSession(engine) as s, s.begin():
         await s.execute(delete(FigureRebuild).where(FigureRebuild.name == MEETINGS))
     return resumed
-
-
-def _close(a: Sequence[Any], b: Sequence[Any]) -> bool:
-    """Rows of `meeting_rows` equal, the rate sum (index 3: floats added in another order)
-    to rounding."""
-    if len(a) != len(b):
-        return False
-    for i, (x, y) in enumerate(zip(a, b, strict=True)):
-        if i == 3:
-            if not math.isclose(float(x or 0.0), float(y or 0.0), rel_tol=1e-9, abs_tol=1e-9):
-                return False
-        elif int(x or 0) != int(y or 0):
-            return False
-    return True
-
-
-async def differences(s: AsyncSession) -> list[str]:
-    """Where the figures a report reads from meeting_figure differ from the recount of
-    meetings, events and roster totals: per year and unit (empty when the triggers did
-    their job). Compares what reports show: counted, rated, rate sum, two-thirds, and the
-    met and visited flags of every quarter."""
-    # Imported here: measures imports this module (a cycle at import time otherwise).
-    from storage.repositories.measures import meetings as measured
-    from storage.repositories.measures.members import period_base
-    from storage.repositories.measures.report import quarters_in
-    from storage.repositories.measures.scope import Scope
-
-    first, last = (
-        await s.execute(select(func.min(Meeting.held_on), func.max(Meeting.held_on)))
-    ).one()
-    if first is None:
-        stored = await s.scalar(select(func.count()).select_from(MeetingFigure))
-        return [f"{stored} figure rows without any meeting"] if stored else []
-    everything = Scope("", None, everything=True)
-    out = []
-    for year in range(first.year, last.year + 1):
-        period = Year(year)
-        quarters = quarters_in(period)
-        base = await period_base(s, period)
-        args = (everything, period, period.last_day, quarters, base)
-        fresh = {r[0]: tuple(r) for r in await measured.meeting_rows(s, *args, True)}
-        kept = {r[0]: tuple(r) for r in await measured.meeting_rows(s, *args, stored=True)}
-        for uid in sorted(set(fresh) | set(kept)):
-            a, b = kept.get(uid), fresh.get(uid)
-            if a is None or b is None or not _close(a, b):
-                out.append(f"{year} unit {uid}: kept {a and a[1:]}, recount {b and b[1:]}")
-    return out

@@ -17,6 +17,7 @@ from bot.domain.rules import Rules
 from storage.db import transaction
 from storage.models import FigureRebuild, Meeting, MeetingFigure, MemberEvent, RosterTotal
 from storage.repositories import measures, meeting_figures, meetings, unit_figures
+from storage.repositories.measures import figure_check
 from tests.reports.tree import NOW, Tree, build
 
 D = dt.date
@@ -109,7 +110,7 @@ async def test_a_meeting_keeps_its_members_through_late_events_and_stated_totals
         f = r.of(b3.id)
         assert (f.meetings, f.rated, f.two_thirds) == (4, 4, 3)
         assert f.attendance == pytest.approx((14 / 21 + 30 / 40 + 24 / 40 + 30 / 40) / 4)
-        assert await meeting_figures.differences(s) == []
+        assert await figure_check.differences(s) == []
 
 
 async def _random_writes(s: AsyncSession, tree: Tree, rng: random.Random) -> None:
@@ -205,7 +206,7 @@ async def test_random_writes_leave_the_figures_equal_to_a_recount(
         async with transaction(maker) as s:
             await _random_writes(s, tree, rng)
         async with transaction(maker) as s:
-            assert await meeting_figures.differences(s) == []
+            assert await figure_check.differences(s) == []
     async with transaction(maker) as s:
         kept = await measures.measure(s, tree["P"], HalfYear(2026, 1), D(2026, 5, 20), Rules())
         await meeting_figures.mark_pending(s, NOW)
@@ -234,7 +235,7 @@ async def test_the_check_finds_a_wrong_figure_and_the_rebuild_resumes_after_a_ki
             .values(entered=MeetingFigure.entered + 5)
         )
     async with transaction(maker) as s:
-        wrong = await meeting_figures.differences(s)
+        wrong = await figure_check.differences(s)
     assert len(wrong) == 1 and f"2026 unit {tree['B3'].id}:" in wrong[0]
 
     class Killed(Exception):
@@ -257,7 +258,7 @@ async def test_the_check_finds_a_wrong_figure_and_the_rebuild_resumes_after_a_ki
     assert steps[-1] == ("meeting figures", 4, 4)
     async with transaction(maker) as s:
         assert await meeting_figures.trusted(s)
-        assert await meeting_figures.differences(s) == []
+        assert await figure_check.differences(s) == []
 
 
 async def test_a_seeded_commune_has_its_figures_built_whichever_way_it_was_loaded(
@@ -270,15 +271,15 @@ async def test_a_seeded_commune_has_its_figures_built_whichever_way_it_was_loade
     async with transaction(maker) as s:
         assert await meeting_figures.trusted(s)
         assert await s.scalar(select(func.count()).select_from(MeetingFigure))
-        assert await meeting_figures.differences(s) == []
+        assert await figure_check.differences(s) == []
 
 
 def test_rate_sums_added_in_another_order_are_equal_and_counts_are_not() -> None:
     # 4.0 kept, 3.9999999999999996 recounted: the same five full meetings, summed apart
     kept = (7, 5, 5, 4.0, 5, 1, 0)
-    assert meeting_figures._close(kept, (7, 5, 5, 3.9999999999999996, 5, 1, 0))
-    assert not meeting_figures._close(kept, (7, 5, 5, 4.0, 4, 1, 0))
-    assert not meeting_figures._close(kept, (7, 5, 5, 3.99, 5, 1, 0))
+    assert figure_check._close(kept, (7, 5, 5, 3.9999999999999996, 5, 1, 0))
+    assert not figure_check._close(kept, (7, 5, 5, 4.0, 4, 1, 0))
+    assert not figure_check._close(kept, (7, 5, 5, 3.99, 5, 1, 0))
 
 
 async def _waiting_for_a_lock(s: AsyncSession) -> bool:
@@ -349,4 +350,4 @@ async def test_a_meeting_and_an_earlier_event_written_at_once_both_count(
     assert meeting_id is not None
     async with transaction(maker) as s:
         assert await _figure(s, meeting_id) == (22, 0)  # 20 + moved in 20/1 + the join
-        assert await meeting_figures.differences(s) == []
+        assert await figure_check.differences(s) == []
