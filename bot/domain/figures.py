@@ -9,12 +9,10 @@ resolved here or in bot/domain/targets.py (see `roll_up` and `annual_targets`).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple, TypeVar
 
-from bot.domain.column_sums import add_runs
 from bot.domain.enums import Level
 
 
@@ -345,15 +343,19 @@ class Table(Mapping[int, Figures]):
         """What `roll_up` does, on columns: deepest level first, each run of siblings added
         into its parent; a holder's population and covered members (and a special base's
         members) set before it is."""
-        # depth -> (parent, start, end) of each run of siblings: the layout sorts by depth
-        # and parent, so groupby (in C) over the pairs finds the runs
-        runs: dict[int, list[tuple[int, int, int]]] = {}
-        depths = [self.depth[u.id] for u in self._order]
-        parents = [u.parent_id for u in self._order]
-        i = 0
-        for (d, parent), siblings in itertools.groupby(zip(depths, parents, strict=True)):
-            j = i + sum(1 for _ in siblings)
-            p = self.pos.get(parent) if parent is not None else None
+        runs: dict[int, list[tuple[int, int, int]]] = {}  # depth -> (parent, start, end)
+        i, n = 0, len(self._order)
+        while i < n:
+            u = self._order[i]
+            d = self.depth[u.id]
+            j = i + 1
+            while (
+                j < n
+                and self._order[j].parent_id == u.parent_id
+                and self.depth[self._order[j].id] == d
+            ):
+                j += 1
+            p = self.pos.get(u.parent_id) if u.parent_id is not None else None
             if p is not None:
                 runs.setdefault(d, []).append((p, i, j))
             i = j
@@ -385,5 +387,6 @@ class Table(Mapping[int, Figures]):
                 c["population"][k], c["tracking"][k] = den.population, den.tracking
                 c["provisional"][k] = int(den.provisional)
                 covered[k] = numerator(members[k], sum(a[k] for a in aggs), uncounted[k])
-            if depth in runs:
-                add_runs(columns, runs[depth], self.rate_sum)
+            for col in columns:
+                for p, start, end in runs.get(depth, ()):
+                    col[p] += sum(col[start:end]) if end - start > 1 else col[start]
