@@ -208,18 +208,29 @@ def _cyclic_gc_paused() -> Iterator[None]:
 async def _measure(
     s: AsyncSession, root: OrgUnit | UnitRow, period: Period, as_of: dt.date, rules: Rules
 ) -> Rollup:
-    units = await units_under(s, root)
     quarters = [q for q in quarters_in(period) if q.first_day <= as_of]
-    scope = await scope_of(s, root, list(units))
     kept = await meeting_figures.trusted(s)
     engine = s.bind
-    # a big report on PostgreSQL: its meeting query goes on a second connection
-    pg = isinstance(engine, AsyncEngine) and engine.name == "postgresql"
-    apart_on = engine if scope.ids is None and pg and isinstance(engine, AsyncEngine) else None
+    pg_engine = engine if isinstance(engine, AsyncEngine) and engine.name == "postgresql" else None
     apart: asyncio.Future[Sequence[Any]] | None = None
-    if apart_on is not None and kept:
-        # The kept meeting figures need nothing counted first: their query starts now, on a
-        # second connection, while this one lays out the table and counts members.
+    if pg_engine is not None and kept and root.level in (Level.CENTRAL, Level.PROVINCE):
+        # A province or the nation (thousands of units): the kept meeting figures need
+        # nothing counted first, so their query starts now, on a second connection, while
+        # this one reads the units, lays out the table and counts members.
+        early = await _subtree_scope(s, root)
+        apart = asyncio.ensure_future(
+            _meetings_apart(pg_engine, early, period, as_of, quarters, None, False, kept)
+        )
+    try:
+        units = await units_under(s, root)
+        scope = await scope_of(s, root, list(units))
+    except BaseException:
+        if apart is not None:
+            apart.cancel()
+        raise
+    # a big report on PostgreSQL: its meeting query goes on a second connection
+    apart_on = pg_engine if scope.ids is None else None
+    if apart_on is not None and kept and apart is None:
         apart = asyncio.ensure_future(
             _meetings_apart(apart_on, scope, period, as_of, quarters, None, False, kept)
         )
@@ -325,6 +336,19 @@ async def _measure(
         software=software_confirmed(units, reviewed, rules.tz),
         software_deadline=software_deadline(period, rules),
     )
+
+
+async def _subtree_scope(s: AsyncSession, root: OrgUnit | UnitRow) -> Scope:
+    """The scope of `root`'s subtree before its units are read: by path, or every unit
+    when `root` is the only unit without a parent (the nation)."""
+    if root.parent_id is None:
+        conn = await s.connection()
+        roots = await conn.scalar(
+            select(func.count()).select_from(OrgUnit).where(OrgUnit.parent_id.is_(None))
+        )
+        if roots == 1:
+            return Scope(root.path, None, everything=True)
+    return Scope(root.path, None)
 
 
 async def _now(fn: Callable[[], T]) -> T:
