@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     Date,
     ForeignKey,
     Index,
@@ -146,3 +147,14 @@ class FigureRebuild(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     next_unit: Mapped[int | None] = mapped_column(Integer)
     started_at: Mapped[dt.datetime]
+
+
+class OrgVersion(Base):
+    """A random token the triggers of migration 0011 draw anew on every change to org_unit:
+    a report process may keep a big subtree's units (and their layout) while it is the
+    same, and reads them again when it is not (one row, id 1; none: nothing kept)."""
+
+    __tablename__ = "org_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    token: Mapped[int] = mapped_column(BigInteger)

@@ -282,9 +282,12 @@ def test_rate_sums_added_in_another_order_are_equal_and_counts_are_not() -> None
     assert not figure_check._close(kept, (7, 5, 5, 3.99, 5, 1, 0))
 
 
-async def _waiting_for_a_lock(s: AsyncSession) -> bool:
+async def _waiting_for_the_unit_lock(s: AsyncSession) -> bool:
     n = await s.scalar(
-        text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type IN ('Lock', 'advisory')")
+        text(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event = 'advisory'"
+        )
     )
     return bool(n)
 
@@ -329,22 +332,25 @@ async def test_a_meeting_and_an_earlier_event_written_at_once_both_count(
 
     a = maker()
     await a.begin()
-    meeting_id = await log_meeting(a) if first == "meeting" else await enter_join(a)
+    task: asyncio.Task[int | None] | None = None
+    try:
+        meeting_id = await log_meeting(a) if first == "meeting" else await enter_join(a)
 
-    async def second() -> int | None:
-        async with transaction(maker) as b:
-            return await enter_join(b) if first == "meeting" else await log_meeting(b)
+        async def second() -> int | None:
+            async with transaction(maker) as b:
+                return await enter_join(b) if first == "meeting" else await log_meeting(b)
 
-    task = asyncio.create_task(second())
-    async with maker() as watcher:
-        for _ in range(500):  # the second reaches the lock within a few polls
-            if await _waiting_for_a_lock(watcher):
-                break
-            await asyncio.sleep(0.01)
-        else:
-            pytest.fail("the second writer never waited for the unit's lock")
-    await a.commit()
-    await a.close()
+        task = asyncio.create_task(second())
+        async with maker() as watcher:
+            for _ in range(3000):  # the second reaches the lock within a few polls
+                if await _waiting_for_the_unit_lock(watcher):
+                    break
+                await asyncio.sleep(0.01)
+            else:
+                pytest.fail("the second writer never waited for the unit's lock")
+        await a.commit()
+    finally:
+        await a.close()  # rolls back if not committed, so the second is not left waiting
     later = await task
     meeting_id = meeting_id if first == "meeting" else later
     assert meeting_id is not None

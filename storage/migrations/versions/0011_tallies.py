@@ -18,6 +18,10 @@ On PostgreSQL the meeting and event triggers are per statement (a COPY costs one
 statement) and take an advisory lock per unit bucket before reading, so two transactions
 writing a meeting and an event of one unit cannot each miss the other's row.
 
+org_version holds a random token drawn anew by a trigger on every change to org_unit, so
+a report process may keep a big subtree's units and their layout between reports and knows
+when to read them again.
+
 Existing data: built here when the database holds few meetings (seconds); a big one is left
 to `chihoi report tally --rebuild` (resumable, with progress: a national build is minutes in
 one transaction here, and a kill would lose all of it), and reports recount until it is done
@@ -229,6 +233,32 @@ def _pg_triggers() -> list[str]:
     return out
 
 
+_NEW_TOKEN = {
+    "postgresql": "(random() * 9.2e18)::bigint",
+    "sqlite": "random()",
+}
+
+
+def _org_version(dialect: str) -> list[str]:
+    """A trigger drawing a new org_version token on any change to org_unit."""
+    upsert = (
+        f"INSERT INTO org_version (id, token) VALUES (1, {_NEW_TOKEN[dialect]}) "
+        "ON CONFLICT (id) DO UPDATE SET token = excluded.token;"
+    )
+    if dialect == "postgresql":
+        return [
+            f"CREATE FUNCTION org_version_draw() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+            f"BEGIN\n  {upsert}\n  RETURN NULL;\nEND $$;",
+            "CREATE TRIGGER org_version_draw AFTER INSERT OR UPDATE OR DELETE ON org_unit "
+            "FOR EACH STATEMENT EXECUTE FUNCTION org_version_draw()",
+        ]
+    return [
+        f"CREATE TRIGGER org_version_{op_name} AFTER {op_name.upper()} ON org_unit "
+        f"FOR EACH ROW BEGIN {upsert} END"
+        for op_name in ("insert", "update", "delete")
+    ]
+
+
 def _build_existing() -> None:
     """Build the figures of the meetings already there, or leave them to the rebuild."""
     bind = op.get_bind()
@@ -274,7 +304,16 @@ def upgrade() -> None:
     sa.Column('started_at', storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_figure_rebuild'))
     )
-    if op.get_bind().dialect.name == "postgresql":
+    op.create_table('org_version',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('token', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_org_version'))
+    )
+    dialect = op.get_bind().dialect.name
+    for statement in _org_version(dialect):
+        op.execute(statement)
+    op.execute(f"INSERT INTO org_version (id, token) VALUES (1, {_NEW_TOKEN[dialect]})")
+    if dialect == "postgresql":
         for statement in _pg_triggers():
             op.execute(statement)
     else:
@@ -287,6 +326,13 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     pg = op.get_bind().dialect.name == "postgresql"
+    if pg:
+        op.execute("DROP TRIGGER IF EXISTS org_version_draw ON org_unit")
+        op.execute("DROP FUNCTION IF EXISTS org_version_draw()")
+    else:
+        for op_name in ("insert", "update", "delete"):
+            op.execute(f"DROP TRIGGER IF EXISTS org_version_{op_name}")
+    op.drop_table('org_version')
     if pg:
         op.execute("DROP TRIGGER IF EXISTS meeting_figure_roster ON roster_total")
         op.execute("DROP FUNCTION IF EXISTS meeting_figure_roster()")

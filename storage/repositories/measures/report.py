@@ -18,11 +18,9 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
-import gc
 import operator
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -49,6 +47,7 @@ from bot.domain.targets import (
 )
 from storage.models import OrgUnit
 from storage.repositories import meeting_figures
+from storage.repositories.measures import kept_layout
 from storage.repositories.measures.coverage import (
     add_aggregates,
     add_rosters,
@@ -58,6 +57,7 @@ from storage.repositories.measures.coverage import (
     stated_totals,
     target_periods,
 )
+from storage.repositories.measures.gc_pause import cyclic_gc_paused
 from storage.repositories.measures.meetings import add_meetings, meeting_duties, meeting_rows
 from storage.repositories.measures.members import add_members, member_columns, period_base
 from storage.repositories.measures.reviews import (
@@ -68,7 +68,13 @@ from storage.repositories.measures.reviews import (
     software_confirmed,
     software_deadline,
 )
-from storage.repositories.measures.scope import Scope, fetch_rows, scope_of, units_under
+from storage.repositories.measures.scope import (
+    LISTED_UNITS,
+    Scope,
+    fetch_rows,
+    scope_of,
+    units_under,
+)
 
 _code = operator.attrgetter("code")
 T = TypeVar("T")
@@ -168,41 +174,8 @@ async def measure(
     as_of = min(as_of, period.last_day)
     if as_of < period.first_day:
         raise ValueError("the period has not started on that day")
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return await _measure(s, root, period, as_of, rules)
-
-
-_gc_pauses = 0
-_gc_was_enabled = False
-
-
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a report is computed.
-
-    A national report makes about a million objects (driver records, unit rows, lists)
-    that all live until it ends; the collector kept re-scanning them as they were made
-    (~0.7 s of a 3.5 s report) and could free none. Reference counting still frees
-    everything else; collection resumes when the last report ends.
-
-    The objects alive then (the report the caller is about to read) are frozen: left out
-    of collections, so the first one after resuming does not scan them all at once (50-160
-    ms of a national report). The next report unfreezes them (to the oldest generation,
-    collected as usual), so nothing stays out of the collector's sight for long.
-    """
-    global _gc_pauses, _gc_was_enabled
-    if _gc_pauses == 0:
-        _gc_was_enabled = gc.isenabled()
-        gc.disable()
-        gc.unfreeze()
-    _gc_pauses += 1
-    try:
-        yield
-    finally:
-        _gc_pauses -= 1
-        if _gc_pauses == 0 and _gc_was_enabled:
-            gc.freeze()
-            gc.enable()
 
 
 async def _measure(
@@ -222,7 +195,12 @@ async def _measure(
             _meetings_apart(pg_engine, early, period, as_of, quarters, None, False, kept)
         )
     try:
-        units = await units_under(s, root)
+        token = await kept_layout.org_token(s)
+        units = kept_layout.units(root.id, token)
+        if units is None:
+            units = await units_under(s, root)
+            if len(units) > LISTED_UNITS:
+                kept_layout.keep_units(root.id, token, units)
         scope = await scope_of(s, root, list(units))
     except BaseException:
         if apart is not None:
@@ -237,9 +215,19 @@ async def _measure(
     national = rules.targets
     term = period if isinstance(period, Term) else national.term
 
+    # a big subtree's layout is kept while the organisation is unchanged (kept_layout.py)
+    layout_key = (
+        (root.id, token, tuple(quarters), as_of, national)
+        if token is not None and scope.ids is None
+        else None
+    )
+
     def lay_out() -> tuple[Table, dict[int, int | None]]:
         """What needs no facts: the table, who must meet and review, the communes, the
         default yearly targets (redone below only where the level above set one)."""
+        kept = kept_layout.layout(layout_key)
+        if kept is not None:
+            return kept
         table = Table(units, len(quarters))
         meeting_duties(table, quarters, as_of)
         review_duties(table, as_of)
@@ -247,7 +235,9 @@ async def _measure(
         for uid, u in units.items():
             if u.level == Level.COMMUNE:
                 communes[table.pos[uid]] = 1
-        return table, annual_targets(units, national)
+        annual = annual_targets(units, national)
+        kept_layout.keep_layout(layout_key, table, annual)
+        return table, annual
 
     # A big report lays out in a thread while the database counts (~0.3 s of Python for
     # the nation; the main thread only waits on sockets meanwhile). Nothing touches the
