@@ -165,7 +165,7 @@ def _meeting_statement(
 
 
 @functools.lru_cache(maxsize=16)
-def _stored_statement(nq: int, shape: str, halves: bool = False) -> Select[Any]:
+def _stored_statement(nq: int, shape: str) -> Select[Any]:
     """`meeting_rows` from the kept figures (meeting_figure): the same columns as the
     recount's, one row per unit, summed over the unit's counted meetings of the period."""
     f = MeetingFigure
@@ -206,8 +206,6 @@ def _stored_statement(nq: int, shape: str, halves: bool = False) -> Select[Any]:
         .where(
             scoped,
             f.held_on.between(bindparam("first", type_=Date), bindparam("as_of", type_=Date)),
-            # one of two halves of the units, each read on a connection of its own
-            (f.unit_id % 2 == bindparam("half")) if halves else true(),
         )
         .group_by(f.unit_id)
     )
@@ -239,12 +237,10 @@ async def meeting_rows(
     base: dt.date | None,
     has_roster: bool = False,
     stored: bool = False,
-    half: int | None = None,
 ) -> Sequence[Any]:
     """Meeting figures aggregated per unit in SQL (one row per unit that met).
 
-    `stored`: from the kept figures (meeting_figures.trusted), else recounted as follows;
-    `half` (0 or 1, kept figures only): the units whose id has that remainder by 2.
+    `stored`: from the kept figures (meeting_figures.trusted), else recounted as follows.
 
     Each regular meeting's denominator (members of its unit at the end of its day) is the
     unit's tally on `base` (the tally day the period's start was counted from; none: from
@@ -262,8 +258,7 @@ async def meeting_rows(
     for i, q in enumerate(quarters):
         params[f"q{i}_first"], params[f"q{i}_last"] = q.first_day, q.last_day
     if stored:
-        stmt = _stored_statement(len(quarters), scope.shape, half is not None)
-        params["half"] = half
+        stmt = _stored_statement(len(quarters), scope.shape)
     else:
         stmt = _meeting_statement(len(quarters), base is not None, scope.shape, has_roster)
     return await fetch_rows(s, stmt, params)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import operator
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -191,18 +191,9 @@ async def _measure(
         # nothing counted first, so their query starts now, on a second connection, while
         # this one reads the units, lays out the table and counts members.
         early = await _subtree_scope(s, root)
-        if root.level == Level.CENTRAL:
-            # the nation's ~290,000 meeting rows: two halves on two connections, so the
-            # database sums them on both cores while this connection counts members
-            halves = [
-                _meetings_apart(pg_engine, early, period, as_of, quarters, None, False, kept, h)
-                for h in (0, 1)
-            ]
-            apart = asyncio.ensure_future(_joined(*halves))
-        else:
-            apart = asyncio.ensure_future(
-                _meetings_apart(pg_engine, early, period, as_of, quarters, None, False, kept)
-            )
+        apart = asyncio.ensure_future(
+            _meetings_apart(pg_engine, early, period, as_of, quarters, None, False, kept)
+        )
     try:
         token = await kept_layout.org_token(s)
         units = kept_layout.units(root.id, token)
@@ -351,14 +342,6 @@ async def _subtree_scope(s: AsyncSession, root: OrgUnit | UnitRow) -> Scope:
     return Scope(root.path, None)
 
 
-async def _joined(*parts: Awaitable[Sequence[Any]]) -> Sequence[Any]:
-    """The rows of several queries run at once, as one list."""
-    out: list[Any] = []
-    for rows in await asyncio.gather(*parts):
-        out.extend(rows)
-    return out
-
-
 async def _now(fn: Callable[[], T]) -> T:
     """`fn()` as an awaitable, run in this thread (a small report needs no thread)."""
     return fn()
@@ -373,11 +356,10 @@ async def _meetings_apart(
     base: dt.date | None,
     has_roster: bool,
     kept: bool,
-    half: int | None = None,
 ) -> Sequence[Any]:
     async with AsyncSession(engine) as t, t.begin():
         await _big_report_settings(t)
-        return await meeting_rows(t, scope, period, as_of, quarters, base, has_roster, kept, half)
+        return await meeting_rows(t, scope, period, as_of, quarters, base, has_roster, kept)
 
 
 BIG_REPORT_SETTINGS = {"work_mem": "64MB", "jit": "off"}
