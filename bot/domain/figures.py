@@ -313,6 +313,18 @@ class Table(Mapping[int, Figures]):
         }
         self._order = order
 
+    def copy(self) -> Table:
+        """The same units (the layout is read-only: shared) with columns of its own."""
+        t = Table.__new__(Table)
+        t.__dict__.update(self.__dict__)
+        t.cols = {name: list(col) for name, col in self.cols.items()}
+        t.rate_sum = list(self.rate_sum)
+        t.per_quarter = {name: [list(q) for q in qs] for name, qs in self.per_quarter.items()}
+        return t
+
+    def row(self, k: int) -> UnitRow:  # the unit at position k
+        return self._order[k]
+
     def col(self, name: str) -> list[int]:
         """A whole-number column by field name (`rate_sum` is `self.rate_sum`)."""
         return self.cols[name]

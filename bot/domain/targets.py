@@ -61,14 +61,21 @@ def summed_targets(
 ) -> dict[int, int | None]:
     """A target per unit: its own (set, or the seeds' default), else the sum of its
     children's (None where nobody below has one, e.g. a branch or a special base)."""
-    out: dict[int, int | None] = {}
+    # Deepest first, by levels of depth (no sort of ~116,000 units); most units (branches,
+    # groups) have no target of their own nor below them, and keep the None they start with.
+    out: dict[int, int | None] = dict.fromkeys(units)
     sums: dict[int, int] = {}
-    for unit in sorted(units.values(), key=lambda u: -u.depth):
-        mine = own(unit)
-        target = mine if mine is not None else sums.get(unit.id)
-        out[unit.id] = target
-        if target is not None and unit.parent_id is not None:
-            sums[unit.parent_id] = sums.get(unit.parent_id, 0) + target
+    by_depth: dict[int, list[UnitRow]] = {}
+    for unit in units.values():
+        by_depth.setdefault(unit.path.count("/"), []).append(unit)
+    for depth in sorted(by_depth, reverse=True):
+        for unit in by_depth[depth]:
+            mine = own(unit)
+            target = mine if mine is not None else sums.get(unit.id)
+            if target is not None:
+                out[unit.id] = target
+                if unit.parent_id is not None:
+                    sums[unit.parent_id] = sums.get(unit.parent_id, 0) + target
     return out
 
 

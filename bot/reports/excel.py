@@ -21,7 +21,7 @@ from bot.domain.calendar import Quarter
 from bot.domain.enums import Level
 from bot.domain.figures import Figures, UnitRow
 from bot.domain.targets import CoverageFlag
-from bot.reports import print_setup
+from bot.reports import print_setup, xlsx_rows
 from bot.reports.coverage_lines import coverage_text
 from bot.reports.labels import coverage_footnote
 from bot.reports.labels import label as period_label
@@ -220,42 +220,52 @@ def rows_of(r: Rollup, depth: int) -> list[UnitRow]:
 
 
 def workbook(r: Rollup, depth: int = 2) -> bytes:
-    """The whole report of `r.root` as .xlsx bytes (streamed: a province is ~20k rows)."""
+    """The whole report of `r.root` as .xlsx bytes (a province is ~3,000 rows a sheet:
+    openpyxl writes the settings, title and headers, bot/reports/xlsx_rows.py the rows)."""
     wb = Workbook(write_only=True)
     units = rows_of(r, depth)
+    figures = [r.of(u.id) for u in units]  # once, not once a sheet
     period = period_label(r.period)
     title = _("Report for the {period} – {unit}").format(period=period, unit=r.root.name)
     title += " " + _("(figures up to {date})").format(date=format_date(r.as_of))
-    for name, columns, weak in _sheets(r):
+    written = []
+    for n, (name, columns, weak) in enumerate(_sheets(r), start=1):
         ws = wb.create_sheet(name[:31])
-        _fill(ws, r, units, columns, weak, title)
+        rows = _fill(ws, r, units, figures, columns, weak, title)
         if name == _("Coverage"):
-            ws.append([])
-            ws.append([coverage_footnote(r.rules)])
+            rows.row += 1  # a blank row, then the footnote
+            rows.append([coverage_footnote(r.rules)], [0])
+        written.append((n, rows))
     out = io.BytesIO()
     wb.save(out)
-    return out.getvalue()
+    return xlsx_rows.splice(out.getvalue(), written)
 
 
-def _cell(ws: Any, value: Any, fill: PatternFill | None = None, fmt: str | None = None) -> Any:
-    if fill is None and fmt is None:
-        return value
-    cell = WriteOnlyCell(ws, value=value)
-    if fill is not None:
-        cell.fill = fill
-    if fmt is not None:
-        cell.number_format = fmt
-    return cell
+def _style_ids(ws: Any) -> dict[tuple[bool, bool], int]:
+    """The workbook's style id of each (weak, percent) cell look (registered by openpyxl)."""
+    out = {}
+    for weak in (False, True):
+        for percent in (False, True):
+            cell = WriteOnlyCell(ws)
+            if weak:
+                cell.fill = WEAK_FILL
+            if percent:
+                cell.number_format = PCT
+            out[(weak, percent)] = cell.style_id if weak or percent else 0
+    return out
 
 
 def _fill(
     ws: Any,
     r: Rollup,
     units: list[UnitRow],
+    figures: list[Figures],
     columns: list[Column],
     weak: Weak,
     title: str,
-) -> None:
+) -> xlsx_rows.SheetRows:
+    """Settings, title and header rows through openpyxl; the unit rows, returned, to be
+    spliced in after it saves (`xlsx_rows.splice`)."""
     # Layout first: a streamed sheet writes its settings before the rows.
     widths = [11, 28, 24, *(col.width for col in columns)]
     for c, w in enumerate(widths, start=1):
@@ -282,11 +292,16 @@ def _fill(
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         header.append(cell)
     ws.append(header)
-    for unit in units:
-        f = r.of(unit.id)
+    ids = _style_ids(ws)
+    looks = {
+        flag: [ids[(flag, False)]] * 3 + [ids[(flag, col.percent)] for col in columns]
+        for flag in (False, True)
+    }
+    rows = xlsx_rows.SheetRows(HEADER_ROW + 1, len(headers))
+    values = [col.value for col in columns]
+    for unit, f in zip(units, figures, strict=True):
         parent = r.units.get(unit.parent_id) if unit.parent_id is not None else None
-        fill = WEAK_FILL if weak(r, unit, f) else None
-        row = [_cell(ws, v, fill) for v in (unit.code, unit.name, parent.name if parent else "")]
-        for col in columns:
-            row.append(_cell(ws, col.value(r, unit, f), fill, PCT if col.percent else None))
-        ws.append(row)
+        row = [unit.code, unit.name, parent.name if parent else ""]
+        row += [value(r, unit, f) for value in values]
+        rows.append(row, looks[bool(weak(r, unit, f))])
+    return rows

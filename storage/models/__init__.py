@@ -35,8 +35,11 @@ from storage.models.core import (
 )
 from storage.models.dashboard import DashboardLink, DashboardSession, UnitOfficial
 from storage.models.figures import (
+    FigureRebuild,
+    MeetingFigure,
     MemberTally,
     MemberTallyDay,
+    OrgVersion,
     RosterTotal,
     UnitAggregate,
     UnitPopulation,
@@ -69,6 +72,7 @@ __all__ = [
     "DashboardLink",
     "DashboardSession",
     "FamilyVisit",
+    "FigureRebuild",
     "FoldedReminder",
     "GroupLink",
     "IncomingWoman",
@@ -76,6 +80,7 @@ __all__ = [
     "KeyCheck",
     "LinkCode",
     "Meeting",
+    "MeetingFigure",
     "Member",
     "MemberEvent",
     "MemberTally",
@@ -85,6 +90,7 @@ __all__ = [
     "OaInbox",
     "OaToken",
     "OrgUnit",
+    "OrgVersion",
     "Outbox",
     "Person",
     "PersonContact",

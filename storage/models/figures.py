@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    BigInteger,
     Date,
     ForeignKey,
+    Index,
     Integer,
+    SmallInteger,
     String,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -101,3 +104,57 @@ class MemberTally(Base):
 
 
 # Events of one period across a whole province or the country: a range on the day alone.
+
+
+# --- meeting figures (migration 0011) ----------------------------------------------------
+# Each meeting a report counts, with its attendance-rate denominator stored beside it, so a
+# national roll-up sums rows instead of replaying twenty million events per query. Triggers
+# on meeting, member_event and roster_total keep every row equal to a recount
+# (storage/repositories/meeting_figures.py checks and rebuilds them).
+
+
+class MeetingFigure(Base):
+    """A current meeting that a report counts (a regular one, or one a commune leader
+    attended) and its unit's members at the end of its day (DOMAIN rules 1-3).
+
+    `entered` is the members by events, `stated` the latest roster total stated on or
+    before the day (0: none); the rate base is the larger. No foreign key to the meeting:
+    the delete trigger removes the row, and a key check would fire before it."""
+
+    __tablename__ = "meeting_figure"
+    __table_args__ = (
+        Index("ix_meeting_figure_unit_held", "unit_id", "held_on"),
+        Index("ix_meeting_figure_held", "held_on"),
+    )
+
+    meeting_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    unit_id: Mapped[int] = mapped_column(Integer)
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    counted: Mapped[int] = mapped_column(SmallInteger)  # 1: regular (rule 1)
+    visited: Mapped[int] = mapped_column(SmallInteger)  # 1: a commune leader came (rule 3)
+    present: Mapped[int] = mapped_column(Integer)
+    entered: Mapped[int] = mapped_column(Integer)
+    stated: Mapped[int] = mapped_column(Integer)
+
+
+class FigureRebuild(Base):
+    """A rebuild of kept figures not finished yet: while a row is here, reports recount
+    (`name` "meetings"). `next_unit` is where a killed rebuild resumes (None: member
+    tallies first)."""
+
+    __tablename__ = "figure_rebuild"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    next_unit: Mapped[int | None] = mapped_column(Integer)
+    started_at: Mapped[dt.datetime]
+
+
+class OrgVersion(Base):
+    """A random token the triggers of migration 0011 draw anew on every change to org_unit:
+    a report process may keep a big subtree's units (and their layout) while it is the
+    same, and reads them again when it is not (one row, id 1; none: nothing kept)."""
+
+    __tablename__ = "org_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    token: Mapped[int] = mapped_column(BigInteger)

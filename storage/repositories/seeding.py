@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from storage import bulk
-from storage.repositories import org, tally
+from storage.repositories import meeting_figures, org, tally
 
 
 async def unit_exists(engine: AsyncEngine, code: str) -> bool:
@@ -29,6 +29,8 @@ async def start(
         big = loader.pg and fast
         if big:
             await bulk.drop_indexes(conn, bulk.secondary_indexes(tables))
+            # the load bypasses the meeting figures' triggers: reports recount until `finish`
+            await meeting_figures.mark_pending(AsyncSession(bind=conn), dt.datetime.now(dt.UTC))
     return ids, big
 
 
@@ -61,7 +63,8 @@ async def finish(
     now: dt.datetime,
     progress: Callable[[str], None],
 ) -> None:
-    """Sequences past the loaded ids, indexes (`big`), the member tallies, statistics."""
+    """Sequences past the loaded ids, indexes (`big`), the member tallies, the meeting
+    figures (`big`: loaded with their triggers off), statistics."""
     async with engine.begin() as conn:
         await bulk.Loader(conn).fix_sequences([t for t in columns if t != "unit_population"])
         if big:
@@ -72,6 +75,9 @@ async def finish(
         s = AsyncSession(bind=conn)
         await tally.ensure_days(s, days, now)
         await s.flush()
+    if big:
+        progress("building meeting figures")
+        await meeting_figures.rebuild(engine, now, members=False)
     if engine.dialect.name == "postgresql":
         progress("analysing tables")
         async with engine.connect() as conn:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.calendar import Period
 from bot.domain.figures import Table
 from storage.models import MemberEvent, MemberTally, MemberTallyDay
-from storage.repositories.measures.scope import Scope, fetch_rows
+from storage.repositories.measures.scope import Scope, fetch_rows, scatter
 from storage.repositories.member_counts import ENTERS, LEAVES, delta, joined_weight
 
 # The events `delta` or `joined_weight` count (JOINED is one of ENTERS); others add 0.
@@ -58,19 +58,21 @@ async def events_between(
     return {uid: (int(n or 0), int(j or 0)) for uid, n, j in await fetch_rows(s, stmt)}
 
 
-async def counts_on(
+async def count_columns(
     s: AsyncSession,
     scope: Scope,
     days: Sequence[dt.date],
     registered: Sequence[dt.date] | None = None,
-) -> dict[int, list[int]]:
-    """Per unit: [members, joined events ever] at the end of each of `days`, flattened
-    ([m0, j0, m1, j1, ...]). Units with no events are absent (all zero).
+) -> tuple[list[int], list[list[int]]]:
+    """Units and, per column, their [members, joined events ever] at the end of each of
+    `days` (columns m0, j0, m1, j1, ...; row i of every column is units[i]). Units with no
+    events are absent (all zero).
 
     Each day comes from the nearer tally day: the one on or before it plus the events
     after it, or the one after it minus the events up to it (a report for today reads the
     current half-year's tally and the few events dated after today, usually none); with
-    no tally day, from the events alone. All tally days are read in one row per unit.
+    no tally day, from the events alone. All tally days are read in one row per unit, and
+    turned into columns in C (a national report: ~94,000 rows).
     """
     if registered is None:
         registered = await tally_days(s)
@@ -84,17 +86,18 @@ async def counts_on(
             plans.append((base, 1, base, day))
     read = sorted({t for t, *_ in plans if t is not None})
     width = 2 * len(days)
-    out: dict[int, list[int]] = {}
+    units: list[int] = []
+    cols: list[list[int]] = [[] for _ in range(width)]
     if read:
-        cols = []
+        sums = []
         for d in read:
             on = MemberTally.on_day == d
-            cols += [
+            sums += [
                 func.sum(case((on, MemberTally.members), else_=0)),
                 func.sum(case((on, MemberTally.joined), else_=0)),
             ]
         stmt = (
-            select(MemberTally.unit_id, *cols)
+            select(MemberTally.unit_id, *sums)
             .where(MemberTally.on_day.in_(read), scope.filter(MemberTally.unit_id))
             .group_by(MemberTally.unit_id)
         )
@@ -105,18 +108,37 @@ async def counts_on(
             a = zero_col if t is None else 1 + 2 * read.index(t)
             picks += [a, a + 1 if t is not None else zero_col]
         rows = await fetch_rows(s, stmt.add_columns(literal(0)))
-        # (sums of integers: ints on both backends) in C, not row by row: ~100,000 rows
-        out = dict(
-            zip(map(_first, rows), map(list, map(operator.itemgetter(*picks), rows)), strict=True)
-        )
+        # (sums of integers: ints on both backends)
+        units = list(map(_first, rows))
+        cols = [list(map(operator.itemgetter(p), rows)) for p in picks]
+    row_of: dict[int, int] | None = None
     for k, (_tally_day, sign, after, through) in enumerate(plans):
         if after == through:
             continue
         for uid, (n, j) in (await events_between(s, scope, after, through)).items():
-            values = out.setdefault(uid, [0] * width)
-            values[2 * k] += sign * n
-            values[2 * k + 1] += sign * j
-    return out
+            if row_of is None:
+                row_of = {uid: i for i, uid in enumerate(units)}
+            if (i := row_of.get(uid)) is None:
+                i = row_of[uid] = len(units)
+                units.append(uid)
+                for col in cols:
+                    col.append(0)
+            cols[2 * k][i] += sign * n
+            cols[2 * k + 1][i] += sign * j
+    return units, cols
+
+
+async def counts_on(
+    s: AsyncSession,
+    scope: Scope,
+    days: Sequence[dt.date],
+    registered: Sequence[dt.date] | None = None,
+) -> dict[int, list[int]]:
+    """Per unit: [members, joined events ever] at the end of each of `days`, flattened
+    ([m0, j0, m1, j1, ...]), as `count_columns` counts them. Units with no events are
+    absent (all zero)."""
+    units, cols = await count_columns(s, scope, days, registered)
+    return dict(zip(units, map(list, zip(*cols, strict=True)), strict=True))
 
 
 async def period_base(s: AsyncSession, period: Period) -> dt.date | None:
@@ -124,24 +146,41 @@ async def period_base(s: AsyncSession, period: Period) -> dt.date | None:
     return _on_or_before(await tally_days(s), period.first_day - dt.timedelta(days=1))
 
 
+Counted = tuple[list[int], list[list[int]]]
+
+
+async def member_columns(
+    s: AsyncSession, scope: Scope, period: Period, as_of: dt.date
+) -> tuple[dt.date | None, Counted]:
+    """What `member_facts` counts, before it is laid into a table: the tally day the
+    period's start was counted from (None: from events alone) and `count_columns` of the
+    period's start, `as_of` and the year's start."""
+    before = period.first_day - dt.timedelta(days=1)
+    registered = await tally_days(s)
+    base = _on_or_before(registered, before)
+    year_start = dt.date(as_of.year, 1, 1) - dt.timedelta(days=1)  # a term: its last year
+    return base, await count_columns(s, scope, [before, as_of, year_start], registered)
+
+
+def add_members(table: Table, counted: Counted) -> None:
+    """Members at the start and end, joins in the period and year to date, into the table."""
+    units, (m0, j0, m, j, _my, jy) = counted
+    found = list(map(table.pos.get, units))
+    if None in found:  # units added since the units were read: left out
+        keep = [i for i, k in enumerate(found) if k is not None]
+        m0, j0, m, j, jy = ([col[i] for i in keep] for col in (m0, j0, m, j, jy))
+    ks = [k for k in found if k is not None]
+    scatter(table.col("members_start"), ks, m0)
+    scatter(table.col("members"), ks, m)
+    scatter(table.col("joined"), ks, map(operator.sub, j, j0))
+    scatter(table.col("joined_ytd"), ks, map(operator.sub, j, jy))
+
+
 async def member_facts(
     s: AsyncSession, scope: Scope, period: Period, as_of: dt.date, table: Table
 ) -> dt.date | None:
     """Members at the start and end, joins in the period and year to date; returns the
     tally day the period's start was counted from (None: from events alone)."""
-    before = period.first_day - dt.timedelta(days=1)
-    registered = await tally_days(s)
-    base = _on_or_before(registered, before)
-    year_start = dt.date(as_of.year, 1, 1) - dt.timedelta(days=1)  # a term: its last year
-    pos = table.pos
-    members_start, members = table.col("members_start"), table.col("members")
-    joined, joined_ytd = table.col("joined"), table.col("joined_ytd")
-    for uid, (m0, j0, m, j, _my, jy) in (
-        await counts_on(s, scope, [before, as_of, year_start], registered)
-    ).items():
-        if (i := pos.get(uid)) is not None:
-            members_start[i] = m0
-            members[i] = m
-            joined[i] = j - j0
-            joined_ytd[i] = j - jy
+    base, counted = await member_columns(s, scope, period, as_of)
+    add_members(table, counted)
     return base

@@ -18,13 +18,11 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
-import gc
 import operator
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -48,6 +46,8 @@ from bot.domain.targets import (
     term_targets,
 )
 from storage.models import OrgUnit
+from storage.repositories import meeting_figures
+from storage.repositories.measures import kept_layout
 from storage.repositories.measures.coverage import (
     add_aggregates,
     add_rosters,
@@ -57,8 +57,9 @@ from storage.repositories.measures.coverage import (
     stated_totals,
     target_periods,
 )
+from storage.repositories.measures.gc_pause import cyclic_gc_paused
 from storage.repositories.measures.meetings import add_meetings, meeting_duties, meeting_rows
-from storage.repositories.measures.members import member_facts, period_base
+from storage.repositories.measures.members import add_members, member_columns, period_base
 from storage.repositories.measures.reviews import (
     add_reviews,
     review_deadline,
@@ -67,9 +68,16 @@ from storage.repositories.measures.reviews import (
     software_confirmed,
     software_deadline,
 )
-from storage.repositories.measures.scope import Scope, fetch_rows, scope_of, units_under
+from storage.repositories.measures.scope import (
+    LISTED_UNITS,
+    Scope,
+    fetch_rows,
+    scope_of,
+    units_under,
+)
 
 _code = operator.attrgetter("code")
+T = TypeVar("T")
 
 
 def parse_period(key: str) -> Period | None:
@@ -166,92 +174,120 @@ async def measure(
     as_of = min(as_of, period.last_day)
     if as_of < period.first_day:
         raise ValueError("the period has not started on that day")
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         return await _measure(s, root, period, as_of, rules)
-
-
-_gc_pauses = 0
-_gc_was_enabled = False
-
-
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a report is computed.
-
-    A national report makes about a million objects (driver records, unit rows, lists)
-    that all live until it ends; the collector kept re-scanning them as they were made
-    (~0.7 s of a 3.5 s report) and could free none. Reference counting still frees
-    everything else; collection resumes (and catches up) when the last report ends.
-    """
-    global _gc_pauses, _gc_was_enabled
-    if _gc_pauses == 0:
-        _gc_was_enabled = gc.isenabled()
-        gc.disable()
-    _gc_pauses += 1
-    try:
-        yield
-    finally:
-        _gc_pauses -= 1
-        if _gc_pauses == 0 and _gc_was_enabled:
-            gc.enable()
 
 
 async def _measure(
     s: AsyncSession, root: OrgUnit | UnitRow, period: Period, as_of: dt.date, rules: Rules
 ) -> Rollup:
-    units = await units_under(s, root)
     quarters = [q for q in quarters_in(period) if q.first_day <= as_of]
-    table = Table(units, len(quarters))
-    scope = await scope_of(s, root, list(units))
+    kept = await meeting_figures.trusted(s)
+    engine = s.bind
+    pg_engine = engine if isinstance(engine, AsyncEngine) and engine.name == "postgresql" else None
+    apart: asyncio.Future[Sequence[Any]] | None = None
+    if pg_engine is not None and kept and root.level in (Level.CENTRAL, Level.PROVINCE):
+        # A province or the nation (thousands of units): the kept meeting figures need
+        # nothing counted first, so their query starts now, on a second connection, while
+        # this one reads the units, lays out the table and counts members.
+        early = await _subtree_scope(s, root)
+        apart = asyncio.ensure_future(
+            _meetings_apart(pg_engine, early, period, as_of, quarters, None, False, kept)
+        )
+    try:
+        token = await kept_layout.org_token(s)
+        units = kept_layout.units(root.id, token)
+        if units is None:
+            units = await units_under(s, root)
+            if len(units) > LISTED_UNITS:
+                kept_layout.keep_units(root.id, token, units)
+        scope = await scope_of(s, root, list(units))
+    except BaseException:
+        if apart is not None:
+            apart.cancel()
+        raise
+    # a big report on PostgreSQL: its meeting query goes on a second connection
+    apart_on = pg_engine if scope.ids is None else None
+    if apart_on is not None and kept and apart is None:
+        apart = asyncio.ensure_future(
+            _meetings_apart(apart_on, scope, period, as_of, quarters, None, False, kept)
+        )
     national = rules.targets
     term = period if isinstance(period, Term) else national.term
 
-    def duties() -> dict[int, int | None]:
-        """What needs no facts: who must meet and review, the communes, the default
-        yearly targets (redone below only where the level above set one for the year)."""
+    # a big subtree's layout is kept while the organisation is unchanged (kept_layout.py)
+    layout_key = (
+        (root.id, token, tuple(quarters), as_of, national)
+        if token is not None and scope.ids is None
+        else None
+    )
+
+    def lay_out() -> tuple[Table, dict[int, int | None]]:
+        """What needs no facts: the table, who must meet and review, the communes, the
+        default yearly targets (redone below only where the level above set one)."""
+        kept = kept_layout.layout(layout_key)
+        if kept is not None:
+            return kept
+        table = Table(units, len(quarters))
         meeting_duties(table, quarters, as_of)
         review_duties(table, as_of)
         communes = table.col("communes")
         for uid, u in units.items():
             if u.level == Level.COMMUNE:
                 communes[table.pos[uid]] = 1
-        return annual_targets(units, national)
+        annual = annual_targets(units, national)
+        kept_layout.keep_layout(layout_key, table, annual)
+        return table, annual
 
-    # A big report does that in a thread while the database counts (~0.2 s of Python
-    # while the meeting query runs: the main thread only waits on the socket meanwhile).
-    # It writes only its own columns, which nothing else touches before it is awaited.
-    duty = None if scope.ids is not None else asyncio.ensure_future(asyncio.to_thread(duties))
-    apart: asyncio.Future[Sequence[Any]] | None = None
+    # A big report lays out in a thread while the database counts (~0.3 s of Python for
+    # the nation; the main thread only waits on sockets meanwhile). Nothing touches the
+    # table before the layout is awaited.
+    layout: asyncio.Future[tuple[Table, dict[int, int | None]]] = asyncio.ensure_future(
+        asyncio.to_thread(lay_out) if scope.ids is None else _now(lay_out)
+    )
+    rest: asyncio.Future[tuple[Sequence[Any], dict[int, Denominator], Any]] | None = None
     try:
         if scope.ids is None and s.bind.dialect.name == "postgresql":
             await _big_report_settings(s)
         stated = await stated_totals(s, scope, as_of)
-        engine = s.bind
-        if scope.ids is None and isinstance(engine, AsyncEngine) and engine.name == "postgresql":
-            # The meeting statement (over half of a national report) runs on a second
+        if apart_on is not None and apart is None:
+            # The meeting recount (over half of a national report) runs on a second
             # connection while this one counts members, reviews and the rest: each statement
             # reads what is committed when it starts, on one connection or two alike.
             start = await period_base(s, period)
             apart = asyncio.ensure_future(
-                _meetings_apart(engine, scope, period, as_of, quarters, start, bool(stated))
+                _meetings_apart(apart_on, scope, period, as_of, quarters, start, bool(stated), kept)
             )
-        base = await member_facts(s, scope, period, as_of, table)
+        base, counted = await member_columns(s, scope, period, as_of)
+
+        async def the_rest() -> tuple[Sequence[Any], dict[int, Denominator], Any]:
+            """The smaller facts, on this connection while the figures so far are laid in."""
+            reviewed = await review_rows(s, scope, period, as_of, rules)
+            found = await population_rows(s, scope, national, as_of.year)
+            table, _annual = await layout
+            await add_aggregates(s, scope, as_of, table)
+            await add_uncounted(s, scope, table)
+            chosen = await set_targets(s, scope, target_periods(period, term))
+            return reviewed, population_holders(units, found), chosen
+
+        if apart is None:
+            met = await meeting_rows(
+                s, scope, period, as_of, quarters, base, bool(stated), stored=kept
+            )
+        rest = asyncio.ensure_future(the_rest())
+        await asyncio.sleep(0)  # let it send its first query before the Python below
+        table, annual = await layout
+        add_members(table, counted)
+        add_rosters(stated, table)
         if apart is not None:
             met = await apart
-        else:
-            met = await meeting_rows(s, scope, period, as_of, quarters, base, bool(stated))
-        reviewed = await review_rows(s, scope, period, as_of, rules)
-        holders = population_holders(units, await population_rows(s, scope, national, as_of.year))
-        await add_aggregates(s, scope, as_of, table)
-        await add_uncounted(s, scope, table)
-        add_rosters(stated, table)
-        chosen = await set_targets(s, scope, target_periods(period, term))
+        add_meetings(table, len(quarters), met)
+        reviewed, holders, chosen = await rest
     except BaseException:
-        for pending in (duty, apart):
+        for pending in (layout, apart, rest):
             if pending is not None:
                 pending.cancel()
         raise
-    annual = duties() if duty is None else await duty
     set_for_year = chosen.get((TargetMeasure.NEW_MEMBERS, str(period.year)))
     if set_for_year:
         annual = annual_targets(units, national, set_for_year)
@@ -266,7 +302,6 @@ async def _measure(
         **chosen.get((TargetMeasure.COVERAGE, str(period.year)), {}),
         **chosen.get((TargetMeasure.COVERAGE, term.key), {}),
     }
-    add_meetings(table, len(quarters), met)
     add_reviews(table, reviewed)
     no_data = table.col("communes_no_data")
     for uid in communes_without_data(units, holders):
@@ -294,6 +329,24 @@ async def _measure(
     )
 
 
+async def _subtree_scope(s: AsyncSession, root: OrgUnit | UnitRow) -> Scope:
+    """The scope of `root`'s subtree before its units are read: by path, or every unit
+    when `root` is the only unit without a parent (the nation)."""
+    if root.parent_id is None:
+        conn = await s.connection()
+        roots = await conn.scalar(
+            select(func.count()).select_from(OrgUnit).where(OrgUnit.parent_id.is_(None))
+        )
+        if roots == 1:
+            return Scope(root.path, None, everything=True)
+    return Scope(root.path, None)
+
+
+async def _now(fn: Callable[[], T]) -> T:
+    """`fn()` as an awaitable, run in this thread (a small report needs no thread)."""
+    return fn()
+
+
 async def _meetings_apart(
     engine: AsyncEngine,
     scope: Scope,
@@ -302,10 +355,11 @@ async def _meetings_apart(
     quarters: list[Quarter],
     base: dt.date | None,
     has_roster: bool,
+    kept: bool,
 ) -> Sequence[Any]:
     async with AsyncSession(engine) as t, t.begin():
         await _big_report_settings(t)
-        return await meeting_rows(t, scope, period, as_of, quarters, base, has_roster)
+        return await meeting_rows(t, scope, period, as_of, quarters, base, has_roster, kept)
 
 
 BIG_REPORT_SETTINGS = {"work_mem": "64MB", "jit": "off"}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import collections
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -98,3 +99,8 @@ async def fetch_rows(
         finally:
             result.close()
     return result.all()
+
+
+def scatter(target: list[Any], at: Sequence[int], values: Iterable[Any]) -> None:
+    """target[at[i]] = values[i] for every i, looping in C (columns of ~100,000 units)."""
+    collections.deque(map(target.__setitem__, at, values), maxlen=0)
