@@ -106,7 +106,7 @@ class MemberTally(Base):
 # Events of one period across a whole province or the country: a range on the day alone.
 
 
-# --- meeting figures (migration 0011) ----------------------------------------------------
+# --- meeting figures (migration 0012) ----------------------------------------------------
 # Each meeting a report counts, with its attendance-rate denominator stored beside it, so a
 # national roll-up sums rows instead of replaying twenty million events per query. Triggers
 # on meeting, member_event and roster_total keep every row equal to a recount
@@ -150,7 +150,7 @@ class FigureRebuild(Base):
 
 
 class OrgVersion(Base):
-    """A random token the triggers of migration 0011 draw anew on every change to org_unit:
+    """A random token the triggers of migration 0012 draw anew on every change to org_unit:
     a report process may keep a big subtree's units (and their layout) while it is the
     same, and reads them again when it is not (one row, id 1; none: nothing kept)."""
 

@@ -1,7 +1,7 @@
-"""Meeting figures kept beside the meetings (migration 0011): built, rebuilt, checked.
+"""Meeting figures kept beside the meetings (migration 0012): built, rebuilt, checked.
 
 Each current meeting a report counts has a meeting_figure row holding its unit's members at
-the end of its day; the triggers of migration 0011 keep the rows exact in the writing
+the end of its day; the triggers of migration 0012 keep the rows exact in the writing
 transaction. The rebuild recomputes them in batches of units, one transaction each, and
 records where it got to, so a killed rebuild resumes there; until it ends, reports recount
 (`trusted` is False). storage/repositories/measures/figure_check.py compares them with the

@@ -1,4 +1,4 @@
-"""Migration 0011 on both backends: meetings already there get their figures built, with
+"""Migration 0012 on both backends: meetings already there get their figures built, with
 their unit's members at the end of their day, and stated roster totals."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ D = dt.date
 def test_existing_meetings_get_their_figures(kind: str, tmp_path: Path) -> None:
     url, admin = _scratch_url(kind, tmp_path)
     try:
-        databases.in_thread(lambda: db.upgrade(url, "0010_dues"))
+        databases.in_thread(lambda: db.upgrade(url, "0011_core_index"))
         _execute(
             url,
             "INSERT INTO org_unit (id, level, code, name, path) "

@@ -4,7 +4,7 @@ organisation is unchanged.
 Reading the nation's ~116,000 units and laying out their table (positions, who must meet
 and review, default targets) is a third of a national report's work, and the same for every
 report until a unit changes. Every change to org_unit, by any process, draws a new random
-token (org_version, migration 0011): a report reads the token in its own transaction and
+token (org_version, migration 0012): a report reads the token in its own transaction and
 uses what is kept only under the same token, so it never sees an organisation other than
 the one its transaction sees. No token (a database emptied since): nothing is kept.
 Everything kept is read-only; a report copies the table before filling it in.

@@ -1,7 +1,7 @@
 """meeting figures: each counted meeting's attendance-rate denominator, kept by triggers
 
-Revision ID: 0011_tallies
-Revises: 0010_dues
+Revision ID: 0012_tallies
+Revises: 0011_core_index
 Create Date: 2026-12-03
 
 Issue 20 item 4. meeting_figure holds one row per current meeting a report counts (regular,
@@ -35,8 +35,8 @@ from alembic import op
 
 import storage.models
 
-revision: str = '0011_tallies'
-down_revision: str | None = '0010_dues'
+revision: str = '0012_tallies'
+down_revision: str | None = '0011_core_index'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
