@@ -15,6 +15,7 @@ from bot.domain import dues as D
 from storage.models import Member, OrgUnit
 from storage.models.dues import DuesPayment, DuesRate, DuesRelief
 from storage.repositories import audit
+from storage.repositories.dues_counts import dues_counts
 from storage.repositories.meetings import roster_on
 
 
@@ -324,8 +325,6 @@ async def _owing_by_subtree(
 ) -> dict[int, tuple[int, int]]:
     """`owing` for many branches: each unit that set the year's rate (the topmost of them)
     has its whole subtree counted in one query (storage/repositories/dues_counts.py)."""
-    from storage.repositories.dues_counts import dues_counts
-
     stmt = select(OrgUnit).join(DuesRate, DuesRate.unit_id == OrgUnit.id)
     setters = sorted(
         (await s.scalars(stmt.where(DuesRate.year == year))).all(), key=lambda u: u.path
