@@ -31,6 +31,7 @@ from bot.scheduler.limits import TELEGRAM_LIMITS, Limits, RateGate
 from storage.db import transaction
 from storage.repositories import outbox, people
 from storage.repositories.outbox import Claimed
+from storage.repositories.sender_lock import BotLocks
 from storage.sessions import Maker, Session
 
 log = logging.getLogger("chihoi.sender")
@@ -85,6 +86,12 @@ class Sender:
     # Claim only rows of these (channel, bot_id); None claims every due row and hands back
     # the rows of bots this process has no transport for, for `orphan_delay`.
     routes: Sequence[tuple[str, str]] | None = None
+    # On PostgreSQL, drain only the bots no other process's sender is draining (a lock per
+    # bot for the length of a drain, storage/repositories/sender_lock.py): each sender paces
+    # its own sends, so two on one bot would together go over the bot's limit. The bots this
+    # process has a transport for (or `routes`) are taken when free; other bots' rows are
+    # left alone.
+    one_per_bot: bool = True
     orphan_delay: dt.timedelta = dt.timedelta(minutes=15)
     limits: dict[str, Limits] = field(default_factory=lambda: {"telegram": TELEGRAM_LIMITS})
     default_limits: Limits = field(default_factory=lambda: Limits(per_second=30.0))
@@ -112,7 +119,16 @@ class Sender:
         self._open = _Batch()  # results waiting for the next group commit
         self._in_flight = 0  # group commits running
         self._expired_at: dt.datetime | None = None
+        self._routes = self.routes  # of the drain under way
+        self.locks = BotLocks(self.maker.kw.get("bind"))
         self.report = DrainReport()
+
+    async def _drain_routes(self) -> Sequence[tuple[str, str]] | None:
+        if not self.one_per_bot:
+            return self.routes
+        mine = self.routes if self.routes is not None else self.transports.routes()
+        held = await self.locks.hold(mine)
+        return self.routes if held is None else held
 
     async def drain(self) -> DrainReport:
         """Send everything due now; return when nothing due is left.
@@ -125,6 +141,7 @@ class Sender:
         """
         self.report = DrainReport()
         self._expired_at = None
+        self._routes = await self._drain_routes()
         # The next batch is claimed once this one is queued: a claim has a batch's sending
         # time to finish before the workers run dry.
         queue: asyncio.Queue[Claimed | None] = asyncio.Queue(
@@ -150,7 +167,10 @@ class Sender:
                 for _ in range(self.concurrency):
                     tasks.create_task(work())
         finally:
-            await self._flush()
+            try:
+                await self._flush()
+            finally:
+                await self.locks.close()  # every row claimed is settled: the bots are free
         return self.report
 
     async def _claim(self) -> list[Claimed] | None:
@@ -160,7 +180,7 @@ class Sender:
         expired = self._expired_at is None or now - self._expired_at >= self.lease / 4
         async with transaction(self.maker) as s:
             rows = await outbox.claim(
-                s, now, self.batch, self.lease, self.routes, kinds, expired=expired
+                s, now, self.batch, self.lease, self._routes, kinds, expired=expired
             )
             skip = await self.obsolete(s, rows) if (self.obsolete and rows) else set()
             await outbox.mark_skipped(s, skip)
