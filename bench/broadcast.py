@@ -257,9 +257,9 @@ async def drain(url: str, api: str, rate: float, mode: str, bots: int = 1) -> No
     sender = Sender(
         maker,
         transports,
-        # A burst of 20 ms worth of messages lets the pacing make up for an event loop
-        # stall; the sliding window still holds the limit itself.
-        limits={"telegram": Limits(per_second=rate, burst=max(1, round(rate / 50)))},
+        # The service's own limits at this rate (bot/scheduler/limits.py: its catch-up makes
+        # up for an event loop stall; the sliding window still holds the limit itself).
+        limits={"telegram": Limits(per_second=rate)},
         quiet=NO_QUIET,
         lease=dt.timedelta(minutes=10),
         batch=1000 if mode == "raw" else 200,
@@ -374,9 +374,11 @@ async def spawn(*args: str) -> asyncio.subprocess.Process:
     )
 
 
-async def stats(port: int) -> dict[str, Any]:
+async def stats(port: int, reset: bool = False) -> dict[str, Any]:
+    """What the fake saw; `reset`: and it starts counting afresh."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(b"GET /stats HTTP/1.1\r\nHost: x\r\n\r\n")
+    path = b"/stats?reset=1" if reset else b"/stats"
+    writer.write(b"GET %s HTTP/1.1\r\nHost: x\r\n\r\n" % path)
     head = await reader.readuntil(b"\r\n\r\n")
     length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
     body = json.loads(await reader.readexactly(length))
