@@ -14,7 +14,8 @@ Run: .venv/bin/python -m bench.broadcast [--queue] [--rate 3000] [--bots 1] [--p
 3. Broadcast: a sender process drains the 90,000 reminders to bench/fake_bot_api.py (its own
    process; enforces the limits and counts copies) with Telegram's limits scaled up to
    --rate. Then --ptb-messages of them again through the real Telegram channel (python-
-   telegram-bot) to tests/fakes/telegram.py at --ptb-rate (Telegram's 30/s by default).
+   telegram-bot) to the same fake at --ptb-rate (Telegram's 30/s by default). (The tests'
+   fake, tests/fakes/telegram.py, counts one limit for all its bots: no use for ten.)
    Before each, its floor in the same run: the same rate gate and transports sending ten
    seconds' worth of made-up messages with no database, what pacing alone reaches now.
 Prints figures beside their targets (issue 20 item 3: ≥ 95% of the limit, peak RSS
@@ -251,8 +252,11 @@ async def drain(url: str, api: str, rate: float, mode: str, bots: int = 1, floor
         from telegram import Bot
         from telegram.request import HTTPXRequest
 
+        from bot.channels.http_imports import settle_missing_sniffio
         from bot.channels.telegram import TelegramChannel
         from bot.core.engine import Engine
+
+        settle_missing_sniffio()  # as bot/channels/setup.py does in `chihoi run`
 
         engine_ = Engine(maker, registry(), Rules())
         for k in range(bots):
@@ -378,44 +382,6 @@ async def next_due(engine: Any) -> dt.datetime | None:
     return found
 
 
-def ptb_fake(port: int, rate: int, bots: int = 1) -> None:
-    """tests/fakes/telegram.py served in its own process, with a /stats route."""
-    import uvicorn
-    from starlette.applications import Starlette
-    from starlette.requests import Request
-    from starlette.responses import JSONResponse
-    from starlette.routing import Mount, Route
-
-    from tests.fakes.telegram import FakeTelegram
-
-    fake = FakeTelegram()
-    fake.reset(clock=time.monotonic)
-    fake.bot_per_second = rate
-    for k in range(bots):
-        fake.add_bot(token(k))
-    accepted: list[float] = []  # first and last accepted message
-    check = fake._flood
-
-    def flood(chat_id: str) -> None:
-        check(chat_id)  # raises when it refuses
-        now = time.monotonic()
-        accepted[1:] = [now] if accepted else [now, now]
-
-    fake._flood = flood  # type: ignore[method-assign]
-
-    async def stats(_request: Request) -> JSONResponse:
-        keys = [f"{s.chat_id}\x00{s.text}" for s in fake.sent]
-        refused = sum(1 for c in fake.calls if c.status == 429)
-        span = accepted[-1] - accepted[0] if accepted else 0.0
-        return JSONResponse(
-            {"received": len(keys), "unique": len(set(keys)), "duplicated": len(keys) - len(set(keys)),
-             "refused_429": refused, "seconds": span}
-        )  # fmt: skip
-
-    app = Starlette(routes=[Route("/stats", stats), Mount("/", fake.app)])
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
-
-
 # --- orchestration ------------------------------------------------------------------------
 
 
@@ -453,8 +419,7 @@ async def run_drain(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """One sender process against a fresh fake: (its figures, what the fake saw)."""
     port = free_port()
-    fake = await (spawn("bench.fake_bot_api", str(port), str(int(rate))) if mode == "raw" else
-                  spawn("bench.broadcast", "ptbfake", str(port), str(int(rate)), str(bots)))  # fmt: skip
+    fake = await spawn("bench.fake_bot_api", str(port), str(int(rate)))
     try:
         await wait_port(port)
         api = str(port) if mode == "raw" else f"http://127.0.0.1:{port}"
@@ -584,8 +549,6 @@ if __name__ == "__main__":
             cProfile.run("asyncio.run(run)", f"{profile}.{sys.argv[5]}")
         else:
             asyncio.run(run)
-    elif len(sys.argv) > 1 and sys.argv[1] == "ptbfake":
-        ptb_fake(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
     else:
         parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
         parser.add_argument("--branches", type=int, default=100_000)
