@@ -23,8 +23,9 @@ Run: .venv/bin/python -m bench.scale_out [--processes 1,2,4] [--chats 32] [--mes
    drain them to the fake, paced at --rate per bot (CHIHOI_TELEGRAM_RATE): sends/s is
    first to last accepted message; the fake refusing any (429) means the processes
    together went over the bot's limit.
-Prints figures beside their target, and FAILED lines for duplicates, order violations and
-losses; asserts nothing (this is not a test).
+Prints figures beside their target, FAILED lines for duplicates, order violations and
+losses, and how many lines the processes logged at WARNING or above (lock errors would show
+there; the logs stay in --workdir); asserts nothing (this is not a test).
 """
 
 from __future__ import annotations
@@ -219,6 +220,7 @@ class Round:
     refused_429: int = 0
     rows_unsent: int = 0
     memory: list[tuple[float, float]] = field(default_factory=list)
+    logged: int = 0  # lines the processes logged (at WARNING and above)
 
 
 class Proxy:
@@ -305,6 +307,7 @@ async def one_round(
         r.memory = [p.memory_mib() for p in procs]
     finally:
         await stop(procs)
+    r.logged = sum(len(p.log.read_bytes().splitlines()) for p in procs)
     for p in procs:
         if p.process.returncode not in (0, -signal.SIGTERM):
             print(f"  process on port {p.port} exited {p.process.returncode}: see {p.log}")
@@ -341,6 +344,8 @@ def report(rounds: Sequence[Round], args: argparse.Namespace) -> None:
         for what, count in bad.items():
             if count:
                 print(f"FAILED with {r.processes} processes: {what}: {count}")
+        if r.logged:
+            print(f"with {r.processes} processes: {r.logged} lines of warnings or errors logged")
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
 
 
