@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime as dt
+import itertools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -179,9 +180,7 @@ class Sender:
         kinds = self.quiet_exempt if self.quiet and self.quiet.is_quiet(now) else None
         expired = self._expired_at is None or now - self._expired_at >= self.lease / 4
         async with transaction(self.maker) as s:
-            rows = await outbox.claim(
-                s, now, self.batch, self.lease, self._routes, kinds, expired=expired
-            )
+            rows = await self._claim_fairly(s, now, kinds, expired)
             skip = await self.obsolete(s, rows) if (self.obsolete and rows) else set()
             await outbox.mark_skipped(s, skip)
         if expired and not any(r.attempts > 1 for r in rows):
@@ -192,6 +191,27 @@ class Sender:
         self.report.batches += 1
         self.report.skipped += len(skip)
         return [r for r in rows if r.id not in skip]
+
+    async def _claim_fairly(
+        self, s: Session, now: dt.datetime, kinds: frozenset[str] | None, expired: bool
+    ) -> list[Claimed]:
+        """A batch that gives each bot drained its share, the bots' rows taken in turn.
+
+        Workers take rows in the batch's order and wait for their bot's next slot. Taken
+        as they lie (a sweep writes a bot's units together), a batch of one bot's rows
+        would hold every worker at that bot's 30 a second while the other bots idled:
+        ten bots sent 62% of their summed limit. So each bot held gets its own claim of
+        batch / bots rows (one statement each), and the rows are dealt out in turn.
+        """
+        routes = self._routes
+        if routes is None or len(routes) < 2:
+            return await outbox.claim(s, now, self.batch, self.lease, routes, kinds, expired)
+        share = -(-self.batch // len(routes))
+        each = [
+            await outbox.claim(s, now, share, self.lease, [route], kinds, expired)
+            for route in routes
+        ]
+        return [row for turn in itertools.zip_longest(*each) for row in turn if row is not None]
 
     async def _deliver(self, row: Claimed) -> None:
         if row.attempts > self.max_attempts:  # its senders kept dying: stop trying

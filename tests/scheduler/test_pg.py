@@ -19,7 +19,7 @@ from storage.db import transaction
 from storage.models import Outbox
 from storage.repositories import outbox as repo
 from storage.repositories.sweep_lock import LOCK_KEY
-from tests.scheduler.support import FakeTime, Recorder, local, sender
+from tests.scheduler.support import Delivered, FakeTime, Recorder, local, sender
 from tests.support import databases
 from tests.support.chat_fixtures import Clock, World, make_world
 
@@ -175,3 +175,26 @@ async def test_one_sender_per_bot_across_processes_and_another_takes_over(
             await snd.locks.close()
         for e in engines:
             await e.dispose()
+
+
+async def test_each_bot_drained_gets_its_share_of_every_batch(pg_world: World) -> None:
+    """A sweep writes one bot's rows together; taken as they lie, a batch of them would
+    hold every worker at that bot's pace while the other bot idled. Each batch deals the
+    bots' rows out in turn instead."""
+    start = local(2026, 3, 20, 9)
+    async with transaction(pg_world.maker) as s:
+        for bot in ("a", "b"):  # all of a's rows first, then all of b's
+            for i in range(20):
+                text = f"{bot}{i}"
+                await repo.enqueue(s, f"k|{text}", "test", "web", bot, text, {"text": text}, start)
+    clock = FakeTime(start)
+    order: list[Delivered] = []  # both transports record into one list, in sending order
+    a, b = Recorder(clock, bot_id="a", sent=order), Recorder(clock, bot_id="b", sent=order)
+    send = sender(pg_world.maker, clock, a, b, batch=10, concurrency=2)
+    try:
+        assert (await send.drain()).sent == 40
+    finally:
+        await send.locks.close()
+    first = Counter(d.text[0] for d in order[:10])
+    assert first == {"a": 5, "b": 5}
+    assert sorted(d.text for d in order) == sorted(f"{x}{i}" for x in "ab" for i in range(20))
