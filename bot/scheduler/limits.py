@@ -36,9 +36,9 @@ class Limits:
     pace: float = 0.98
     # Seconds of sending the pace makes up after falling behind (a worker resumed late: a
     # busy event loop, a descheduled process): without it each late send's delay is lost
-    # for good, and a loaded machine sent 85-92% of the rate (through python-telegram-bot,
-    # ten bots at once, pauses of 0.3-0.4 s left 60-67%). The window still caps the limit.
-    # Behind by more than this, the sender was idle, not late: no burst follows.
+    # for good, and a loaded machine sent 85-92% of the rate (with a quarter second, one
+    # run of four still fell to 92%). The window still caps the limit. Behind by more than
+    # this, the sender was idle, not late: no burst follows.
     catch_up: float = 0.5
 
 
