@@ -58,5 +58,9 @@ class Transports:
     def get(self, channel: str, bot_id: str) -> Transport | None:
         return self._by_key.get((channel, bot_id))
 
+    def routes(self) -> list[tuple[str, str]]:
+        """(channel, bot_id) of every transport."""
+        return list(self._by_key)
+
     def __len__(self) -> int:
         return len(self._by_key)

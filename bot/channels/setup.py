@@ -12,6 +12,7 @@ from telegram.request import HTTPXRequest
 from bot import logs
 from bot.channels import telegram, telegram_wire, zalo
 from bot.channels.files import FileShelf
+from bot.channels.http_imports import settle_missing_sniffio
 from bot.channels.outbound import Transports
 from bot.channels.supervise import GaveUp
 from bot.channels.zalo_client import ZaloClient, bot_id_of
@@ -63,6 +64,7 @@ def add_channels(
     # httpx logs each request URL at INFO, and Bot API URLs carry the token: the floors of
     # bot/logs.py, also for a caller that did not go through the `chihoi` command.
     logs.hold_libraries()
+    settle_missing_sniffio()
     w = _Wiring(settings, engine, maker, transports, Services())
     if settings.telegram_bot_token is not None:
         _add_telegram(w)

@@ -2,7 +2,8 @@
 
 There is no job per person or per branch: two cron jobs (the daily sweep, the Monday
 digest) call the same idempotent `sweep`, then wake the sender. Several processes may
-run this; the sweep's advisory lock and the outbox's row claims keep them apart.
+run this; the sweep's advisory lock, one sender per bot at a time (its lock) and the
+outbox's row claims keep them apart.
 """
 
 from __future__ import annotations

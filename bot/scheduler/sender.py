@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime as dt
+import itertools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -31,6 +32,7 @@ from bot.scheduler.limits import TELEGRAM_LIMITS, Limits, RateGate
 from storage.db import transaction
 from storage.repositories import outbox, people
 from storage.repositories.outbox import Claimed
+from storage.repositories.sender_lock import BotLocks
 from storage.sessions import Maker, Session
 
 log = logging.getLogger("chihoi.sender")
@@ -85,6 +87,12 @@ class Sender:
     # Claim only rows of these (channel, bot_id); None claims every due row and hands back
     # the rows of bots this process has no transport for, for `orphan_delay`.
     routes: Sequence[tuple[str, str]] | None = None
+    # On PostgreSQL, drain only the bots no other process's sender is draining (a lock per
+    # bot for the length of a drain, storage/repositories/sender_lock.py): each sender paces
+    # its own sends, so two on one bot would together go over the bot's limit. The bots this
+    # process has a transport for (or `routes`) are taken when free; other bots' rows are
+    # left alone.
+    one_per_bot: bool = True
     orphan_delay: dt.timedelta = dt.timedelta(minutes=15)
     limits: dict[str, Limits] = field(default_factory=lambda: {"telegram": TELEGRAM_LIMITS})
     default_limits: Limits = field(default_factory=lambda: Limits(per_second=30.0))
@@ -112,7 +120,16 @@ class Sender:
         self._open = _Batch()  # results waiting for the next group commit
         self._in_flight = 0  # group commits running
         self._expired_at: dt.datetime | None = None
+        self._routes = self.routes  # of the drain under way
+        self.locks = BotLocks(self.maker.kw.get("bind"))
         self.report = DrainReport()
+
+    async def _drain_routes(self) -> Sequence[tuple[str, str]] | None:
+        if not self.one_per_bot:
+            return self.routes
+        mine = self.routes if self.routes is not None else self.transports.routes()
+        held = await self.locks.hold(mine)
+        return self.routes if held is None else held
 
     async def drain(self) -> DrainReport:
         """Send everything due now; return when nothing due is left.
@@ -125,6 +142,7 @@ class Sender:
         """
         self.report = DrainReport()
         self._expired_at = None
+        self._routes = await self._drain_routes()
         # The next batch is claimed once this one is queued: a claim has a batch's sending
         # time to finish before the workers run dry.
         queue: asyncio.Queue[Claimed | None] = asyncio.Queue(
@@ -150,7 +168,10 @@ class Sender:
                 for _ in range(self.concurrency):
                     tasks.create_task(work())
         finally:
-            await self._flush()
+            try:
+                await self._flush()
+            finally:
+                await self.locks.close()  # every row claimed is settled: the bots are free
         return self.report
 
     async def _claim(self) -> list[Claimed] | None:
@@ -159,9 +180,7 @@ class Sender:
         kinds = self.quiet_exempt if self.quiet and self.quiet.is_quiet(now) else None
         expired = self._expired_at is None or now - self._expired_at >= self.lease / 4
         async with transaction(self.maker) as s:
-            rows = await outbox.claim(
-                s, now, self.batch, self.lease, self.routes, kinds, expired=expired
-            )
+            rows = await self._claim_fairly(s, now, kinds, expired)
             skip = await self.obsolete(s, rows) if (self.obsolete and rows) else set()
             await outbox.mark_skipped(s, skip)
         if expired and not any(r.attempts > 1 for r in rows):
@@ -172,6 +191,27 @@ class Sender:
         self.report.batches += 1
         self.report.skipped += len(skip)
         return [r for r in rows if r.id not in skip]
+
+    async def _claim_fairly(
+        self, s: Session, now: dt.datetime, kinds: frozenset[str] | None, expired: bool
+    ) -> list[Claimed]:
+        """A batch that gives each bot drained its share, the bots' rows taken in turn.
+
+        Workers take rows in the batch's order and wait for their bot's next slot. Taken
+        as they lie (a sweep writes a bot's units together), a batch of one bot's rows
+        would hold every worker at that bot's 30 a second while the other bots idled:
+        ten bots sent 62% of their summed limit. So each bot held gets its own claim of
+        batch / bots rows (one statement each), and the rows are dealt out in turn.
+        """
+        routes = self._routes
+        if routes is None or len(routes) < 2:
+            return await outbox.claim(s, now, self.batch, self.lease, routes, kinds, expired)
+        share = -(-self.batch // len(routes))
+        each = [
+            await outbox.claim(s, now, share, self.lease, [route], kinds, expired)
+            for route in routes
+        ]
+        return [row for turn in itertools.zip_longest(*each) for row in turn if row is not None]
 
     async def _deliver(self, row: Claimed) -> None:
         if row.attempts > self.max_attempts:  # its senders kept dying: stop trying

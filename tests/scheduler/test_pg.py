@@ -19,7 +19,7 @@ from storage.db import transaction
 from storage.models import Outbox
 from storage.repositories import outbox as repo
 from storage.repositories.sweep_lock import LOCK_KEY
-from tests.scheduler.support import FakeTime, Recorder, local, sender
+from tests.scheduler.support import Delivered, FakeTime, Recorder, local, sender
 from tests.support import databases
 from tests.support.chat_fixtures import Clock, World, make_world
 
@@ -78,8 +78,9 @@ async def test_two_senders_share_the_outbox_without_overlap(pg_world: World, pg_
     engines = [db.make_engine(pg_url) for _ in range(2)]
     clocks = [FakeTime(start), FakeTime(start)]
     recorders = [Recorder(c) for c in clocks]
+    # Both on one bot only for this test: claims must not overlap even then.
     senders = [
-        sender(db.make_sessionmaker(e), c, r, batch=20, concurrency=4)
+        sender(db.make_sessionmaker(e), c, r, batch=20, concurrency=4, one_per_bot=False)
         for e, c, r in zip(engines, clocks, recorders, strict=True)
     ]
     try:
@@ -135,3 +136,65 @@ async def test_group_commits_of_sent_marks_overlap_up_to_flushes(
         f"m{i}" for i in range(40)
     )
     assert most == flushes if flushes == 1 else most >= 2
+
+
+async def test_one_sender_per_bot_across_processes_and_another_takes_over(
+    pg_world: World, pg_url: str
+) -> None:
+    """Each sender paces its own sends, so two on one bot would double its rate: while one
+    drains a bot (holds its lock) no other does; a bot only the second has a transport for
+    is drained by the second meanwhile; once the first lets go, the second takes the bot."""
+    start = local(2026, 3, 20, 9)
+    async with transaction(pg_world.maker) as s:
+        for i in range(60):
+            await repo.enqueue(s, f"a|{i}", "test", "web", "sim", f"c{i}", {"text": f"a{i}"}, start)
+        for i in range(10):
+            await repo.enqueue(s, f"z|{i}", "test", "web", "z", f"z{i}", {"text": f"z{i}"}, start)
+    engines = [db.make_engine(pg_url) for _ in range(2)]
+    clock = FakeTime(start)
+    first, second, other = Recorder(clock), Recorder(clock), Recorder(clock, bot_id="z")
+    senders = [
+        sender(db.make_sessionmaker(engines[0]), clock, first, batch=10, concurrency=2),
+        sender(db.make_sessionmaker(engines[1]), clock, second, other, batch=10, concurrency=2),
+    ]
+    try:
+        # The first sender is in the middle of a drain of the bot: it holds the bot's lock.
+        assert await senders[0].locks.hold([("web", "sim")]) == [("web", "sim")]
+        report = await senders[1].drain()
+        assert report.sent == 10 and len(other.sent) == 10 and not second.sent
+        await senders[0].locks.close()  # its drain ended
+        assert (await senders[1].drain()).sent == 60 and len(second.sent) == 60
+        async with transaction(pg_world.maker) as s:
+            for i in range(40):
+                await repo.enqueue(s, f"b|{i}", "test", "web", "sim", f"d{i}", {"text": "b"}, start)
+        reports = await asyncio.gather(*(s.drain() for s in senders))
+        assert sorted(r.sent for r in reports) == [0, 40]  # one of them, alone
+        assert len(first.sent) + len(second.sent) == 100
+    finally:
+        for snd in senders:
+            await snd.locks.close()
+        for e in engines:
+            await e.dispose()
+
+
+async def test_each_bot_drained_gets_its_share_of_every_batch(pg_world: World) -> None:
+    """A sweep writes one bot's rows together; taken as they lie, a batch of them would
+    hold every worker at that bot's pace while the other bot idled. Each batch deals the
+    bots' rows out in turn instead."""
+    start = local(2026, 3, 20, 9)
+    async with transaction(pg_world.maker) as s:
+        for bot in ("a", "b"):  # all of a's rows first, then all of b's
+            for i in range(20):
+                text = f"{bot}{i}"
+                await repo.enqueue(s, f"k|{text}", "test", "web", bot, text, {"text": text}, start)
+    clock = FakeTime(start)
+    order: list[Delivered] = []  # both transports record into one list, in sending order
+    a, b = Recorder(clock, bot_id="a", sent=order), Recorder(clock, bot_id="b", sent=order)
+    send = sender(pg_world.maker, clock, a, b, batch=10, concurrency=2)
+    try:
+        assert (await send.drain()).sent == 40
+    finally:
+        await send.locks.close()
+    first = Counter(d.text[0] for d in order[:10])
+    assert first == {"a": 5, "b": 5}
+    assert sorted(d.text for d in order) == sorted(f"{x}{i}" for x in "ab" for i in range(20))

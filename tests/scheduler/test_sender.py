@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 from collections import defaultdict
 
+import pytest
 from sqlalchemy import select
 
 from bot.channels.outbound import Address, SendError, Unreachable
@@ -51,6 +52,18 @@ def test_token_bucket_books_slots_at_the_rate() -> None:
     assert bucket.reserve() == 0.0
     bucket.hold(3.0)
     assert bucket.reserve() == 3.0
+
+
+def test_a_late_send_is_made_up_but_an_idle_gap_is_not() -> None:
+    now = [0.0]
+    bucket = TokenBucket(rate=10, burst=1, clock=lambda: now[0], catch_up=0.25)
+    assert bucket.reserve() == 0.0  # slots at 0.0, then 0.1
+    now[0] = 0.1
+    assert bucket.reserve() == 0.0  # the 0.1 slot; the next is 0.2
+    now[0] = 0.3  # the worker came back late: the 0.2 slot is still owed
+    assert [bucket.reserve() for _ in range(3)] == pytest.approx([0.0, 0.0, 0.1])
+    now[0] = 2.0  # idle for over catch_up: nothing owed, no burst
+    assert [bucket.reserve() for _ in range(2)] == pytest.approx([0.0, 0.1])
 
 
 def test_the_window_counts_a_send_from_its_answer() -> None:
