@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import assessment as A
 from bot.domain.calendar import HalfYear, Quarter
 from bot.domain.enums import MemberStatus, TargetMeasure
+from bot.domain.paths import path_ids
 from storage.models import Meeting, Member, OrgUnit, Review
 from storage.models.dues import AssessmentRubric, BranchAssessment, SelfAssessment
 from storage.repositories import audit, dues, fund, member_counts, unit_figures
@@ -118,7 +119,7 @@ def half_deadlines(year: int, deadline_of: Callable[[HalfYear], dt.date]) -> dic
 
 async def rubric_for(s: AsyncSession, unit: OrgUnit, year: int) -> A.Rubric:
     """The rubric of the nearest unit at or above `unit` for the year, else the default."""
-    ids = [int(p) for p in unit.path.strip("/").split("/") if p]
+    ids = path_ids(unit.path)
     rows = (
         await s.scalars(
             select(AssessmentRubric).where(

@@ -12,15 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import dues as D
+from bot.domain.paths import path_ids
 from storage.models import Member, OrgUnit
 from storage.models.dues import DuesPayment, DuesRate, DuesRelief
 from storage.repositories import audit
 from storage.repositories.dues_counts import dues_counts
 from storage.repositories.meetings import roster_on
-
-
-def _path_ids(unit: OrgUnit) -> list[int]:
-    return [int(p) for p in unit.path.strip("/").split("/") if p]
 
 
 async def set_rate(
@@ -54,7 +51,7 @@ class RateFound:
 
 async def rate_for(s: AsyncSession, unit: OrgUnit, year: int) -> RateFound | None:
     """The year's rate of the nearest unit at or above `unit` that set one."""
-    ids = _path_ids(unit)
+    ids = path_ids(unit.path)
     rows = (
         await s.scalars(select(DuesRate).where(DuesRate.unit_id.in_(ids), DuesRate.year == year))
     ).all()

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import dues as D
 from bot.domain.enums import Level
+from bot.domain.paths import path_ids
 from storage.models import Member, MemberEvent, OrgUnit
 from storage.models.dues import DuesPayment, DuesRate, DuesRelief
 from storage.repositories.measures.scope import in_subtree
@@ -44,13 +45,9 @@ class DuesCounts:
         self.expected += owed * n
 
 
-def _ids(path: str) -> list[int]:
-    return [int(p) for p in path.strip("/").split("/") if p]
-
-
 async def rates_under(s: AsyncSession, root: OrgUnit, year: int) -> dict[int, D.DuesRate]:
     """The year's rates set at or above `root`, or anywhere under it, by unit."""
-    above = select(DuesRate).where(DuesRate.year == year, DuesRate.unit_id.in_(_ids(root.path)))
+    above = select(DuesRate).where(DuesRate.year == year, DuesRate.unit_id.in_(path_ids(root.path)))
     below = (
         select(DuesRate)
         .join(OrgUnit, OrgUnit.id == DuesRate.unit_id)
@@ -65,14 +62,19 @@ async def rates_under(s: AsyncSession, root: OrgUnit, year: int) -> dict[int, D.
 
 def rate_of(path: str, rates: dict[int, D.DuesRate]) -> D.DuesRate | None:
     """The nearest rate at or above the unit at `path` (as `dues.rate_for` finds it)."""
-    return next((rates[u] for u in reversed(_ids(path)) if u in rates), None)
+    return next((rates[u] for u in reversed(path_ids(path)) if u in rates), None)
 
 
 async def dues_counts(
-    s: AsyncSession, root: OrgUnit, year: int, day: dt.date
+    s: AsyncSession,
+    root: OrgUnit,
+    year: int,
+    day: dt.date,
+    rates: dict[int, D.DuesRate] | None = None,
 ) -> dict[int, DuesCounts]:
     """Every branch at or under `root` that has members on `day` (or the year's last day, if
-    earlier), with its dues; branches without members are left out."""
+    earlier), with its dues; branches without members are left out. `rates`: those of
+    `rates_under`, when the caller has read them already."""
     on = min(day, dt.date(year, 12, 31))
     branch = (
         select(OrgUnit.id, OrgUnit.path)
@@ -81,10 +83,14 @@ async def dues_counts(
     )
     # membership on the day from events, as `meetings.roster_on` lists it
     net = (
-        select(MemberEvent.unit_id.label("bid"), MemberEvent.member_id.label("mid"))
+        select(
+            MemberEvent.unit_id.label("bid"),
+            branch.c.path.label("path"),
+            MemberEvent.member_id.label("mid"),
+        )
         .join(branch, branch.c.id == MemberEvent.unit_id)
         .where(MemberEvent.occurred_on <= on)
-        .group_by(MemberEvent.unit_id, MemberEvent.member_id)
+        .group_by(MemberEvent.unit_id, branch.c.path, MemberEvent.member_id)
         .having(func.sum(delta()) > 0)
         .subquery("net")
     )
@@ -98,6 +104,7 @@ async def dues_counts(
     inner = (
         select(
             net.c.bid,
+            net.c.path,
             elderly,
             DuesRelief.kind.label("kind"),
             DuesRelief.amount.label("amount"),
@@ -109,24 +116,15 @@ async def dues_counts(
         .subquery("m")
     )
     m = inner.c
-    keys = (m.bid, m.elderly, m.kind, m.amount, m.paid)
+    keys = (m.bid, m.path, m.elderly, m.kind, m.amount, m.paid)
     rows = (await s.execute(select(*keys, func.count()).group_by(*keys))).all()
-    paths = {
-        uid: path
-        for uid, path in (
-            await s.execute(
-                select(OrgUnit.id, OrgUnit.path).where(
-                    OrgUnit.level == Level.BRANCH, in_subtree(OrgUnit.path, root.path)
-                )
-            )
-        ).all()
-    }
-    rates = await rates_under(s, root, year)
+    if rates is None:
+        rates = await rates_under(s, root, year)
     out: dict[int, DuesCounts] = {}
-    for bid, is_elderly, kind, amount, total, n in rows:
+    for bid, path, is_elderly, kind, amount, total, n in rows:
         counts = out.get(bid)
         if counts is None:
-            counts = out[bid] = DuesCounts(rate_of(paths[bid], rates))
+            counts = out[bid] = DuesCounts(rate_of(path, rates))
         total = int(total or 0)
         if counts.rate is None:
             owed = 0

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import assessment as A
 from bot.domain.enums import Level
+from bot.domain.paths import path_ids
 from storage.models import OrgUnit
 from storage.repositories import assessment, fund, org, pairs
 from storage.repositories.dues_counts import DuesCounts, dues_counts, rate_of, rates_under
@@ -82,8 +83,8 @@ async def overview(s: AsyncSession, root: OrgUnit, year: int, day: dt.date) -> O
     graded = await assessment.of_units(s, ids, year)
     core = await pairs.core_counts(s, root)
     brought = await pairs.brought_by_branch(s, ids)
-    counted = await dues_counts(s, root, year, last)
-    rates = await rates_under(s, root, year)  # for branches with no member yet
+    rates = await rates_under(s, root, year)  # also for branches with no member yet
+    counted = await dues_counts(s, root, year, last, rates)
     ancestors = await org.ancestors(s, root)
     above = {u.id: u for u in ancestors}
     lines: list[BranchLine] = []
@@ -123,7 +124,7 @@ async def overview(s: AsyncSession, root: OrgUnit, year: int, day: dt.date) -> O
 
 
 def _commune_of(unit: OrgUnit, known: dict[int, OrgUnit]) -> OrgUnit | None:
-    for uid in reversed([int(p) for p in unit.path.strip("/").split("/") if p]):
+    for uid in reversed(path_ids(unit.path)):
         u = known.get(uid)
         if u is not None and u.level == Level.COMMUNE:
             return u

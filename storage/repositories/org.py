@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import Level
+from bot.domain.paths import path_ids
 from storage.models import OrgUnit, UnitPopulation
 from storage.repositories import audit
 
@@ -47,7 +48,7 @@ async def subtree(s: AsyncSession, unit: OrgUnit, level: Level | None = None) ->
 
 
 async def ancestors(s: AsyncSession, unit: OrgUnit) -> list[OrgUnit]:
-    ids = [int(p) for p in unit.path.strip("/").split("/") if p][:-1]
+    ids = path_ids(unit.path)[:-1]
     if not ids:
         return []
     rows = (await s.scalars(select(OrgUnit).where(OrgUnit.id.in_(ids)))).all()

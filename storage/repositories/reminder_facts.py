@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.enums import EventKind, Level
+from bot.domain.paths import path_ids
 from bot.domain.rules import Week
 from storage.models import Meeting, MemberEvent, OrgUnit, Review, Snooze
 
@@ -27,7 +28,7 @@ class Unit:
 
     def ids(self) -> list[int]:
         """Ids from the root down to this unit (the materialised path)."""
-        return [int(p) for p in self.path.strip("/").split("/") if p]
+        return path_ids(self.path)
 
     def expected(self, first_day: dt.date) -> bool:
         """Chased for a period that began on `first_day`: not if founded after it began."""
