@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import typer
 
@@ -14,14 +15,12 @@ from storage.repositories import retention
 app = typer.Typer(no_args_is_help=True, help="Database schema.")
 
 
-@app.command()
-def upgrade(revision: str = "head") -> None:
-    """Migrate the database to REVISION (default: the newest)."""
+def _migrate(move: Callable[[str, str], None], revision: str) -> None:
+    """Move the configured database to `revision`; a refused key or revision is one line."""
     from alembic.util import CommandError
 
-    url = settings().database_url
     try:
-        db.upgrade(url, revision)
+        move(settings().database_url, revision)
     except (crypto.KeyMissing, crypto.KeyMismatch) as exc:  # a migration that seals data
         fail(str(exc))
     except CommandError as exc:  # e.g. a database migrated by a newer chihoi
@@ -30,18 +29,15 @@ def upgrade(revision: str = "head") -> None:
 
 
 @app.command()
+def upgrade(revision: str = "head") -> None:
+    """Migrate the database to REVISION (default: the newest)."""
+    _migrate(db.upgrade, revision)
+
+
+@app.command()
 def downgrade(revision: str = typer.Argument(..., help="target, e.g. base")) -> None:
     """Migrate the database down to REVISION."""
-    from alembic.util import CommandError
-
-    url = settings().database_url
-    try:
-        db.downgrade(url, revision)
-    except (crypto.KeyMissing, crypto.KeyMismatch) as exc:
-        fail(str(exc))
-    except CommandError as exc:
-        fail(f"cannot migrate: {exc}")
-    typer.echo(f"database at {revision}")
+    _migrate(db.downgrade, revision)
 
 
 @app.command()

@@ -37,7 +37,7 @@ async def _own(p: Page, unit: OrgUnit, year: int) -> bool:
     return await p.s.get(AssessmentRubric, (unit.id, year)) is not None
 
 
-def _render(
+async def _render(
     p: Page, unit: OrgUnit, year: int, r: A.Rubric, own: bool, errors: list[str], saved: bool
 ) -> Response:
     rows = [(i, _(INDICATOR_NAMES[i]), r.weights.get(i, 0)) for i in A.INDICATORS]
@@ -51,7 +51,7 @@ def _render(
         "rubric.html",
         400 if errors else 200,
         unit=unit,
-        crumbs=[unit],
+        crumbs=await p.breadcrumb(unit),
         year=year,
         years=list(range(p.today.year + 1, p.today.year - 3, -1)),
         rows=rows,
@@ -71,7 +71,7 @@ async def rubric_page(p: Page) -> Response:
     year = _year(p)
     r = await assessment.rubric_for(p.s, unit, year)
     own = await _own(p, unit, year)
-    return _render(p, unit, year, r, own, [], p.arg("saved") == "1")
+    return await _render(p, unit, year, r, own, [], p.arg("saved") == "1")
 
 
 def _numbers(form: dict[str, str], names: tuple[str, ...]) -> tuple[dict[str, int], list[str]]:
@@ -112,6 +112,6 @@ async def save_rubric(p: Page) -> Response:
         )
     if errors:
         own = await _own(p, unit, year)
-        return _render(p, unit, year, r, own, errors, False)
+        return await _render(p, unit, year, r, own, errors, False)
     await assessment.set_rubric(p.s, unit.id, year, r, p.officer.person_id, p.now)
     return p.site.redirect(f"{PREFIX}/unit/{unit.id}/rubric?year={year}&saved=1")
