@@ -6,7 +6,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from bot.core.i18n import period_label
 from bot.domain import rules as R
@@ -113,14 +112,7 @@ async def review_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date)
         "review",
         lambda name: messages.review_due(name, period_label(half), step.days_left, step.deadline),
     )
-    head = RoleKind.BRANCH_HEAD
-    shared: dict[str, Any] = {"what": "review", "period": half.key, "unit": unreached.ID_MARK}
-    await plan.write_shared(s, head, parts, text, "review", shared, scope)
-    for f in await unreached.role_pending(s, head, parts, scope, snoozed_only=True):
-        check: dict[str, Any] = {"what": "review", "period": half.key, "unit": f.unit_id}
-        plan.add_pending(
-            R.REVIEW_DUE, f, f"{half.key}/{f.unit_id}", step.name, text, "review", check
-        )
+    await plan.remind_heads(s, parts, text, "review", "review", scope)
 
 
 # --- escalations: the commune chair, then the province -------------------------------------

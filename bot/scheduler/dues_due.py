@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
 
 from bot.core.i18n import period_label
 from bot.domain import rules as R
@@ -114,14 +113,7 @@ async def self_reminders(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -
     parts = plan.parts(SELF_DUE, q.key, step.name)
     scope = unreached.Scope(Level.BRANCH, q.first_day, on, unreached.self_assessed(q.key))
     text = Shared("self", lambda name: M.self_due(name, period_label(q), q.last_day))
-    head = RoleKind.BRANCH_HEAD
-    shared: dict[str, Any] = {"what": "self", "period": q.key, "unit": unreached.ID_MARK}
-    await plan.write_shared(s, head, parts, text, "self_assessment", shared, scope)
-    for f in await unreached.role_pending(s, head, parts, scope, snoozed_only=True):
-        check: dict[str, Any] = {"what": "self", "period": q.key, "unit": f.unit_id}
-        plan.add_pending(
-            SELF_DUE, f, f"{q.key}/{f.unit_id}", step.name, text, "self_assessment", check
-        )
+    await plan.remind_heads(s, parts, text, "self_assessment", "self", scope)
 
 
 async def self_escalations(s: Session, snap: Snapshot, plan: Plan, day: dt.date) -> None:

@@ -199,6 +199,20 @@ class Plan:
         ):
             self.written[parts.kind] += added
 
+    async def remind_heads(
+        self, s: Session, parts: KeyParts, text: Shared, action: str, what: str, scope: Scope
+    ) -> None:
+        """The step for every branch head of `scope` it has not reached: the plain ones
+        written by the database at once, the snoozed ones one by one (with their repeat).
+        Each message's check names its unit, so the sender drops it once `what` is done."""
+        head = RoleKind.BRANCH_HEAD
+        shared: dict[str, Any] = {"what": what, "period": parts.period, "unit": unreached.ID_MARK}
+        await self.write_shared(s, head, parts, text, action, shared, scope)
+        for f in await unreached.role_pending(s, head, parts, scope, snoozed_only=True):
+            check: dict[str, Any] = {"what": what, "period": parts.period, "unit": f.unit_id}
+            key = f"{parts.period}/{f.unit_id}"
+            self.add_pending(parts.kind, f, key, parts.step, text, action, check)
+
     def _shared(
         self, kind: str, locale: str, buttons: bool, text: Shared, action: str | None
     ) -> dict[str, Any]:
